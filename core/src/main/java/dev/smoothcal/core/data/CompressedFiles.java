@@ -1,0 +1,30 @@
+package dev.smoothcal.core.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
+final class CompressedFiles {
+    private CompressedFiles() {
+    }
+
+    static InputStream open(Path file) throws IOException {
+        return open(Files.newInputStream(file));
+    }
+
+    static InputStream open(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return in;
+    }
+}

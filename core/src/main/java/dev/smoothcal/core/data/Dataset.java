@@ -1,0 +1,128 @@
+package dev.smoothcal.core.data;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * An in-memory labelled image split: raw pixel values as float32 in NHWC order, one int label per
+ * image, and the class names. Pixels are never normalised here; normalisation lives in the model graphs.
+ *
+ * <p>Instances are immutable in intent: accessors return the backing arrays without copying, for
+ * speed; callers must not modify them.
+ *
+ * @param name human-readable name, e.g. {@code digits/train}
+ * @param images {@code size() * shape.size()} raw pixel values, image after image, NHWC
+ * @param labels one class index per image, each in {@code [0, classNames.size())}
+ * @param shape the shape of one image
+ * @param classNames the class names, index = label
+ */
+public record Dataset(String name, float[] images, int[] labels, ImageShape shape, List<String> classNames) {
+
+    public Dataset {
+        if (classNames.isEmpty()) {
+            throw new SmoothcalException("dataset " + name + " must have at least one class, found none");
+        }
+        classNames = List.copyOf(classNames);
+        if ((long) labels.length * shape.size() != images.length) {
+            throw new SmoothcalException("dataset " + name + ": expected " + labels.length + " images of "
+                    + shape + " (" + (long) labels.length * shape.size() + " values), found " + images.length
+                    + " values");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new SmoothcalException("dataset " + name + ": label of sample " + i + " must be in [0, "
+                        + classNames.size() + "), found " + labels[i]);
+            }
+        }
+    }
+
+    /** Number of images. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** Number of classes K. */
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Images per class, index = label. */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses()];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    /** A new dataset holding the given samples in the given order (copies). */
+    public Dataset select(String newName, int[] indices) {
+        int per = shape.size();
+        float[] x = new float[indices.length * per];
+        int[] y = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(images, indices[i] * per, x, i * per, per);
+            y[i] = labels[indices[i]];
+        }
+        return new Dataset(newName, x, y, shape, classNames);
+    }
+
+    /** Samples {@code [from, to)} as a new dataset (copies). */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new SmoothcalException("slice [" + from + ", " + to + ") outside dataset of " + size());
+        }
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return select(name, idx);
+    }
+
+    /**
+     * SHA-256 over shape, class names, labels and pixel bits, as {@code sha256:HEX}. Two datasets with
+     * the same content have the same fingerprint whatever file they came from.
+     */
+    public String fingerprint() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(shape.height()).putInt(shape.width()).putInt(shape.channels()).putInt(size());
+            sha.update(header.array());
+            sha.update(String.join("\n", classNames).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (int label : labels) {
+                if (buf.remaining() < 4) {
+                    flush(sha, buf);
+                }
+                buf.putInt(label);
+            }
+            for (float v : images) {
+                if (buf.remaining() < 4) {
+                    flush(sha, buf);
+                }
+                buf.putFloat(v);
+            }
+            flush(sha, buf);
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static void flush(MessageDigest sha, ByteBuffer buf) {
+        sha.update(buf.array(), 0, buf.position());
+        buf.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + name + ", " + size() + " x " + shape + ", " + numClasses() + " classes]";
+    }
+}

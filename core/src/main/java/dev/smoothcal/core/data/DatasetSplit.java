@@ -1,0 +1,27 @@
+package dev.smoothcal.core.data;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Which part of a dataset to load. */
+public enum DatasetSplit {
+    TRAIN, TEST;
+
+    /** Parses {@code train} or {@code test}, case-insensitive. */
+    public static DatasetSplit parse(String text) {
+        try {
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SmoothcalException("--split must be one of " + Arrays.toString(cliNames()) + ", found '" + text + "'");
+        }
+    }
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String[] cliNames() {
+        return Arrays.stream(values()).map(DatasetSplit::cliName).toArray(String[]::new);
+    }
+}

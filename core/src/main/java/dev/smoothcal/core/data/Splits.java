@@ -1,0 +1,107 @@
+package dev.smoothcal.core.data;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Deterministic splits of a dataset. */
+public final class Splits {
+    private Splits() {
+    }
+
+    /**
+     * A train/validation pair.
+     *
+     * @param train what remains for training
+     * @param validation the held-out part
+     */
+    public record TrainValidation(Dataset train, Dataset validation) {
+    }
+
+    /**
+     * Stratified hold-out: from each class, {@code round(fraction * n_class)} samples chosen by a seeded
+     * shuffle go to validation. Both parts keep the original sample order, so the result depends only
+     * on the data, the fraction and the seed.
+     *
+     * @param fraction in (0, 1)
+     */
+    public static TrainValidation stratified(Dataset data, double fraction, long seed) {
+        if (!(fraction > 0.0 && fraction < 1.0)) {
+            throw new SmoothcalException("validation fraction must be in (0, 1), found " + fraction);
+        }
+        int k = data.numClasses();
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < data.size(); i++) {
+            byClass.get(data.labels()[i]).add(i);
+        }
+        boolean[] held = new boolean[data.size()];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (List<Integer> members : byClass) {
+            int[] idx = members.stream().mapToInt(Integer::intValue).toArray();
+            for (int i = idx.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+            int take = (int) Math.round(fraction * idx.length);
+            for (int i = 0; i < take; i++) {
+                held[idx[i]] = true;
+            }
+        }
+        int nVal = 0;
+        for (boolean h : held) {
+            nVal += h ? 1 : 0;
+        }
+        if (nVal == 0 || nVal == data.size()) {
+            throw new SmoothcalException("validation fraction " + fraction + " of " + data.size()
+                    + " samples leaves an empty part; expected both parts non-empty");
+        }
+        int[] val = new int[nVal];
+        int[] train = new int[data.size() - nVal];
+        int v = 0;
+        int t = 0;
+        for (int i = 0; i < held.length; i++) {
+            if (held[i]) {
+                val[v++] = i;
+            } else {
+                train[t++] = i;
+            }
+        }
+        return new TrainValidation(data.select(data.name() + "[train]", train),
+                data.select(data.name() + "[validation]", val));
+    }
+
+    /** Per-channel mean and (population) standard deviation of the pixel values, in double precision. */
+    public static double[][] channelMeanStd(Dataset data) {
+        int c = data.shape().channels();
+        double[] sum = new double[c];
+        double[] sq = new double[c];
+        float[] x = data.images();
+        for (int i = 0; i < x.length; i++) {
+            sum[i % c] += x[i];
+        }
+        long n = x.length / c;
+        double[] mean = new double[c];
+        for (int j = 0; j < c; j++) {
+            mean[j] = sum[j] / n;
+        }
+        for (int i = 0; i < x.length; i++) {
+            double d = x[i] - mean[i % c];
+            sq[i % c] += d * d;
+        }
+        double[] std = new double[c];
+        for (int j = 0; j < c; j++) {
+            std[j] = Math.sqrt(sq[j] / n);
+            if (std[j] == 0.0) {
+                std[j] = 1.0;
+            }
+        }
+        return new double[][] {mean, std};
+    }
+
+}

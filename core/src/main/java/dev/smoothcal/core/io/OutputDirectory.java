@@ -1,0 +1,128 @@
+package dev.smoothcal.core.io;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A command's output folder, filled in a hidden staging folder beside it and moved into place only
+ * when the command succeeds, so a failure leaves no half-written output.
+ *
+ * <p>Usage: {@code try (OutputDirectory out = OutputDirectory.open(dir, policy)) { write under
+ * out.staging(); out.commit(); }}. Closing without {@link #commit()} deletes the staging folder.
+ *
+ * <p>The target may be absent (it is created), an empty folder, or a folder that already holds
+ * files. A staged entry whose name already exists in the target replaces it only under
+ * {@link Overwrite#REPLACE}; under {@link Overwrite#REFUSE} the clash is reported by
+ * {@link #requireNoClash(List)} before any work starts. Other files in the target are never touched.
+ */
+public final class OutputDirectory implements AutoCloseable {
+
+    /** What to do with entries of the target that the command would write again. */
+    public enum Overwrite {
+        REFUSE, REPLACE
+    }
+
+    private final Path target;
+    private final Path staging;
+    private final Overwrite overwrite;
+    private boolean committed;
+
+    private OutputDirectory(Path target, Path staging, Overwrite overwrite) {
+        this.target = target;
+        this.staging = staging;
+        this.overwrite = overwrite;
+    }
+
+    /**
+     * Checks {@code target} can be an output folder and creates the staging folder beside it.
+     *
+     * @throws SmoothcalException if the target is a file, or its parent cannot be written
+     */
+    public static OutputDirectory open(Path target, Overwrite overwrite) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new SmoothcalException("--out must be a folder (new or existing), found a file: " + target);
+        }
+        Path parent = abs.getParent();
+        try {
+            Files.createDirectories(parent);
+            Path staging = parent.resolve("." + abs.getFileName() + ".staging-" + UUID.randomUUID());
+            Files.createDirectory(staging);
+            return new OutputDirectory(abs, staging, overwrite);
+        } catch (IOException e) {
+            throw new SmoothcalException("cannot create output folder " + target + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    /** Where to write: everything here moves to the target on {@link #commit()}. */
+    public Path staging() {
+        return staging;
+    }
+
+    /** The final folder. */
+    public Path target() {
+        return target;
+    }
+
+    /**
+     * Fails when the target already holds any of {@code names} and the policy is {@link Overwrite#REFUSE}.
+     * Call it before any expensive work.
+     */
+    public void requireNoClash(List<String> names) {
+        if (overwrite == Overwrite.REPLACE || !Files.isDirectory(target)) {
+            return;
+        }
+        List<String> clashes = new ArrayList<>();
+        for (String name : names) {
+            if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                clashes.add(name);
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new SmoothcalException("--out " + target + " already holds " + String.join(", ", clashes)
+                    + "; expected a new or empty folder (pass --overwrite to replace them)");
+        }
+    }
+
+    /** Moves every staged entry into the target, replacing same-named entries, then removes staging. */
+    public void commit() {
+        try {
+            Files.createDirectories(target);
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(staging)) {
+                entries = s.sorted().toList();
+            }
+            for (Path entry : entries) {
+                Path dest = target.resolve(entry.getFileName().toString());
+                if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                    Path old = staging.resolveSibling(staging.getFileName() + ".old-" + entry.getFileName());
+                    Files.move(dest, old);
+                    Files.move(entry, dest);
+                    AtomicFiles.deleteTree(old);
+                } else {
+                    AtomicFiles.moveReplacing(entry, dest);
+                }
+            }
+            committed = true;
+        } catch (IOException e) {
+            throw new SmoothcalException("could not move results into " + target + ": " + AtomicFiles.describe(e), e);
+        } finally {
+            AtomicFiles.deleteTree(staging);
+        }
+    }
+
+    /** Deletes the staging folder unless committed. */
+    @Override
+    public void close() {
+        if (!committed) {
+            AtomicFiles.deleteTree(staging);
+        }
+    }
+}

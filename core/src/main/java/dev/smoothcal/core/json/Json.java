@@ -1,0 +1,61 @@
+package dev.smoothcal.core.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The project's JSON settings: snake_case keys, stable key order, indented output, and atomic writes.
+ */
+public final class Json {
+
+    /** Shared, thread-safe mapper. Do not reconfigure. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private Json() {
+    }
+
+    /** Serialises {@code value} to indented JSON text ending in a newline. */
+    public static String toString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new SmoothcalException("cannot serialise " + value.getClass().getSimpleName() + " to JSON", e);
+        }
+    }
+
+    /** Writes {@code value} as JSON to {@code file} atomically. */
+    public static void write(Path file, Object value) {
+        AtomicFiles.writeString(file, toString(value));
+    }
+
+    /** Reads {@code file} as {@code type}, with a message that names the file on failure. */
+    public static <T> T read(Path file, Class<T> type) {
+        try {
+            return MAPPER.readValue(Files.readAllBytes(file), type);
+        } catch (NoSuchFileException e) {
+            throw new SmoothcalException("expected a JSON file at " + file + ", found nothing there", e);
+        } catch (IOException e) {
+            throw new SmoothcalException("expected " + file + " to be valid JSON for " + type.getSimpleName()
+                    + ", found: " + originalMessage(e), e);
+        }
+    }
+
+    private static String originalMessage(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    }
+}

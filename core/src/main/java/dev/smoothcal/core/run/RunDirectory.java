@@ -1,0 +1,96 @@
+package dev.smoothcal.core.run;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The run directory: the contract between trainer, evaluator and interop. A training run writes one
+ * folder that the other modules read without any other input.
+ *
+ * <pre>
+ * run.json        provenance ({@link RunManifest})
+ * history.csv     one row per epoch
+ * saved_model/    TF SavedModel, signature serving_default: images -> logits, probabilities
+ * model.onnx      the same model in ONNX (IR 8, opset 17), same input and output names
+ * plots/          training curves
+ * checkpoints/    per-epoch checkpoints for --resume
+ * </pre>
+ */
+public record RunDirectory(Path root) {
+    public static final String RUN_JSON = "run.json";
+    public static final String HISTORY_CSV = "history.csv";
+    public static final String SAVED_MODEL = "saved_model";
+    public static final String MODEL_ONNX = "model.onnx";
+    public static final String PLOTS = "plots";
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String REPORT_JSON = "report.json";
+    public static final String PARITY_JSON = "parity.json";
+
+    /** Model input name in both graphs. */
+    public static final String INPUT_NAME = "images";
+    /** Output holding pre-softmax scores. */
+    public static final String LOGITS = "logits";
+    /** Output holding softmax probabilities. */
+    public static final String PROBABILITIES = "probabilities";
+
+    /** Entries a training run writes at the top of its folder. */
+    public static final List<String> TRAINING_OUTPUTS = List.of(RUN_JSON, HISTORY_CSV, SAVED_MODEL, MODEL_ONNX, PLOTS,
+            CHECKPOINTS);
+
+    /**
+     * Opens an existing run directory, checking that it holds a readable {@code run.json}.
+     *
+     * @throws SmoothcalException naming what is missing
+     */
+    public static RunDirectory open(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new SmoothcalException("expected a run directory (a folder written by 'smoothcal train'), found "
+                    + (Files.exists(root) ? "a file" : "nothing") + " at " + root);
+        }
+        if (!Files.isRegularFile(root.resolve(RUN_JSON))) {
+            throw new SmoothcalException("expected " + RUN_JSON + " in run directory " + root
+                    + ", found none: is this a folder written by 'smoothcal train'?");
+        }
+        return new RunDirectory(root);
+    }
+
+    public RunManifest manifest() {
+        return Json.read(root.resolve(RUN_JSON), RunManifest.class);
+    }
+
+    public Path runJson() {
+        return root.resolve(RUN_JSON);
+    }
+
+    public Path historyCsv() {
+        return root.resolve(HISTORY_CSV);
+    }
+
+    public Path savedModel() {
+        return root.resolve(SAVED_MODEL);
+    }
+
+    public Path modelOnnx() {
+        return root.resolve(MODEL_ONNX);
+    }
+
+    public Path plots() {
+        return root.resolve(PLOTS);
+    }
+
+    public Path checkpoints() {
+        return root.resolve(CHECKPOINTS);
+    }
+
+    /** Fails with a clear message if {@code entry} is missing. */
+    public Path require(String entry) {
+        Path p = root.resolve(entry);
+        if (!Files.exists(p)) {
+            throw new SmoothcalException("expected " + entry + " in run directory " + root + ", found none");
+        }
+        return p;
+    }
+}
