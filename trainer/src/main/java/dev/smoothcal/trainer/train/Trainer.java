@@ -159,9 +159,14 @@ public final class Trainer {
         return out;
     }
 
-    /** Session options: soft placement, so ops without a kernel on the chosen device fall back. */
+    /**
+     * Session options: soft placement, so ops without a kernel on the chosen device fall back; one
+     * intra-op and one inter-op thread, because TF's multi-threaded CPU reductions split work by
+     * scheduling and made the same seed give different weights (seen on TF 2.18; TF_DETERMINISTIC_OPS
+     * did not help). With one thread the same seed and data give byte-identical model.onnx and history.csv.
+     */
     static ConfigProto sessionConfig() {
-        return ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+        return ConfigProto.newBuilder().setAllowSoftPlacement(true).setInterOpParallelismThreads(1).setIntraOpParallelismThreads(1).build();
     }
 
     static int[] permutation(int n, SplittableRandom rng) {
