@@ -159,14 +159,9 @@ public final class Trainer {
         return out;
     }
 
-    /**
-     * Session options: soft placement, so ops without a kernel on the chosen device fall back; one
-     * intra-op and one inter-op thread, because TF's multi-threaded CPU reductions split work by
-     * scheduling and made the same seed give different weights (seen on TF 2.18; TF_DETERMINISTIC_OPS
-     * did not help). With one thread the same seed and data give byte-identical model.onnx and history.csv.
-     */
+    /** Session options: soft placement, so ops without a kernel on the chosen device fall back. */
     static ConfigProto sessionConfig() {
-        return ConfigProto.newBuilder().setAllowSoftPlacement(true).setInterOpParallelismThreads(1).setIntraOpParallelismThreads(1).build();
+        return ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
     }
 
     static int[] permutation(int n, SplittableRandom rng) {
