@@ -1,16 +1,6 @@
 package dev.smoothcal.cli;
 
-import dev.smoothcal.core.data.Dataset;
-import dev.smoothcal.core.data.DatasetSource;
-import dev.smoothcal.core.data.DatasetSplit;
-import dev.smoothcal.core.io.OutputDirectory;
-import dev.smoothcal.core.json.Json;
-import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.interop.ParityCheck;
-import dev.smoothcal.interop.ParityReport;
-import dev.smoothcal.interop.ParityTolerance;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,29 +44,6 @@ final class InteropCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Runtimes.requireTensorFlow("interop");
-        ParityTolerance tolerance = new ParityTolerance(logitAbsolute, logitRelative, probabilityAbsolute, lossRelative);
-        if (batchSize < 1) {
-            throw new dev.smoothcal.core.SmoothcalException("--batch-size must be at least 1, found " + batchSize);
-        }
-        RunDirectory runDir = RunDirectory.open(run);
-        Dataset dataset = DatasetSource.load(data, DatasetSplit.parse(split));
-        try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(List.of(RunDirectory.PARITY_JSON));
-            ParityReport report = check(runDir, dataset, tolerance, batchSize, dir.staging());
-            dir.commit();
-            return report.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
-        }
-    }
-
-    /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */
-    static ParityReport check(RunDirectory run, Dataset data, ParityTolerance tolerance, int batch, Path dir) {
-        System.err.println("comparing TensorFlow and ONNX Runtime on " + data.name() + " (" + data.size() + " images) ...");
-        ParityReport report = ParityCheck.run(run, data, tolerance, batch);
-        Json.write(dir.resolve(RunDirectory.PARITY_JSON), report);
-        Summaries.parity(System.out, report);
-        if (!report.passed()) {
-            System.err.println("smoothcal: parity failed: " + String.join("; ", report.failures()));
-        }
-        return report;
+        return TensorFlowTasks.interop(this);
     }
 }

@@ -1,7 +1,6 @@
 package dev.smoothcal.cli;
 
 import dev.smoothcal.evaluator.report.EvaluationReport;
-import dev.smoothcal.interop.ParityReport;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -31,23 +30,6 @@ final class Summaries {
         }
         out.printf(Locale.ROOT, "throughput %.0f images/s (batch %d)%n", r.throughput().imagesPerSecond(),
                 r.throughput().batchSize());
-    }
-
-    static void parity(PrintStream out, ParityReport p) {
-        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "check", "value", "limit");
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |logit TF - ONNX|", p.logits().maxAbsDiff(),
-                p.tolerance().logitAbsolute());
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |probability TF - ONNX|", p.probabilities().maxAbsDiff(),
-                p.tolerance().probabilityAbsolute());
-        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "argmax agreement",
-                p.argmax().agree() + "/" + p.argmax().total(), "all but ties");
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, TensorFlow", p.loss().tensorflow());
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, ONNX Runtime", p.loss().onnx());
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, double reference", p.loss().reference());
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "loss max relative difference", p.loss().maxRelativeDiff(),
-                p.tolerance().lossRelative());
-        out.println("parity: " + (p.passed() ? "PASSED" : "FAILED"));
-        p.failures().forEach(f -> out.println("  - " + f));
     }
 
     private static void row(PrintStream out, String name, double value) {

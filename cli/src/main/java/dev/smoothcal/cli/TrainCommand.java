@@ -1,10 +1,5 @@
 package dev.smoothcal.cli;
 
-import dev.smoothcal.core.io.OutputDirectory;
-import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.core.run.RunManifest;
-import dev.smoothcal.trainer.run.TrainingRun;
-import dev.smoothcal.trainer.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,14 +23,6 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Runtimes.requireTensorFlow("train");
-        TrainConfig config = training.toConfig();
-        try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(RunDirectory.TRAINING_OUTPUTS);
-            RunManifest manifest = TrainingRun.execute(config, dir.staging(), new ConsoleTrainingProgress(System.err));
-            dir.commit();
-            System.out.println("run written to " + dir.target());
-            System.out.println("model fingerprint " + manifest.modelFingerprint());
-        }
-        return ExitCode.OK;
+        return TensorFlowTasks.train(this);
     }
 }

@@ -1,8 +1,6 @@
 package dev.smoothcal.cli;
 
-import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.core.smoothing.SmoothingConvention;
-import dev.smoothcal.trainer.train.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** Training flags shared by {@code train} and {@code demo}. */
@@ -41,11 +39,6 @@ final class TrainOptions {
     @Option(names = "--validation-fraction", defaultValue = "0.1",
             description = "Share of the training split held out for validation. Default: ${DEFAULT-VALUE}.")
     double validationFraction;
-
-    TrainConfig toConfig() {
-        return new TrainConfig(data, model, epochs, batchSize, learningRate,
-                new LabelSmoothing(labelSmoothing, convention), seed, validationFraction);
-    }
 
     /** Parses {@code uniform} / {@code other-classes}. */
     static final class ConventionConverter implements picocli.CommandLine.ITypeConverter<SmoothingConvention> {

@@ -1,0 +1,134 @@
+package dev.smoothcal.cli;
+
+import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.DatasetSource;
+import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.io.OutputDirectory;
+import dev.smoothcal.core.json.Json;
+import dev.smoothcal.core.run.RunDirectory;
+import dev.smoothcal.core.run.RunManifest;
+import dev.smoothcal.core.smoothing.LabelSmoothing;
+import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
+import dev.smoothcal.evaluator.inference.ExecutionProvider;
+import dev.smoothcal.evaluator.inference.InferenceOptions;
+import dev.smoothcal.evaluator.metrics.MetricsConfig;
+import dev.smoothcal.evaluator.report.EvaluationReport;
+import dev.smoothcal.evaluator.report.ReportFiles;
+import dev.smoothcal.interop.ParityCheck;
+import dev.smoothcal.interop.ParityReport;
+import dev.smoothcal.interop.ParityTolerance;
+import dev.smoothcal.trainer.run.TrainingRun;
+import dev.smoothcal.trainer.train.TrainConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The bodies of the commands that need TensorFlow ({@code train}, {@code interop}, {@code demo}).
+ * They live apart from the command classes so that picocli can load every command in the
+ * evaluator-only distribution, which has no TensorFlow, trainer or interop jars: this class is only
+ * loaded when one of these commands runs, after {@link Runtimes#requireTensorFlow} has passed.
+ */
+final class TensorFlowTasks {
+    private TensorFlowTasks() {
+    }
+
+    static int train(TrainCommand command) {
+        TrainConfig config = config(command.training);
+        try (OutputDirectory dir = OutputDirectory.open(command.out, command.output.policy())) {
+            dir.requireNoClash(RunDirectory.TRAINING_OUTPUTS);
+            RunManifest manifest = TrainingRun.execute(config, dir.staging(), new ConsoleTrainingProgress(System.err));
+            dir.commit();
+            System.out.println("run written to " + dir.target());
+            System.out.println("model fingerprint " + manifest.modelFingerprint());
+        }
+        return ExitCode.OK;
+    }
+
+    static int interop(InteropCommand c) {
+        ParityTolerance tolerance = new ParityTolerance(c.logitAbsolute, c.logitRelative, c.probabilityAbsolute,
+                c.lossRelative);
+        if (c.batchSize < 1) {
+            throw new dev.smoothcal.core.SmoothcalException("--batch-size must be at least 1, found " + c.batchSize);
+        }
+        RunDirectory runDir = RunDirectory.open(c.run);
+        Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
+        try (OutputDirectory dir = OutputDirectory.open(c.out, c.output.policy())) {
+            dir.requireNoClash(List.of(RunDirectory.PARITY_JSON));
+            ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSize, dir.staging());
+            dir.commit();
+            return report.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        }
+    }
+
+    static int demo(DemoCommand c) {
+        TrainConfig config = config(c.training);
+        // The demo's own folder is replaced freely, but never a folder the demo did not write.
+        boolean earlierDemo = Files.isRegularFile(c.out.resolve(RunDirectory.RUN_JSON));
+        try (OutputDirectory dir = OutputDirectory.open(c.out,
+                earlierDemo ? OutputDirectory.Overwrite.REPLACE : OutputDirectory.Overwrite.REFUSE)) {
+            List<String> outputs = new ArrayList<>(RunDirectory.TRAINING_OUTPUTS);
+            outputs.addAll(ReportFiles.ALL);
+            outputs.add(RunDirectory.PARITY_JSON);
+            dir.requireNoClash(outputs);
+            Path staging = dir.staging();
+            System.err.println("1/3 training " + config.model() + " on " + config.data() + " (label smoothing "
+                    + config.labelSmoothing().alpha() + ") ...");
+            TrainingRun.execute(config, staging, new ConsoleTrainingProgress(System.err));
+            System.err.println("2/3 evaluating model.onnx with ONNX Runtime on the test split ...");
+            Dataset test = DatasetSource.load(config.data(), DatasetSplit.TEST);
+            EvaluationReport report = EvaluateCommand.run(new EvaluationRequest(staging.resolve(RunDirectory.MODEL_ONNX),
+                    test, InferenceOptions.DEFAULTS, ExecutionProvider.AUTO, MetricsConfig.DEFAULT_BINS,
+                    MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, config.seed()), staging,
+                    dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
+            System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
+            ParityReport parity = checkParity(new RunDirectory(staging), test, ParityTolerance.DEFAULT, 256, staging);
+            dir.commit();
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-28s %s%n", "demo folder", dir.target());
+            System.out.printf(Locale.ROOT, "%-28s %.4f%n", "test accuracy", report.accuracy());
+            System.out.printf(Locale.ROOT, "%-28s %.4f%n", "test NLL", report.nll());
+            System.out.printf(Locale.ROOT, "%-28s %.4f%n", "test ECE (15 bins)", report.ece());
+            System.out.printf(Locale.ROOT, "%-28s %s (max |logit diff| %.2g)%n", "parity TF vs ONNX",
+                    parity.passed() ? "PASSED" : "FAILED", parity.logits().maxAbsDiff());
+            return parity.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        }
+    }
+
+    static TrainConfig config(TrainOptions o) {
+        return new TrainConfig(o.data, o.model, o.epochs, o.batchSize, o.learningRate,
+                new LabelSmoothing(o.labelSmoothing, o.convention), o.seed, o.validationFraction);
+    }
+
+    /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */
+    static ParityReport checkParity(RunDirectory run, Dataset data, ParityTolerance tolerance, int batch, Path dir) {
+        System.err.println("comparing TensorFlow and ONNX Runtime on " + data.name() + " (" + data.size() + " images) ...");
+        ParityReport report = ParityCheck.run(run, data, tolerance, batch);
+        Json.write(dir.resolve(RunDirectory.PARITY_JSON), report);
+        printParity(System.out, report);
+        if (!report.passed()) {
+            System.err.println("smoothcal: parity failed: " + String.join("; ", report.failures()));
+        }
+        return report;
+    }
+
+    static void printParity(PrintStream out, ParityReport p) {
+        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "check", "value", "limit");
+        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |logit TF - ONNX|", p.logits().maxAbsDiff(),
+                p.tolerance().logitAbsolute());
+        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |probability TF - ONNX|", p.probabilities().maxAbsDiff(),
+                p.tolerance().probabilityAbsolute());
+        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "argmax agreement",
+                p.argmax().agree() + "/" + p.argmax().total(), "all but ties");
+        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, TensorFlow", p.loss().tensorflow());
+        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, ONNX Runtime", p.loss().onnx());
+        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, double reference", p.loss().reference());
+        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "loss max relative difference", p.loss().maxRelativeDiff(),
+                p.tolerance().lossRelative());
+        out.println("parity: " + (p.passed() ? "PASSED" : "FAILED"));
+        p.failures().forEach(f -> out.println("  - " + f));
+    }
+}
