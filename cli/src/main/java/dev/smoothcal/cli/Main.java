@@ -1,0 +1,99 @@
+package dev.smoothcal.cli;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.Version;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code smoothcal} command. Errors are one line on stderr ({@code smoothcal: error: ...}) with
+ * a non-zero exit code; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "smoothcal", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Train label-smoothed image classifiers with TensorFlow Java, export them to ONNX, "
+                + "and prove that the exported model is faithful and well calibrated.",
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, InteropCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors and more detail.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
+        cli.setParameterExceptionHandler((e, args1) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("smoothcal: error: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.flush();
+            return ExitCode.BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine commandLine) {
+        PrintWriter err = commandLine.getErr();
+        boolean verbose = isVerbose(commandLine);
+        Throwable cause = e;
+        int code;
+        String message;
+        if (e instanceof SmoothcalException) {
+            code = ExitCode.BAD_INPUT;
+            message = e.getMessage();
+        } else if (e instanceof NoClassDefFoundError || e.getCause() instanceof NoClassDefFoundError) {
+            code = ExitCode.BAD_INPUT;
+            message = "this command needs classes missing from this installation (" + rootMessage(e) + ")";
+        } else {
+            code = ExitCode.INTERNAL;
+            message = "unexpected " + e.getClass().getSimpleName() + ": " + rootMessage(e)
+                    + (verbose ? "" : " (run with --verbose for the stack trace, and please report it)");
+        }
+        err.println("smoothcal: error: " + message);
+        if (verbose) {
+            cause.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static boolean isVerbose(CommandLine commandLine) {
+        for (CommandLine c = commandLine; c != null; c = c.getParent()) {
+            if (c.getCommand() instanceof Main m && m.verbose) {
+                return true;
+            }
+        }
+        var parsed = commandLine.getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--verbose");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** {@code --version}: smoothcal and runtime versions. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"smoothcal " + Version.get(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

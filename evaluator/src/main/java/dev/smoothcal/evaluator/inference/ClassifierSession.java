@@ -1,0 +1,196 @@
+package dev.smoothcal.evaluator.inference;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.smoothcal.core.SmoothcalException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX Runtime session over one classifier file, with the facts a caller needs to feed it: its
+ * single float input (name, shape with -1 for symbolic dimensions), its outputs, and its
+ * {@code metadata_props}. Closing it closes the native session.
+ *
+ * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause.
+ */
+public final class ClassifierSession implements AutoCloseable {
+    private final Path path;
+    private final OrtSession session;
+    private final ExecutionProvider used;
+    private final List<String> notes;
+    private final String inputName;
+    private final long[] inputShape;
+    private final Map<String, long[]> outputs;
+    private final Map<String, String> metadata;
+
+    private ClassifierSession(Path path, OrtSession session, ExecutionProvider used, List<String> notes)
+            throws OrtException {
+        this.path = path;
+        this.session = session;
+        this.used = used;
+        this.notes = List.copyOf(notes);
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        if (inputs.size() != 1) {
+            throw new SmoothcalException(path + ": expected a classifier with exactly one input, found " + inputs.size()
+                    + " " + inputs.keySet());
+        }
+        var input = inputs.entrySet().iterator().next();
+        if (!(input.getValue().getInfo() instanceof TensorInfo info)
+                || info.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new SmoothcalException(path + ": expected a float32 tensor input, found " + input.getValue().getInfo()
+                    + " for input '" + input.getKey() + "'");
+        }
+        this.inputName = input.getKey();
+        this.inputShape = info.getShape();
+        this.outputs = new LinkedHashMap<>();
+        for (var e : session.getOutputInfo().entrySet()) {
+            if (e.getValue().getInfo() instanceof TensorInfo t) {
+                outputs.put(e.getKey(), t.getShape());
+            }
+        }
+        this.metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
+    }
+
+    /**
+     * Opens {@code model} on {@code provider}.
+     *
+     * @throws SmoothcalException when the file is missing or is not a model ONNX Runtime can load, or
+     *     when CUDA was demanded and cannot be used
+     */
+    public static ClassifierSession open(Path model, ExecutionProvider provider) {
+        if (!Files.isRegularFile(model)) {
+            throw new SmoothcalException("--model: expected an .onnx file or a run directory, found "
+                    + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<String> notes = new ArrayList<>();
+        if (provider != ExecutionProvider.CPU) {
+            String why = cudaUnavailableReason();
+            if (why == null) {
+                try {
+                    return new ClassifierSession(model, create(env, model, true), ExecutionProvider.CUDA, notes);
+                } catch (OrtException e) {
+                    why = "CUDA provider failed to start: " + firstLine(e.getMessage());
+                }
+            }
+            if (provider == ExecutionProvider.CUDA) {
+                throw new SmoothcalException("--provider cuda: expected a usable CUDA device, found " + why);
+            }
+            notes.add("using CPU: " + why);
+        }
+        try {
+            return new ClassifierSession(model, create(env, model, false), ExecutionProvider.CPU, notes);
+        } catch (OrtException e) {
+            throw new SmoothcalException("expected an ONNX model that ONNX Runtime can load at " + model + ", found: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static OrtSession create(OrtEnvironment env, Path model, boolean cuda) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Spinning threads steal cores from everything else running beside the evaluation.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            if (cuda) {
+                options.addCUDA();
+            }
+            return env.createSession(model.toString(), options);
+        }
+    }
+
+    private static String cudaUnavailableReason() {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return "this build has the CPU-only ONNX Runtime (build with -Pgpu for CUDA)";
+        }
+        return null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The provider the session runs on. */
+    public ExecutionProvider provider() {
+        return used;
+    }
+
+    /** Notes for the user, such as why CUDA was not used. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    /** Input dimensions; -1 where the dimension is symbolic. */
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** Output names in model order, with their shapes (-1 for symbolic dimensions). */
+    public Map<String, long[]> outputs() {
+        Map<String, long[]> copy = new LinkedHashMap<>();
+        outputs.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /** The model's {@code metadata_props}. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /**
+     * Runs one batch and returns the named output as a row-major float array.
+     *
+     * @param input the input tensor in the model's layout
+     */
+    public float[] run(OnnxTensor input, String output) {
+        try (OrtSession.Result result = session.run(Map.of(inputName, input), java.util.Set.of(output))) {
+            OnnxValue value = result.get(0);
+            if (!(value instanceof OnnxTensor t) || !(t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT)) {
+                throw new SmoothcalException(path + ": expected output '" + output + "' to be a float tensor, found "
+                        + value.getInfo());
+            }
+            var buffer = t.getFloatBuffer();
+            float[] out = new float[buffer.remaining()];
+            buffer.get(out);
+            return out;
+        } catch (OrtException e) {
+            throw new SmoothcalException("ONNX Runtime failed running " + path + " on input shape "
+                    + Arrays.toString(safeShape(input)) + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static long[] safeShape(OnnxTensor t) {
+        return t.getInfo().getShape();
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new SmoothcalException("could not close ONNX Runtime session of " + path, e);
+        }
+    }
+}

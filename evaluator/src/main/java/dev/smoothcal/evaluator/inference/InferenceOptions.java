@@ -1,0 +1,34 @@
+package dev.smoothcal.evaluator.inference;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.Optional;
+
+/**
+ * How to feed a classifier and read its output. Empty optionals mean "detect from the model and data".
+ *
+ * @param batchSize images per ORT call, in [1, 65536]
+ * @param layout input layout, or detected from the input shape
+ * @param outputName output to read, or {@code logits} when present, else the first output
+ * @param outputKind logits or probabilities, or detected from the first batch
+ * @param preprocessing host-side transform of raw pixels
+ */
+public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Optional<String> outputName,
+        Optional<OutputKind> outputKind, Preprocessing preprocessing) {
+
+    /** Batch 256, everything detected, raw pixels. */
+    public static final InferenceOptions DEFAULTS = new InferenceOptions(256, Optional.empty(), Optional.empty(),
+            Optional.empty(), Preprocessing.IDENTITY);
+
+    public InferenceOptions {
+        if (batchSize < 1 || batchSize > 65_536) {
+            throw new SmoothcalException("--batch-size must be in [1, 65536], found " + batchSize);
+        }
+        if (preprocessing == null) {
+            throw new SmoothcalException("preprocessing must be set (IDENTITY for raw pixels)");
+        }
+    }
+
+    public InferenceOptions withBatchSize(int size) {
+        return new InferenceOptions(size, layout, outputName, outputKind, preprocessing);
+    }
+}

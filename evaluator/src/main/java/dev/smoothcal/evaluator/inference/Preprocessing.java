@@ -1,0 +1,63 @@
+package dev.smoothcal.evaluator.inference;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.Arrays;
+
+/**
+ * Host-side input transform for models that do not normalise inside their graph:
+ * {@code x' = (x * scale - mean_c) / std_c}, per channel c. smoothcal's own models bake their
+ * normalisation in and get {@link #IDENTITY}.
+ *
+ * @param scale multiplies raw pixels first (e.g. 1/255)
+ * @param mean one value per channel, or a single value for all channels
+ * @param std positive; one value per channel, or a single value for all channels
+ */
+public record Preprocessing(double scale, double[] mean, double[] std) {
+    /** Feed raw pixel values unchanged. */
+    public static final Preprocessing IDENTITY = new Preprocessing(1.0, new double[] {0.0}, new double[] {1.0});
+
+    public Preprocessing {
+        if (!(Double.isFinite(scale) && scale != 0.0)) {
+            throw new SmoothcalException("--scale must be a finite non-zero number, found " + scale);
+        }
+        if (mean.length == 0 || std.length == 0) {
+            throw new SmoothcalException("--mean and --std need at least one value each");
+        }
+        for (double s : std) {
+            if (!(s > 0.0 && Double.isFinite(s))) {
+                throw new SmoothcalException("--std values must be finite and positive, found " + Arrays.toString(std));
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** Whether this transform leaves values unchanged. */
+    public boolean isIdentity() {
+        return scale == 1.0 && Arrays.stream(mean).allMatch(m -> m == 0.0) && Arrays.stream(std).allMatch(s -> s == 1.0);
+    }
+
+    /** Checks the per-channel lists fit {@code channels}. */
+    void requireChannels(int channels) {
+        if ((mean.length != 1 && mean.length != channels) || (std.length != 1 && std.length != channels)) {
+            throw new SmoothcalException("--mean/--std: expected 1 or " + channels + " values (one per channel), found "
+                    + mean.length + " and " + std.length);
+        }
+    }
+
+    double apply(double x, int channel) {
+        double m = mean.length == 1 ? mean[0] : mean[channel];
+        double s = std.length == 1 ? std[0] : std[channel];
+        return (x * scale - m) / s;
+    }
+
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public double[] std() {
+        return std.clone();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.smoothcal.evaluator.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Equal-width bins over [0, 1] holding, per bin, the sample count, the sum of the binned score and the
+ * count of hits. Bin b covers {@code (b/B, (b+1)/B]}; bin 0 also holds 0, so 1 lands in bin B-1.
+ */
+final class EqualWidthBins {
+    private final long[] counts;
+    private final double[] scoreSums;
+    private final long[] hits;
+
+    EqualWidthBins(int bins) {
+        counts = new long[bins];
+        scoreSums = new double[bins];
+        hits = new long[bins];
+    }
+
+    /**
+     * The bin of {@code value} in {@code [0, 1]}: {@code ceil(value * bins) - 1}, and 0 for 0. The product
+     * is rounded to double first, so at an edge that double cannot hold (such as 1/15) the assignment
+     * follows the rounded product.
+     */
+    static int index(double value, int bins) {
+        int b = (int) Math.ceil(value * bins) - 1;
+        return b < 0 ? 0 : Math.min(b, bins - 1);
+    }
+
+    void add(double score, boolean hit) {
+        addAt(index(score, counts.length), score, hit);
+    }
+
+    void addAt(int bin, double score, boolean hit) {
+        counts[bin]++;
+        scoreSums[bin] += score;
+        if (hit) {
+            hits[bin]++;
+        }
+    }
+
+    void combine(EqualWidthBins other) {
+        for (int b = 0; b < counts.length; b++) {
+            counts[b] += other.counts[b];
+            scoreSums[b] += other.scoreSums[b];
+            hits[b] += other.hits[b];
+        }
+    }
+
+    /** {@code sum_b (n_b/N) |hits_b/n_b - mean_score_b| = sum_b |hits_b - score_sum_b| / N}. */
+    double calibrationError(long total) {
+        double sum = 0.0;
+        for (int b = 0; b < counts.length; b++) {
+            sum += Math.abs(hits[b] - scoreSums[b]);
+        }
+        return sum / total;
+    }
+
+    /** Largest {@code |hits_b/n_b - mean_score_b|} over non-empty bins; 0 when all are empty. */
+    double maximumCalibrationError() {
+        double max = 0.0;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] > 0) {
+                max = Math.max(max, Math.abs((double) hits[b] / counts[b] - scoreSums[b] / counts[b]));
+            }
+        }
+        return max;
+    }
+
+    List<ReliabilityBin> reliability() {
+        int bins = counts.length;
+        List<ReliabilityBin> out = new ArrayList<>(bins);
+        for (int b = 0; b < bins; b++) {
+            out.add(ReliabilityBin.of((double) b / bins, (double) (b + 1) / bins, counts[b], scoreSums[b], hits[b]));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.smoothcal.evaluator.metrics;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streaming, mergeable accuracy and calibration metrics of a K-class classifier, in double precision.
+ * Feed batches of probability rows with {@link #accept}, merge shards with {@link #combine}, read
+ * {@link #result}. Memory depends on K, B and the replicate count, never on the number of samples.
+ * Not thread-safe: one accumulator per thread, then combine.
+ *
+ * <p>Per sample i with probabilities {@code p_i} (K values) and label {@code y_i}:
+ * <ul>
+ *   <li>prediction {@code argmax_k p_ik}, the lowest index on ties (as numpy's argmax);
+ *       top-label confidence {@code c_i = max_k p_ik}; {@code ok_i = [prediction == y_i]};</li>
+ *   <li>accuracy {@code = mean(ok_i)};</li>
+ *   <li>top-k accuracy: the label is in the top k when fewer than k classes have a probability strictly
+ *       greater than {@code p_iy}; ties therefore favour the label, and top-1 can exceed accuracy when
+ *       the label ties with a lower-indexed arg-max;</li>
+ *   <li>NLL {@code = mean(-ln(max(p_iy, 1e-12)))}: the clamp keeps a zero probability finite (at most
+ *       27.63 per sample);</li>
+ *   <li>Brier {@code = mean(sum_k (p_ik - [k == y_i])^2)}, the multi-class form over all K classes
+ *       (range [0, 2]; for K = 2 it is twice the binary Brier score of one class);</li>
+ *   <li>ECE {@code = sum_b (n_b/N) |acc_b - conf_b|} over B equal-width bins of {@code c_i}: bin b covers
+ *       {@code (b/B, (b+1)/B]}, the first bin {@code [0, 1/B]}, so 0 is in the first bin and 1 in the
+ *       last; empty bins contribute nothing;</li>
+ *   <li>MCE {@code = max_b |acc_b - conf_b|} over non-empty bins;</li>
+ *   <li>equal-mass ECE: the same sum over B groups of about N/B samples in ascending confidence, from a
+ *       2^16 micro-bin histogram, exact up to the micro-bin width (see {@link EqualMassHistogram});</li>
+ *   <li>classwise ECE (Kull et al. 2019): for every class k, ECE of the score {@code p_ik} against
+ *       the target {@code [y_i == k]} over the same equal-width bins, then the mean over the K
+ *       classes;</li>
+ *   <li>per-class precision, recall, F1 and confusion matrix as in scikit-learn (see
+ *       {@link ClassScores});</li>
+ *   <li>optional 95% Poisson-bootstrap intervals of accuracy and ECE (see {@link PoissonBootstrap}).</li>
+ * </ul>
+ *
+ * <p>Each sample has a global index: {@code firstSampleIndex} plus its position in the stream. The
+ * bootstrap weights are a function of (seed, global index) only, so the result does not depend on batch
+ * sizes. {@link #combine} of adjacent shards (the second starting where the first ends) gives the
+ * single-pass result exactly for every count and bootstrap weight; sums of doubles may differ in the last
+ * bits because they are added in another order.
+ *
+ * <p>Input is checked before anything is counted, so a rejected batch leaves the accumulator unchanged.
+ * Every probability must be finite and in [0, 1], every row must sum to 1 within 1e-3, every label must
+ * be in [0, K).
+ */
+public final class MetricsAccumulator {
+    /** Smallest probability inside the NLL's logarithm. */
+    public static final double NLL_EPSILON = 1e-12;
+    /** Largest accepted {@code |sum_k p_ik - 1|}. */
+    public static final double ROW_SUM_TOLERANCE = 1e-3;
+
+    private final MetricsConfig config;
+    private final int numClasses;
+    private final int bins;
+    private final double[] row;
+
+    private long firstSampleIndex;
+    private long count;
+    private double negativeLogLikelihoodSum;
+    private double brierSum;
+    /** rankCounts[j]: samples whose label had exactly j classes with strictly greater probability. */
+    private final long[] rankCounts;
+    private final ConfusionMatrix confusion;
+    private final EqualWidthBins topLabel;
+    private final EqualMassHistogram equalMass;
+    private final EqualWidthBins[] perClass;
+    private final PoissonBootstrap bootstrap;
+
+    /** An empty accumulator whose first sample has global index 0. */
+    public MetricsAccumulator(MetricsConfig config) {
+        this(config, 0L);
+    }
+
+    /**
+     * An empty accumulator whose first sample has global index {@code firstSampleIndex}: give each
+     * shard of a data set the index of its first sample, so bootstrap weights match a single pass.
+     */
+    public MetricsAccumulator(MetricsConfig config, long firstSampleIndex) {
+        if (config == null) {
+            throw new SmoothcalException("metrics config must be given, found null");
+        }
+        if (firstSampleIndex < 0) {
+            throw new SmoothcalException("firstSampleIndex must be at least 0, found " + firstSampleIndex);
+        }
+        this.config = config;
+        this.numClasses = config.numClasses();
+        this.bins = config.bins();
+        this.row = new double[numClasses];
+        this.firstSampleIndex = firstSampleIndex;
+        this.rankCounts = new long[numClasses];
+        this.confusion = new ConfusionMatrix(numClasses);
+        this.topLabel = new EqualWidthBins(bins);
+        this.equalMass = new EqualMassHistogram();
+        this.perClass = new EqualWidthBins[numClasses];
+        for (int k = 0; k < numClasses; k++) {
+            perClass[k] = new EqualWidthBins(bins);
+        }
+        this.bootstrap = config.bootstrapEnabled()
+                ? new PoissonBootstrap(config.bootstrapReplicates(), bins, config.seed())
+                : null;
+    }
+
+    public MetricsConfig config() {
+        return config;
+    }
+
+    /** Samples accepted so far (including those of combined shards). */
+    public long count() {
+        return count;
+    }
+
+    /** Global index the next accepted sample gets. */
+    public long nextSampleIndex() {
+        return firstSampleIndex + count;
+    }
+
+    /**
+     * Adds the first {@code n} rows of a batch.
+     *
+     * @param probabilities row-major {@code [n, K]} (or longer; the rest is ignored)
+     * @param labels true classes, at least {@code n}
+     * @param n rows to take, at least 0
+     * @throws SmoothcalException for a bad shape, label or probability, naming the sample's global index
+     */
+    public void accept(float[] probabilities, int[] labels, int n) {
+        checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
+        for (int i = 0; i < n; i++) {
+            copyRow(probabilities, i);
+            checkRow(row, 0, labels[i], i);
+        }
+        for (int i = 0; i < n; i++) {
+            copyRow(probabilities, i);
+            acceptRow(row, 0, labels[i]);
+        }
+    }
+
+    /** As {@link #accept(float[], int[], int)} for probabilities already in double precision. */
+    public void accept(double[] probabilities, int[] labels, int n) {
+        checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
+        for (int i = 0; i < n; i++) {
+            checkRow(probabilities, i * numClasses, labels[i], i);
+        }
+        for (int i = 0; i < n; i++) {
+            acceptRow(probabilities, i * numClasses, labels[i]);
+        }
+    }
+
+    /**
+     * Adds everything {@code other} accepted; {@code other} is left as it was.
+     *
+     * @return this accumulator
+     * @throws SmoothcalException when the configurations differ, when {@code other} is this accumulator,
+     *     or, with the bootstrap on, when the shards are not adjacent in global sample index
+     */
+    public MetricsAccumulator combine(MetricsAccumulator other) {
+        if (other == this) {
+            throw new SmoothcalException("cannot combine an accumulator with itself: every sample would count twice");
+        }
+        if (!config.equals(other.config)) {
+            throw new SmoothcalException("cannot combine metrics of different configurations: expected "
+                    + config + ", found " + other.config);
+        }
+        long start;
+        if (other.count == 0 || other.firstSampleIndex == nextSampleIndex()) {
+            start = firstSampleIndex;
+        } else if (count == 0 || other.nextSampleIndex() == firstSampleIndex) {
+            start = other.firstSampleIndex;
+        } else if (bootstrap == null) {
+            start = firstSampleIndex;
+        } else {
+            throw new SmoothcalException("bootstrap shards must be adjacent in global sample index: expected the"
+                    + " other shard to start at " + nextSampleIndex() + " or end at " + firstSampleIndex
+                    + ", found samples [" + other.firstSampleIndex + ", " + other.nextSampleIndex() + ")");
+        }
+        firstSampleIndex = start;
+        count += other.count;
+        negativeLogLikelihoodSum += other.negativeLogLikelihoodSum;
+        brierSum += other.brierSum;
+        for (int j = 0; j < numClasses; j++) {
+            rankCounts[j] += other.rankCounts[j];
+        }
+        confusion.combine(other.confusion);
+        topLabel.combine(other.topLabel);
+        equalMass.combine(other.equalMass);
+        for (int k = 0; k < numClasses; k++) {
+            perClass[k].combine(other.perClass[k]);
+        }
+        if (bootstrap != null) {
+            bootstrap.combine(other.bootstrap);
+        }
+        return this;
+    }
+
+    /**
+     * The metrics of everything accepted so far. The accumulator stays usable.
+     *
+     * @throws SmoothcalException when no sample was accepted (every metric would be 0/0)
+     */
+    public MetricsResult result() {
+        if (count == 0) {
+            throw new SmoothcalException("metrics of zero samples are undefined: expected at least one accepted sample,"
+                    + " found none");
+        }
+        double accuracy = (double) confusion.correct() / count;
+        List<TopKAccuracy> atK = new ArrayList<>(config.topK().size());
+        for (int k : config.topK()) {
+            long inTopK = 0;
+            for (int j = 0; j < k; j++) {
+                inTopK += rankCounts[j];
+            }
+            atK.add(new TopKAccuracy(k, (double) inTopK / count));
+        }
+        double ece = topLabel.calibrationError(count);
+        double classwise = 0.0;
+        for (EqualWidthBins classBins : perClass) {
+            classwise += classBins.calibrationError(count);
+        }
+        EqualMassHistogram.Summary equalMassSummary = equalMass.summarise(bins, count);
+        return new MetricsResult(config, count, accuracy, atK,
+                negativeLogLikelihoodSum / count, brierSum / count,
+                ece, topLabel.maximumCalibrationError(), equalMassSummary.calibrationError(),
+                classwise / numClasses,
+                topLabel.reliability(), equalMassSummary.groups(),
+                confusion.report(count),
+                bootstrap == null ? null : bootstrap.intervals(accuracy, ece));
+    }
+
+    private void acceptRow(double[] p, int offset, int label) {
+        double labelProbability = p[offset + label];
+        int predicted = 0;
+        double confidence = p[offset];
+        int greater = 0;
+        double brier = 0.0;
+        for (int k = 0; k < numClasses; k++) {
+            double pk = p[offset + k];
+            if (pk > confidence) {
+                confidence = pk;
+                predicted = k;
+            }
+            if (pk > labelProbability) {
+                greater++;
+            }
+            double target = k == label ? 1.0 : 0.0;
+            brier += (pk - target) * (pk - target);
+            perClass[k].add(pk, k == label);
+        }
+        boolean correct = predicted == label;
+        rankCounts[greater]++;
+        brierSum += brier;
+        negativeLogLikelihoodSum -= Math.log(Math.max(labelProbability, NLL_EPSILON));
+        confusion.add(label, predicted);
+        int bin = EqualWidthBins.index(confidence, bins);
+        topLabel.addAt(bin, confidence, correct);
+        equalMass.add(confidence, correct);
+        if (bootstrap != null) {
+            bootstrap.add(firstSampleIndex + count, bin, confidence, correct);
+        }
+        count++;
+    }
+
+    private void copyRow(float[] probabilities, int i) {
+        int offset = i * numClasses;
+        for (int k = 0; k < numClasses; k++) {
+            row[k] = probabilities[offset + k];
+        }
+    }
+
+    private void checkBatch(int probabilityCount, int[] labels, int n) {
+        if (n < 0) {
+            throw new SmoothcalException("batch size n must be at least 0, found " + n);
+        }
+        if (probabilityCount < 0 || labels == null) {
+            throw new SmoothcalException("expected a probability array and a label array, found "
+                    + (probabilityCount < 0 ? "no probabilities" : "no labels"));
+        }
+        if (probabilityCount < (long) n * numClasses) {
+            throw new SmoothcalException("expected at least n*K = " + n + "*" + numClasses + " = "
+                    + (long) n * numClasses + " probabilities, found " + probabilityCount);
+        }
+        if (labels.length < n) {
+            throw new SmoothcalException("expected at least n = " + n + " labels, found " + labels.length);
+        }
+    }
+
+    private void checkRow(double[] p, int offset, int label, int batchRow) {
+        if (label < 0 || label >= numClasses) {
+            throw new SmoothcalException(where(batchRow) + ": expected a label in [0, " + numClasses + "), found "
+                    + label);
+        }
+        double sum = 0.0;
+        for (int k = 0; k < numClasses; k++) {
+            double pk = p[offset + k];
+            if (!(pk >= 0.0 && pk <= 1.0)) {
+                throw new SmoothcalException(where(batchRow) + ", class " + k
+                        + ": expected a finite probability in [0, 1], found " + pk);
+            }
+            sum += pk;
+        }
+        if (!(Math.abs(sum - 1.0) <= ROW_SUM_TOLERANCE)) {
+            throw new SmoothcalException(where(batchRow) + ": expected probabilities summing to 1 (within "
+                    + ROW_SUM_TOLERANCE + "), found a sum of " + sum
+                    + " (logits? convert them with Softmax.probabilities)");
+        }
+    }
+
+    private String where(int batchRow) {
+        return "sample " + (nextSampleIndex() + batchRow) + " (row " + batchRow + " of the batch)";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.smoothcal.trainer.loss;
+
+import dev.smoothcal.core.smoothing.LabelSmoothing;
+import dev.smoothcal.core.smoothing.SmoothingConvention;
+import org.tensorflow.Operand;
+import org.tensorflow.framework.losses.CategoricalCrossentropy;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Label-smoothed categorical cross-entropy on logits, mean over the batch, through
+ * tensorflow-framework's Keras-compatible {@link CategoricalCrossentropy}. Holds configuration only;
+ * the graph comes at call time.
+ *
+ * <p>The framework implements the uniform convention {@code t = (1 - a) y + a / K}. The other-classes
+ * convention {@code t = (1 - a) y + a (1 - y) / (K - 1)} is the uniform one with
+ * {@code a' = a K / (K - 1)}, which is what is passed for it. K is read from the labels' static
+ * shape, so {@code labels} must have a known class dimension (else the smoothing would be silently wrong).
+ */
+public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
+
+    /**
+     * Mean smoothed loss.
+     *
+     * @param labels {@code [N, K]} one-hot or soft labels with static K
+     * @param logits {@code [N, K]}
+     */
+    public Operand<TFloat32> call(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
+        long k = labels.shape().get(labels.shape().numDimensions() - 1);
+        if (k <= 0) {
+            throw new IllegalArgumentException("labels need a static class dimension, found shape " + labels.shape());
+        }
+        float alpha = (float) uniformAlpha(smoothing, (int) k);
+        return new CategoricalCrossentropy(true, alpha).call(tf, labels, logits, null);
+    }
+
+    /** The uniform-convention factor equivalent to {@code smoothing} over {@code k} classes. */
+    public static double uniformAlpha(LabelSmoothing smoothing, int k) {
+        return smoothing.convention() == SmoothingConvention.UNIFORM
+                ? smoothing.alpha()
+                : smoothing.alpha() * k / (k - 1.0);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.smoothcal.trainer.model;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Values of every parameter of a {@link ResolvedModel}, by flat name, in layer order. The one
+ * representation of trained weights that both exporters (SavedModel and ONNX) read.
+ */
+public final class Weights {
+    private final ResolvedModel model;
+    private final Map<String, float[]> values;
+
+    private Weights(ResolvedModel model, Map<String, float[]> values) {
+        this.model = model;
+        this.values = values;
+    }
+
+    /**
+     * Weights for {@code model} from {@code values}, checked: one array per parameter with the
+     * parameter's element count.
+     */
+    public static Weights of(ResolvedModel model, Map<String, float[]> values) {
+        Map<String, float[]> ordered = new LinkedHashMap<>();
+        for (ResolvedModel.Param p : model.params()) {
+            float[] v = values.get(p.name());
+            if (v == null) {
+                throw new SmoothcalException("weights for model " + model.name() + ": missing parameter " + p.name());
+            }
+            if (v.length != p.size()) {
+                throw new SmoothcalException("weights for " + p.name() + ": expected " + p.size() + " values, found "
+                        + v.length);
+            }
+            ordered.put(p.name(), v.clone());
+        }
+        if (values.size() != ordered.size()) {
+            throw new SmoothcalException("weights for model " + model.name() + ": expected parameters "
+                    + ordered.keySet() + ", found " + values.keySet());
+        }
+        return new Weights(model, ordered);
+    }
+
+    /**
+     * Initial weights drawn from {@code seed}: Glorot-uniform kernels
+     * ({@code U(-l, l)}, {@code l = sqrt(6 / (fan_in + fan_out))}) and zero biases, as Keras does.
+     * Drawn on the host with a seeded generator, so they are identical on every machine and device.
+     */
+    public static Weights initial(ResolvedModel model, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (ResolvedModel.Param p : model.params()) {
+            float[] v = new float[p.size()];
+            if (p.shape().length >= 2) {
+                long receptive = 1;
+                for (int i = 0; i < p.shape().length - 2; i++) {
+                    receptive *= p.shape()[i];
+                }
+                double fanIn = p.shape()[p.shape().length - 2] * (double) receptive;
+                double fanOut = p.shape()[p.shape().length - 1] * (double) receptive;
+                double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * limit);
+                }
+            }
+            values.put(p.name(), v);
+        }
+        return new Weights(model, values);
+    }
+
+    public ResolvedModel model() {
+        return model;
+    }
+
+    /** The values of parameter {@code name} (a copy). */
+    public float[] get(String name) {
+        float[] v = values.get(name);
+        if (v == null) {
+            throw new SmoothcalException("no parameter " + name + "; expected one of " + values.keySet());
+        }
+        return v.clone();
+    }
+
+    /** Name to values in layer order (copies). */
+    public Map<String, float[]> asMap() {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /**
+     * SHA-256 over parameter names, shapes and float bits, as {@code sha256:HEX}: identifies a trained
+     * model across its SavedModel and ONNX forms.
+     */
+    public String fingerprint() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (ResolvedModel.Param p : model.params()) {
+                sha.update(p.name().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.allocate(8 * p.shape().length + 4 * p.size()).order(ByteOrder.LITTLE_ENDIAN);
+                for (long d : p.shape()) {
+                    buf.putLong(d);
+                }
+                for (float f : values.get(p.name())) {
+                    buf.putFloat(f);
+                }
+                sha.update(buf.array());
+            }
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
