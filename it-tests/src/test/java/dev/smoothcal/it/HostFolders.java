@@ -30,8 +30,8 @@ final class HostFolders {
     static void releaseToHost(String image, Path dir) {
         CliResult r = SmoothcalCli.in(image)
                 .bind(dir, "/data/out", BindMode.READ_WRITE)
-                .entrypoint("chmod")
-                .run("-R", "a+rwX", "/data/out");
-        assertEquals(0, r.exitCode(), () -> "chmod of " + dir + " in a container failed: " + r.describe());
+                .entrypoint("find")
+                .run("/data/out", "-mindepth", "1", "-user", "smoothcal", "-exec", "chmod", "a+rwX", "{}", "+");
+        assertEquals(0, r.exitCode(), () -> "making " + dir + " writable in a container failed: " + r.describe());
     }
 }

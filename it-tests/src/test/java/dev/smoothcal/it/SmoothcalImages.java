@@ -9,20 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * JUnit extension that lets a container test class run only when a Docker engine answers and both
+ * JUnit condition that lets a container test class run only when a Docker engine answers and both
  * smoothcal images exist locally. Otherwise the class is skipped with the reason printed
  * ({@code it.docker=auto}, the default) or fails ({@code it.docker=required}).
  *
  * <p>Image names come from the system properties {@code it.image.full} and {@code it.image.evaluator}
  * (set by the module's pom from the project version).
  */
-final class SmoothcalImages implements BeforeAllCallback {
+final class SmoothcalImages implements ExecutionCondition {
 
     static final String FULL = System.getProperty("it.image.full", "smoothcal:latest");
     static final String EVALUATOR = System.getProperty("it.image.evaluator", "smoothcal-evaluator:latest");
@@ -30,12 +30,16 @@ final class SmoothcalImages implements BeforeAllCallback {
     /** Checked once per test JVM; null while unchecked. */
     private static Optional<String> problem;
 
+    /**
+     * Decided once per test class, before its {@code @BeforeAll} methods (which start containers).
+     * A disabled test is reported as skipped, with the reason, by JUnit and by Maven.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         DockerMode mode = DockerMode.fromSystemProperty();
         Optional<String> reason = problem();
         if (reason.isEmpty()) {
-            return;
+            return ConditionEvaluationResult.enabled("Docker engine and smoothcal images found");
         }
         String message = context.getDisplayName() + " needs Docker and the smoothcal images: " + reason.get();
         if (mode == DockerMode.REQUIRED) {
@@ -43,7 +47,7 @@ final class SmoothcalImages implements BeforeAllCallback {
         }
         System.out.println("[it-tests] SKIPPED " + message
                 + " (pass -D" + DockerMode.PROPERTY + "=required to fail instead)");
-        Assumptions.abort(message);
+        return ConditionEvaluationResult.disabled(message);
     }
 
     private static synchronized Optional<String> problem() {
@@ -54,6 +58,7 @@ final class SmoothcalImages implements BeforeAllCallback {
     }
 
     private static Optional<String> check() {
+        DockerApiVersion.adaptToEngine();
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             return Optional.of("no Docker engine answers (DOCKER_HOST="
                     + Optional.ofNullable(System.getenv("DOCKER_HOST")).orElse("unset")
