@@ -42,7 +42,14 @@ public final class Main implements Runnable {
             err.flush();
             return ExitCode.BAD_INPUT;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (LinkageError e) {
+            // Only the evaluator-only distribution lacks classes; Runtimes checks first, this is the backstop.
+            System.err.println("smoothcal: error: this command needs classes missing from this installation ("
+                    + e.getMessage() + ")");
+            return ExitCode.BAD_INPUT;
+        }
     }
 
     private static int handle(Exception e, CommandLine commandLine) {
@@ -54,9 +61,6 @@ public final class Main implements Runnable {
         if (e instanceof SmoothcalException) {
             code = ExitCode.BAD_INPUT;
             message = e.getMessage();
-        } else if (e instanceof NoClassDefFoundError || e.getCause() instanceof NoClassDefFoundError) {
-            code = ExitCode.BAD_INPUT;
-            message = "this command needs classes missing from this installation (" + rootMessage(e) + ")";
         } else {
             code = ExitCode.INTERNAL;
             message = "unexpected " + e.getClass().getSimpleName() + ": " + rootMessage(e)

@@ -16,15 +16,21 @@ final class CompressedFiles {
         return open(Files.newInputStream(file));
     }
 
+    /** Wraps {@code raw}; closes it if the gzip header turns out to be unreadable. */
     static InputStream open(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        if (b1 == 0x1f && b2 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        try {
+            in.mark(2);
+            int b1 = in.read();
+            int b2 = in.read();
+            in.reset();
+            if (b1 == 0x1f && b2 == 0x8b) {
+                return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            }
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
-        return in;
     }
 }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An in-memory labelled image split: raw pixel values as float32 in NHWC order, one int label per
@@ -25,6 +26,11 @@ import java.util.List;
 public record Dataset(String name, float[] images, int[] labels, ImageShape shape, List<String> classNames) {
 
     public Dataset {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(classNames, "classNames");
         if (classNames.isEmpty()) {
             throw new SmoothcalException("dataset " + name + " must have at least one class, found none");
         }
@@ -61,10 +67,25 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
         return counts;
     }
 
-    /** A new dataset holding the given samples in the given order (copies). */
+    /**
+     * A new dataset holding the given samples in the given order (copies); indices may repeat.
+     *
+     * @throws SmoothcalException if an index is outside {@code [0, size())}
+     */
     public Dataset select(String newName, int[] indices) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= size()) {
+                throw new SmoothcalException("select from " + name + ": index " + i + " must be in [0, " + size()
+                        + "), found " + indices[i]);
+            }
+        }
         int per = shape.size();
-        float[] x = new float[indices.length * per];
+        long total = (long) indices.length * per;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new SmoothcalException("select from " + name + ": " + indices.length + " images of " + shape
+                    + " do not fit in one array");
+        }
+        float[] x = new float[(int) total];
         int[] y = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(images, indices[i] * per, x, i * per, per);
@@ -76,7 +97,8 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
     /** Samples {@code [from, to)} as a new dataset (copies). */
     public Dataset slice(int from, int to) {
         if (from < 0 || to > size() || from > to) {
-            throw new SmoothcalException("slice [" + from + ", " + to + ") outside dataset of " + size());
+            throw new SmoothcalException("slice of " + name + ": expected 0 <= from <= to <= " + size() + ", found ["
+                    + from + ", " + to + ")");
         }
         int[] idx = new int[to - from];
         for (int i = 0; i < idx.length; i++) {

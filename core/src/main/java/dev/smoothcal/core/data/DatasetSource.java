@@ -3,29 +3,47 @@ package dev.smoothcal.core.data;
 import dev.smoothcal.core.SmoothcalException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.IntStream;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * Resolves the {@code --data} argument: the name of a built-in dataset or a path.
+ * Resolves the {@code --data} argument: the name of a built-in dataset or a path. Split names in file
+ * names are {@code train}/{@code test}, except IDX which uses {@code train}/{@code t10k}.
  *
  * <ul>
  *   <li>{@code digits}: the embedded UCI optdigits files (train 3,823, test 1,797 images of 8x8).</li>
- *   <li>a folder holding {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]},
- *       {@code t10k-images-idx3-ubyte[.gz]} and {@code t10k-labels-idx1-ubyte[.gz]} (MNIST family);
- *       class names come from a {@code classes.txt} beside them (one per line), or are known for
- *       Fashion-MNIST by the checksums of its label files, else are the label numbers.</li>
- *   <li>a folder holding {@code optdigits-train.csv[.gz]} and {@code optdigits-test.csv[.gz]}.</li>
- *   <li>a single digits-format {@code .csv} or {@code .csv.gz} file, used whatever the split.</li>
+ *   <li>a file:
+ *     <ul>
+ *       <li>{@code .csv} or {@code .csv.gz}: digits format, used whatever the split;</li>
+ *       <li>{@code .npz}: arrays {@code x_train}/{@code y_train} or {@code x_test}/{@code y_test}, else
+ *           {@code images}/{@code labels} (see {@link NumpyLoader});</li>
+ *       <li>{@code .bin}: one CIFAR-10 binary batch, used whatever the split.</li>
+ *     </ul></li>
+ *   <li>a folder, the first of these layouts that it holds for the split:
+ *     <ol>
+ *       <li>IDX (MNIST family): {@code train-images-idx3-ubyte[.gz]} + {@code train-labels-idx1-ubyte[.gz]},
+ *           {@code t10k-images-idx3-ubyte[.gz]} + {@code t10k-labels-idx1-ubyte[.gz]}; class names are known
+ *           for Fashion-MNIST by the content of its label files, else are 0..9;</li>
+ *       <li>optdigits: {@code optdigits-train.csv[.gz]}, {@code optdigits-test.csv[.gz]};</li>
+ *       <li>NumPy, KMNIST naming: {@code PREFIX-train-imgs.npz} + {@code PREFIX-train-labels.npz} (or
+ *           {@code .npy}), same for {@code test}; or Keras naming: {@code x_train.npy} + {@code y_train.npy},
+ *           {@code x_test.npy} + {@code y_test.npy};</li>
+ *       <li>CIFAR-10 binary: {@code data_batch_1.bin} .. {@code data_batch_5.bin} and {@code test_batch.bin},
+ *           in the folder or in its {@code cifar-10-batches-bin/} (see {@link Cifar10BinaryLoader});</li>
+ *       <li>image folder: one sub-folder per class of PNG/JPEG files, either under {@code train/} and
+ *           {@code test/} or directly in the folder (then used whatever the split); see {@link ImageFolderLoader}.</li>
+ *     </ol>
+ *     A {@code classes.txt} (one name per line) beside IDX or NumPy files names the classes.</li>
  * </ul>
  */
 public final class DatasetSource {
@@ -33,12 +51,20 @@ public final class DatasetSource {
     public static final String DIGITS = "digits";
     private static final String DIGITS_RESOURCE = "/dev/smoothcal/core/data/digits/optdigits-%s.csv.gz";
 
-    /** MD5 of the Fashion-MNIST label files (gzip), as published with the dataset. */
-    private static final Map<String, String> FASHION_LABEL_MD5 = Map.of(
-            "25c81989df183df01b3e8a0aad5dffbe", "train",
-            "bb300cfdad3c16e7a12a480ee83cd310", "t10k");
+    /**
+     * SHA-256 of the uncompressed Fashion-MNIST label files (train, t10k). They match the published gzip
+     * files (MD5 25c81989df183df01b3e8a0aad5dffbe, bb300cfdad3c16e7a12a480ee83cd310) and any re-compression.
+     */
+    private static final Set<String> FASHION_LABEL_SHA256 = Set.of(
+            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
     static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private static final String LAYOUTS = "IDX (train|t10k-images-idx3-ubyte[.gz] + -labels-idx1-ubyte[.gz]), "
+            + "optdigits-<split>.csv[.gz], NumPy (*-<split>-imgs.npz + *-<split>-labels.npz, or x_<split>.npy + "
+            + "y_<split>.npy), CIFAR-10 binary (data_batch_1..5.bin, test_batch.bin), or an image folder "
+            + "(one sub-folder per class of PNG/JPEG, optionally under train/ and test/)";
 
     private DatasetSource() {
     }
@@ -64,16 +90,23 @@ public final class DatasetSource {
         if (Files.isDirectory(path)) {
             return fromFolder(path, split);
         }
-        String file = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = path.getFileName() + "/" + split.cliName();
         if (file.endsWith(".csv") || file.endsWith(".csv.gz")) {
-            try (InputStream in = Files.newInputStream(path)) {
-                return DigitsCsvLoader.load(path.getFileName().toString(), in);
-            } catch (IOException e) {
-                throw new SmoothcalException("could not read " + path + ": " + e.getMessage(), e);
-            }
+            return digitsCsv(path.getFileName().toString(), path);
         }
-        throw new SmoothcalException("--data " + spec + ": expected 'digits', a folder of IDX or optdigits files, or a "
-                + "digits .csv(.gz) file, found a file of unsupported type");
+        if (file.endsWith(".npz")) {
+            Optional<List<String>> names = ClassNames.readIfPresent(siblingClassesFile(path));
+            return names.map(n -> NumpyLoader.loadArchive(name, path, split, n))
+                    .orElseGet(() -> NumpyLoader.loadArchive(name, path, split));
+        }
+        if (file.endsWith(".bin")) {
+            Path folder = path.toAbsolutePath().getParent();
+            return Cifar10BinaryLoader.load(path.getFileName().toString(), List.of(path),
+                    Cifar10BinaryLoader.classNames(folder));
+        }
+        throw new SmoothcalException("--data " + spec + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz "
+                + "or a CIFAR-10 .bin file, found a file of unsupported type");
     }
 
     /** The embedded digits split. */
@@ -91,24 +124,88 @@ public final class DatasetSource {
     }
 
     private static Dataset fromFolder(Path dir, DatasetSplit split) {
-        String prefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
-        Optional<Path> images = firstExisting(dir, prefix + "-images-idx3-ubyte");
-        Optional<Path> labels = firstExisting(dir, prefix + "-labels-idx1-ubyte");
-        if (images.isPresent() && labels.isPresent()) {
-            String name = dir.getFileName() + "/" + split.cliName();
-            return IdxLoader.load(name, images.get(), labels.get(), classNames(dir, labels.get()));
+        String name = dir.getFileName() + "/" + split.cliName();
+        String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
+        Optional<Path> images = firstExisting(dir, idxPrefix + "-images-idx3-ubyte");
+        Optional<Path> labels = firstExisting(dir, idxPrefix + "-labels-idx1-ubyte");
+        requireBothOrNeither(dir, images, labels, idxPrefix + "-images-idx3-ubyte[.gz]",
+                idxPrefix + "-labels-idx1-ubyte[.gz]");
+        if (images.isPresent()) {
+            List<String> classNames = ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
+                    .orElseGet(() -> isFashionLabels(labels.get()) ? FASHION_CLASSES : ClassNames.numbered(10));
+            return IdxLoader.load(name, images.get(), labels.get(), classNames);
         }
-        Optional<Path> csv = firstExisting(dir, "optdigits-" + (split == DatasetSplit.TRAIN ? "train" : "test") + ".csv");
+        Optional<Path> csv = firstExisting(dir, "optdigits-" + split.cliName() + ".csv");
         if (csv.isPresent()) {
-            try (InputStream in = Files.newInputStream(csv.get())) {
-                return DigitsCsvLoader.load(dir.getFileName() + "/" + split.cliName(), in);
-            } catch (IOException e) {
-                throw new SmoothcalException("could not read " + csv.get() + ": " + e.getMessage(), e);
-            }
+            return digitsCsv(name, csv.get());
         }
-        throw new SmoothcalException("--data " + dir + ": expected " + prefix + "-images-idx3-ubyte[.gz] and " + prefix
-                + "-labels-idx1-ubyte[.gz] (IDX) or optdigits-" + split.cliName()
-                + ".csv[.gz] for split '" + split.cliName() + "', found neither");
+        Optional<Dataset> numpy = numpyFolder(name, dir, split);
+        if (numpy.isPresent()) {
+            return numpy.get();
+        }
+        Optional<Path> cifar = Cifar10BinaryLoader.findBatchFolder(dir);
+        if (cifar.isPresent()) {
+            return Cifar10BinaryLoader.loadSplit(name, cifar.get(), split);
+        }
+        if (ImageFolderLoader.recognises(dir)) {
+            return ImageFolderLoader.loadSplit(name, dir, split);
+        }
+        throw new SmoothcalException("--data " + dir + ": expected for split '" + split.cliName() + "' one of " + LAYOUTS
+                + "; found " + listing(dir));
+    }
+
+    private static Optional<Dataset> numpyFolder(String name, Path dir, DatasetSplit split) {
+        String s = split.cliName();
+        Optional<Path> images = uniqueMatch(dir, "-" + s + "-imgs.npz", "-" + s + "-imgs.npy");
+        Optional<Path> labels = uniqueMatch(dir, "-" + s + "-labels.npz", "-" + s + "-labels.npy");
+        requireBothOrNeither(dir, images, labels, "*-" + s + "-imgs.npz", "*-" + s + "-labels.npz");
+        if (images.isEmpty()) {
+            images = regularFile(dir.resolve("x_" + s + ".npy"));
+            labels = regularFile(dir.resolve("y_" + s + ".npy"));
+            requireBothOrNeither(dir, images, labels, "x_" + s + ".npy", "y_" + s + ".npy");
+        }
+        if (images.isEmpty()) {
+            return Optional.empty();
+        }
+        Path x = images.get();
+        Path y = labels.get();
+        return Optional.of(ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
+                .map(n -> NumpyLoader.load(name, x, y, n))
+                .orElseGet(() -> NumpyLoader.load(name, x, y)));
+    }
+
+    private static void requireBothOrNeither(Path dir, Optional<Path> a, Optional<Path> b, String aName, String bName) {
+        if (a.isPresent() != b.isPresent()) {
+            Path found = a.orElseGet(b::get);
+            throw new SmoothcalException("--data " + dir + ": found " + found.getFileName() + " but expected "
+                    + (a.isPresent() ? bName : aName) + " beside it, found none");
+        }
+    }
+
+    /** The one file in {@code dir} whose name ends with one of the suffixes; an error if several do. */
+    private static Optional<Path> uniqueMatch(Path dir, String... suffixes) {
+        List<Path> matches = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            children.filter(Files::isRegularFile).sorted().forEach(p -> {
+                for (String suffix : suffixes) {
+                    if (p.getFileName().toString().endsWith(suffix)) {
+                        matches.add(p);
+                        break;
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new SmoothcalException("could not list " + dir + ": " + e.getMessage(), e);
+        }
+        if (matches.size() > 1) {
+            throw new SmoothcalException("--data " + dir + ": expected one file named *" + String.join(" or *", suffixes)
+                    + ", found " + matches.stream().map(p -> p.getFileName().toString()).toList());
+        }
+        return matches.stream().findFirst();
+    }
+
+    private static Optional<Path> regularFile(Path p) {
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
     private static Optional<Path> firstExisting(Path dir, String base) {
@@ -121,34 +218,42 @@ public final class DatasetSource {
         return Optional.empty();
     }
 
-    private static List<String> classNames(Path dir, Path labels) {
-        Path names = dir.resolve("classes.txt");
-        if (Files.isRegularFile(names)) {
-            try {
-                List<String> lines = Files.readAllLines(names, StandardCharsets.UTF_8).stream()
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                if (lines.isEmpty()) {
-                    throw new SmoothcalException(names + ": expected one class name per line, found none");
-                }
-                return lines;
-            } catch (IOException e) {
-                throw new SmoothcalException("could not read " + names + ": " + e.getMessage(), e);
-            }
-        }
-        if (FASHION_LABEL_MD5.containsKey(md5(labels))) {
-            return FASHION_CLASSES;
-        }
-        return IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+    private static Path siblingClassesFile(Path file) {
+        return file.toAbsolutePath().getParent().resolve(ClassNames.CLASSES_FILE);
     }
 
-    private static String md5(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    private static Dataset digitsCsv(String name, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return DigitsCsvLoader.load(name, in);
         } catch (IOException e) {
             throw new SmoothcalException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String listing(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            List<String> names = children.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : "")).sorted()
+                    .toList();
+            if (names.isEmpty()) {
+                return "an empty folder";
+            }
+            return names.size() <= 10 ? names.toString()
+                    : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
+        } catch (IOException e) {
+            return "a folder that cannot be listed (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Whether the file's uncompressed content is one of the Fashion-MNIST label files. */
+    private static boolean isFashionLabels(Path labels) {
+        try (InputStream in = new DigestInputStream(CompressedFiles.open(labels), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            String sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return FASHION_LABEL_SHA256.contains(sha);
+        } catch (IOException e) {
+            throw new SmoothcalException("could not read " + labels + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
     }
 }

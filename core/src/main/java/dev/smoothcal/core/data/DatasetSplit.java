@@ -10,6 +10,9 @@ public enum DatasetSplit {
 
     /** Parses {@code train} or {@code test}, case-insensitive. */
     public static DatasetSplit parse(String text) {
+        if (text == null) {
+            throw new SmoothcalException("--split must be one of " + Arrays.toString(cliNames()) + ", found nothing");
+        }
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

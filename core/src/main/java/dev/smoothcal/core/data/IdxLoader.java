@@ -81,7 +81,13 @@ public final class IdxLoader {
         }
         int[] dims = new int[ndim];
         for (int i = 0; i < ndim; i++) {
-            dims[i] = in.readInt();
+            try {
+                dims[i] = in.readInt();
+            } catch (EOFException e) {
+                throw new SmoothcalException(file + ": expected a header of " + (4 + 4 * ndim)
+                        + " bytes (magic and " + ndim + " dimension sizes), found a file that ends inside it"
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+            }
             if (dims[i] <= 0) {
                 throw new SmoothcalException(file + ": expected positive IDX dimensions, found " + dims[i]
                         + " for dimension " + i);

@@ -76,8 +76,18 @@ public final class Splits {
                 data.select(data.name() + "[validation]", val));
     }
 
-    /** Per-channel mean and (population) standard deviation of the pixel values, in double precision. */
+    /**
+     * Per-channel mean and population standard deviation (divisor n) of the pixel values, in double
+     * precision, as {@code {mean[C], std[C]}}. A channel whose values are all equal has standard deviation
+     * 0; it is reported as 1 so that dividing by it is always safe.
+     *
+     * @throws SmoothcalException if the dataset holds no images
+     */
     public static double[][] channelMeanStd(Dataset data) {
+        if (data.size() == 0) {
+            throw new SmoothcalException("channel mean/std of " + data.name()
+                    + ": expected at least one image, found none");
+        }
         int c = data.shape().channels();
         double[] sum = new double[c];
         double[] sq = new double[c];

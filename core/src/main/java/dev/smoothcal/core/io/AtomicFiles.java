@@ -9,6 +9,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
 /**
  * Writes files so that a reader sees either the old content or the whole new content, never half:
@@ -31,8 +33,11 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            // Not Files.createTempFile: its 0600 mode would survive the rename and hide the file from
+            // other users (a non-root container reading a mounted run, say). CREATE_NEW honours the umask.
+            tmp = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
             moveReplacing(tmp, target);

@@ -1,0 +1,72 @@
+package dev.smoothcal.cli;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.evaluator.inference.ExecutionProvider;
+import dev.smoothcal.evaluator.inference.InferenceOptions;
+import dev.smoothcal.evaluator.inference.InputLayout;
+import dev.smoothcal.evaluator.inference.OutputKind;
+import dev.smoothcal.evaluator.inference.Preprocessing;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Inference and metric flags of {@code evaluate}. */
+final class EvaluateOptions {
+    @Option(names = "--batch-size", defaultValue = "256", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--provider", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+            description = "Execution provider; auto falls back to CPU with a note. Default: ${DEFAULT-VALUE}.")
+    String provider;
+
+    @Option(names = "--bins", defaultValue = "15", description = "Bins of the calibration errors. Default: ${DEFAULT-VALUE}.")
+    int bins;
+
+    @Option(names = "--bootstrap", defaultValue = "200",
+            description = "Poisson-bootstrap replicates for 95% intervals of accuracy and ECE (0 = off). Default: ${DEFAULT-VALUE}.")
+    int bootstrap;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the bootstrap. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--layout", paramLabel = "nhwc|nchw|flat", description = "Input layout (default: detected from the model).")
+    String layout;
+
+    @Option(names = "--outputs", paramLabel = "logits|probabilities",
+            description = "What the model output holds (default: detected).")
+    String outputKind;
+
+    @Option(names = "--output-name", paramLabel = "NAME", description = "Output to read (default: logits if present, else the first).")
+    String outputName;
+
+    @Option(names = "--scale", defaultValue = "1", description = "Multiply raw pixels by this before --mean/--std. Default: ${DEFAULT-VALUE}.")
+    double scale;
+
+    @Option(names = "--mean", split = ",", defaultValue = "0", description = "Per-channel mean to subtract (comma-separated). Default: ${DEFAULT-VALUE}.")
+    double[] mean;
+
+    @Option(names = "--std", split = ",", defaultValue = "1", description = "Per-channel std to divide by (comma-separated). Default: ${DEFAULT-VALUE}.")
+    double[] std;
+
+    InferenceOptions inference() {
+        return new InferenceOptions(batchSize, Optional.ofNullable(layout).map(v -> parse(InputLayout.class, "--layout", v)),
+                Optional.ofNullable(outputName), Optional.ofNullable(outputKind).map(v -> parse(OutputKind.class, "--outputs", v)),
+                new Preprocessing(scale, mean, std));
+    }
+
+    ExecutionProvider executionProvider() {
+        return ExecutionProvider.parse(provider);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder names = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                names.append(names.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new SmoothcalException(flag + " must be one of " + names + ", found '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.smoothcal.evaluator.report;
+
+import dev.smoothcal.evaluator.metrics.BootstrapIntervals;
+import dev.smoothcal.evaluator.metrics.ClassificationReport;
+import dev.smoothcal.evaluator.metrics.MetricsResult;
+import dev.smoothcal.evaluator.metrics.ReliabilityBin;
+import dev.smoothcal.evaluator.metrics.TopKAccuracy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of {@code report.json}; the schema is documented in the README. Top-level numbers are
+ * the headline metrics; {@code bins} are the equal-width top-label reliability bins.
+ *
+ * @param format always {@link #FORMAT}
+ * @param model what was evaluated
+ * @param data what it was evaluated on
+ * @param accuracy top-1 accuracy
+ * @param nll mean negative log-likelihood (natural log, probabilities clamped at 1e-12)
+ * @param brier multi-class Brier score {@code mean_i sum_k (p_ik - y_ik)^2}
+ * @param ece equal-width top-label expected calibration error
+ * @param mce maximum calibration error over non-empty bins
+ * @param eceEqualMass equal-mass (adaptive) ECE
+ * @param classwiseEce classwise ECE
+ * @param topK top-k accuracies
+ * @param numBins B
+ * @param bins equal-width reliability bins: (lower, upper], the first including 0
+ * @param equalMassBins equal-mass groups
+ * @param classification per-class precision, recall, F1, confusion matrix
+ * @param bootstrap 95% intervals, or null when off
+ * @param throughput inference speed on this machine
+ */
+public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
+        double brier, double ece, double mce, double eceEqualMass, double classwiseEce, List<TopKAccuracy> topK,
+        int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
+        ClassificationReport classification, BootstrapIntervals bootstrap, Throughput throughput) {
+
+    public static final String FORMAT = "smoothcal-report/1";
+
+    /**
+     * The model side.
+     *
+     * @param path the ONNX file
+     * @param input input name and shape as the model declares it (-1 = symbolic)
+     * @param layout layout fed
+     * @param output output read
+     * @param outputKind logits or probabilities
+     * @param provider execution provider used
+     * @param provenance smoothcal metadata found in the file (empty for foreign models)
+     */
+    public record ModelInfo(String path, String inputName, List<Long> inputShape, String layout, String output,
+            String outputKind, String provider, Map<String, String> provenance) {
+    }
+
+    /** The data side. */
+    public record DataInfo(String name, int size, String fingerprint, List<String> classNames) {
+    }
+
+    /** Images per second through ONNX Runtime, and the batch size used. */
+    public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
+    }
+
+    public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
+        return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
+                m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
+                m.classwiseCalibrationError(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
+                m.equalMassBins(), m.classification(), m.bootstrap(), throughput);
+    }
+}
