@@ -1,12 +1,14 @@
 package dev.smoothcal.it;
 
 import static dev.smoothcal.it.CliAssertions.assertCleanFailure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +36,16 @@ class EvaluatorImageIT {
         if (out != null) {
             HostFolders.releaseToHost(SmoothcalImages.EVALUATOR, out);
         }
+    }
+
+    @Test
+    void shipsNoTensorFlowJars() {
+        CliResult r = SmoothcalCli.in(SmoothcalImages.EVALUATOR).entrypoint("ls").run("/opt/smoothcal/lib");
+        assertEquals(0, r.exitCode(), r::describe);
+        List<String> jars = r.stdout().lines().filter(l -> l.endsWith(".jar")).toList();
+        assertTrue(jars.stream().anyMatch(j -> j.startsWith("onnxruntime")), () -> "no ONNX Runtime in " + jars);
+        List<String> tensorflow = jars.stream().filter(j -> j.matches("(?i).*(tensorflow|javacpp).*")).toList();
+        assertEquals(List.of(), tensorflow, "TensorFlow jars in the evaluation-only image");
     }
 
     @Test

@@ -67,7 +67,7 @@ final class SmoothcalCli {
             container.start();
             long exit = container.getCurrentContainerInfo().getState().getExitCodeLong();
             System.out.printf("[it-tests] %s %s -> exit %d in %.1f s%n",
-                    image, String.join(" ", args), exit, (System.nanoTime() - started) / 1e9);
+                    image, (entrypoint == null ? "" : "[" + entrypoint + "] ") + String.join(" ", args), exit, (System.nanoTime() - started) / 1e9);
             return new CliResult(exit, container.getLogs(OutputType.STDOUT), container.getLogs(OutputType.STDERR));
         }
     }

@@ -102,6 +102,7 @@ class TrainEvaluateInteropIT {
                 () -> assertTrue(ece >= 0.0 && ece <= 1.0, "ece " + ece),
                 () -> assertTrue(nll > 0.0 && Double.isFinite(nll), "nll " + nll),
                 () -> assertTrue(brier >= 0.0 && brier <= 2.0, "brier " + brier),
+                () -> assertEquals(DIGITS_TEST_SIZE, report.path("data").path("size").asInt(), "data.size"),
                 () -> assertEquals(DIGITS_TEST_SIZE, binCountTotal(report.path("bins")),
                         () -> "bin counts must add up to the test split size; bins: " + report.path("bins")));
     }
@@ -156,12 +157,12 @@ class TrainEvaluateInteropIT {
         assertTrue(Files.notExists(out.resolve("eval-truncated/report.json")), "no report for a broken model");
     }
 
-    /** Sum of the per-bin sample counts, whatever the report calls them ("count" or "n"). */
+    /** Sum of the per-bin sample counts. */
     private static long binCountTotal(JsonNode bins) {
         assertTrue(bins.isArray() && bins.size() > 0, () -> "bins must be a non-empty array: " + bins);
         long total = 0;
         for (JsonNode bin : bins) {
-            JsonNode count = bin.has("count") ? bin.get("count") : bin.get("n");
+            JsonNode count = bin.get("count");
             assertTrue(count != null && count.canConvertToLong(), () -> "bin without a count: " + bin);
             total += count.asLong();
         }
