@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
             var test = DatasetSource.load(config.data(), DatasetSplit.TEST);
             EvaluationReport report = EvaluateCommand.run(new EvaluationRequest(staging.resolve(RunDirectory.MODEL_ONNX),
                     test, InferenceOptions.DEFAULTS, ExecutionProvider.AUTO, MetricsConfig.DEFAULT_BINS,
-                    MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, config.seed()), staging);
+                    MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, config.seed()), staging,
+                    dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
             System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
             ParityReport parity = InteropCommand.check(new RunDirectory(staging), test, ParityTolerance.DEFAULT, 256,
                     staging);

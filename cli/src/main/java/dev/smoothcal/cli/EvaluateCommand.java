@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationRequest request = request(model, data, split, options);
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             dir.requireNoClash(ReportFiles.ALL);
-            EvaluationReport report = run(request, dir.staging());
+            EvaluationReport report = run(request, dir.staging(), model.toString());
             dir.commit();
             Summaries.evaluation(System.out, report);
             System.out.println("report written to " + dir.target().resolve(ReportFiles.REPORT_JSON));
@@ -57,11 +57,11 @@ final class EvaluateCommand implements Callable<Integer> {
         return new EvaluationRequest(model, dataset, inference, provider, options.bins, options.bootstrap, options.seed);
     }
 
-    /** Evaluates with a progress display and writes the report files into {@code dir}. */
-    static EvaluationReport run(EvaluationRequest request, Path dir) {
+    /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */
+    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath) {
         try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size())) {
             EvaluationReport report = Evaluation.run(request, progress::stepTo,
-                    note -> System.err.println("note: " + note));
+                    note -> System.err.println("note: " + note)).withModelPath(modelPath);
             ReportFiles.write(report, dir);
             return report;
         }

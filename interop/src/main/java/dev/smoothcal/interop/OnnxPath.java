@@ -25,9 +25,7 @@ final class OnnxPath {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (ClassifierSession session = ClassifierSession.open(model, ExecutionProvider.CPU)) {
             int per = data.shape().size();
-            float[] logits = null;
-            float[] probabilities = null;
-            int k = -1;
+            BatchedOutputs outputs = new BatchedOutputs(data.size());
             for (int from = 0; from < data.size(); from += batch) {
                 int count = Math.min(batch, data.size() - from);
                 FloatBuffer x = FloatBuffer.wrap(data.images(), from * per, count * per).slice();
@@ -35,16 +33,10 @@ final class OnnxPath {
                         data.shape().width(), data.shape().channels()})) {
                     float[] z = session.run(images, RunDirectory.LOGITS);
                     float[] p = session.run(images, RunDirectory.PROBABILITIES);
-                    if (logits == null) {
-                        k = z.length / count;
-                        logits = new float[data.size() * k];
-                        probabilities = new float[data.size() * k];
-                    }
-                    System.arraycopy(z, 0, logits, from * k, z.length);
-                    System.arraycopy(p, 0, probabilities, from * k, p.length);
+                    outputs.add(from, count, z, p);
                 }
             }
-            return new TensorFlowPath.Outputs(logits, probabilities, k);
+            return outputs.outputs();
         } catch (OrtException e) {
             throw new SmoothcalException("ONNX Runtime could not take the input batch for " + model + ": "
                     + e.getMessage(), e);

@@ -33,9 +33,7 @@ final class TensorFlowPath {
     static Outputs run(Path savedModel, Dataset data, int batch) {
         try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
             SessionFunction fn = bundle.function(SavedModelExport.SIGNATURE_KEY);
-            float[] logits = null;
-            float[] probabilities = null;
-            int k = -1;
+            BatchedOutputs outputs = new BatchedOutputs(data.size());
             int per = data.shape().size();
             for (int from = 0; from < data.size(); from += batch) {
                 int count = Math.min(batch, data.size() - from);
@@ -46,16 +44,10 @@ final class TensorFlowPath {
                         Result r = fn.call(Map.of(RunDirectory.INPUT_NAME, images))) {
                     float[] z = Tensors.toArray(r.get(RunDirectory.LOGITS).orElseThrow());
                     float[] p = Tensors.toArray(r.get(RunDirectory.PROBABILITIES).orElseThrow());
-                    if (logits == null) {
-                        k = z.length / count;
-                        logits = new float[data.size() * k];
-                        probabilities = new float[data.size() * k];
-                    }
-                    System.arraycopy(z, 0, logits, from * k, z.length);
-                    System.arraycopy(p, 0, probabilities, from * k, p.length);
+                    outputs.add(from, count, z, p);
                 }
             }
-            return new Outputs(logits, probabilities, k);
+            return outputs.outputs();
         } catch (TensorFlowException e) {
             throw new SmoothcalException("TensorFlow could not run the SavedModel at " + savedModel + ": "
                     + e.getMessage(), e);

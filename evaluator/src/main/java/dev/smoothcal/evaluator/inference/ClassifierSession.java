@@ -75,7 +75,9 @@ public final class ClassifierSession implements AutoCloseable {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<String> notes = new ArrayList<>();
-        if (provider != ExecutionProvider.CPU) {
+        boolean cudaBuild = cudaUnavailableReason() == null;
+        // auto on the CPU-only build is plainly CPU: nothing to say. A note only when CUDA was possible.
+        if (provider == ExecutionProvider.CUDA || (provider == ExecutionProvider.AUTO && cudaBuild)) {
             String why = cudaUnavailableReason();
             if (why == null) {
                 try {

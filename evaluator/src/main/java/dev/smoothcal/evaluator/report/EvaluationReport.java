@@ -60,6 +60,14 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
     }
 
+    /** This report with the model's path shown as {@code path} (for a model evaluated before it was moved into place). */
+    public EvaluationReport withModelPath(String path) {
+        ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
+                model.outputKind(), model.provider(), model.provenance());
+        return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, topK,
+                numBins, bins, equalMassBins, classification, bootstrap, throughput);
+    }
+
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),

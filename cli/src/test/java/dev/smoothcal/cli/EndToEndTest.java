@@ -1,0 +1,185 @@
+package dev.smoothcal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smoothcal.core.json.Json;
+import dev.smoothcal.core.smoothing.LabelSmoothing;
+import dev.smoothcal.onnx.OnnxModels;
+import dev.smoothcal.onnx.proto.OnnxProto;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train -> export -> evaluate -> interop on the built-in digits, through the command line. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTest {
+    @TempDir
+    static Path tmp;
+    static Path run;
+
+    @BeforeAll
+    static void train() {
+        run = tmp.resolve("run");
+        assertEquals(0, Main.execute("train", "--data", "digits", "--model", "mlp", "--epochs", "6", "--batch-size", "64",
+                "--label-smoothing", "0.1", "--seed", "7", "--out", run.toString()));
+    }
+
+    @Test
+    @Order(1)
+    void runDirectoryHoldsTheContract() throws IOException {
+        for (String f : new String[] {"run.json", "history.csv", "saved_model/saved_model.pb", "model.onnx"}) {
+            assertTrue(Files.exists(run.resolve(f)), f + " missing");
+        }
+        assertEquals(7, Files.readAllLines(run.resolve("history.csv")).size(), "header + 6 epochs");
+        JsonNode manifest = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+        assertEquals(3823, manifest.at("/dataset/size").asInt());
+        assertEquals(0.1, manifest.at("/config/label_smoothing/alpha").asDouble());
+        assertEquals("[8,8,1]", manifest.at("/input/shape").toString());
+        // Provenance: model.onnx carries the same weights fingerprint as run.json.
+        assertEquals(manifest.get("model_fingerprint").asText(), OnnxModels.metadata(OnnxModels.read(
+                run.resolve("model.onnx"))).get("smoothcal.model_fingerprint"));
+        assertTrue(Files.list(tmp).noneMatch(p -> p.getFileName().toString().contains("staging")), "staging left behind");
+    }
+
+    @Test
+    @Order(2)
+    void evaluatesTheTestSplitWithOnnxRuntime() throws IOException {
+        Path out = tmp.resolve("eval");
+        assertEquals(0, Main.execute("evaluate", "--model", run.resolve("model.onnx").toString(), "--data", "digits",
+                "--split", "test", "--out", out.toString()));
+        JsonNode report = Json.MAPPER.readTree(out.resolve("report.json").toFile());
+        assertTrue(report.get("accuracy").asDouble() > 0.9, "accuracy " + report.get("accuracy"));
+        double ece = report.get("ece").asDouble();
+        assertTrue(ece >= 0 && ece < 1, "ece " + ece);
+        long total = 0;
+        double weightedGap = 0;
+        for (JsonNode bin : report.get("bins")) {
+            total += bin.get("count").asLong();
+            if (bin.get("count").asLong() > 0) {
+                weightedGap += bin.get("count").asLong()
+                        * Math.abs(bin.get("mean_confidence").asDouble() - bin.get("accuracy").asDouble());
+            }
+        }
+        assertEquals(1797, total, "every test image in one bin");
+        assertEquals(15, report.get("bins").size());
+        // ECE recomputed from the written bins: sum_b n_b/N |conf_b - acc_b|.
+        assertEquals(ece, weightedGap / total, 1e-9);
+        assertTrue(report.get("nll").asDouble() > 0 && report.get("brier").asDouble() > 0);
+    }
+
+    @Test
+    @Order(3)
+    void interopPassesWithinTolerance() throws IOException {
+        Path out = tmp.resolve("interop");
+        assertEquals(0, Main.execute("interop", "--run", run.toString(), "--data", "digits", "--out", out.toString()));
+        JsonNode parity = Json.MAPPER.readTree(out.resolve("parity.json").toFile());
+        assertTrue(parity.get("passed").asBoolean());
+        assertTrue(parity.at("/logits/max_abs_diff").asDouble() <= 1e-4);
+        assertEquals(1797, parity.at("/argmax/total").asInt());
+        assertEquals(0, parity.at("/argmax/disagreements").asInt());
+        double tf = parity.at("/loss/tensorflow").asDouble();
+        double onnx = parity.at("/loss/onnx").asDouble();
+        double ref = parity.at("/loss/reference").asDouble();
+        assertEquals(ref, tf, 1e-5 * ref);
+        assertEquals(ref, onnx, 1e-5 * ref);
+        // The smoothed loss is bounded below by the entropy of the smoothed one-hot target.
+        double[] t = LabelSmoothing.uniform(0.1).smooth(0, 10);
+        double entropy = 0;
+        for (double v : t) {
+            entropy -= v * Math.log(v);
+        }
+        assertTrue(ref > entropy, "loss " + ref + " below target entropy " + entropy);
+    }
+
+    @Test
+    @Order(4)
+    void tamperedWeightsFailInterop() throws IOException {
+        Path tampered = tmp.resolve("tampered");
+        copyTree(run, tampered);
+        OnnxProto.ModelProto model = OnnxModels.read(tampered.resolve("model.onnx"));
+        OnnxProto.GraphProto.Builder graph = model.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            if (graph.getInitializer(i).getName().equals("dense1_kernel")) {
+                OnnxProto.TensorProto.Builder w = graph.getInitializer(i).toBuilder();
+                for (int j = 0; j < w.getFloatDataCount(); j++) {
+                    w.setFloatData(j, w.getFloatData(j) * 1.01f);
+                }
+                graph.setInitializer(i, w);
+            }
+        }
+        OnnxModels.write(model.toBuilder().setGraph(graph).build(), tampered.resolve("model.onnx"));
+        Path out = tmp.resolve("interop-tampered");
+        String err = captureErr(() -> assertEquals(1, Main.execute("interop", "--run", tampered.toString(),
+                "--out", out.toString())));
+        assertTrue(err.contains("logits differ"), err);
+        JsonNode parity = Json.MAPPER.readTree(out.resolve("parity.json").toFile());
+        assertFalse(parity.get("passed").asBoolean());
+        assertTrue(parity.at("/logits/max_abs_diff").asDouble() > 1e-3);
+    }
+
+    @Test
+    void badInputIsOneLineAndWritesNothing() throws IOException {
+        Path out = tmp.resolve("never");
+        Path corrupt = Files.writeString(tmp.resolve("corrupt.onnx"), "not a model");
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        String[][] cases = {
+                {"train", "--data", tmp.resolve("missing").toString(), "--out", out.toString()},
+                {"train", "--data", "imagenet", "--out", out.toString()},
+                {"train", "--label-smoothing", "-0.1", "--out", out.toString()},
+                {"train", "--label-smoothing", "1.5", "--out", out.toString()},
+                {"train", "--batch-size", "0", "--out", out.toString()},
+                {"evaluate", "--model", corrupt.toString(), "--out", out.toString()},
+                {"train", "--epochs", "1", "--out", file.toString()},
+        };
+        String[] expected = {"existing path", "'digits'", "[0, 1), found -0.1", "[0, 1), found 1.5",
+                "--batch-size must be in [1, 65536], found 0", "expected an ONNX model", "must be a folder"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = cases[i];
+            int[] code = new int[1];
+            String err = captureErr(() -> code[0] = Main.execute(args));
+            assertEquals(2, code[0], String.join(" ", args));
+            String line = err.lines().filter(l -> l.startsWith("smoothcal: error:")).findFirst().orElse("");
+            assertTrue(line.contains(expected[i]), "case " + i + ": " + err);
+            assertFalse(err.contains("\tat "), "no stack trace without --verbose: " + err);
+            assertFalse(Files.exists(out), "nothing written for case " + i);
+        }
+        assertEquals("x", Files.readString(file), "the user's file is untouched");
+    }
+
+    private static String captureErr(Runnable action) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+}
