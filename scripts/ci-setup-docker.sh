@@ -34,7 +34,8 @@ command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if ((${#missing[@]} > 0)); then
   log "installing ${missing[*]}"
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # With Recommends, as in the steps known to work here (cgroupfs-mount, apparmor).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
 if docker info >/dev/null 2>&1; then
