@@ -18,6 +18,13 @@ import dev.smoothcal.interop.ParityCheck;
 import dev.smoothcal.interop.ParityReport;
 import dev.smoothcal.interop.ParityTolerance;
 import dev.smoothcal.trainer.run.TrainingRun;
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.trainer.optim.LearningRateSchedule;
+import dev.smoothcal.trainer.optim.OptimizerConfig;
+import dev.smoothcal.trainer.optim.OptimizerKind;
+import dev.smoothcal.trainer.optim.ScheduleKind;
+import dev.smoothcal.trainer.train.Device;
+import dev.smoothcal.trainer.train.Monitor;
 import dev.smoothcal.trainer.train.TrainConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,10 +44,29 @@ final class TensorFlowTasks {
     }
 
     static int train(TrainCommand command) {
-        TrainConfig config = config(command.training);
-        try (OutputDirectory dir = OutputDirectory.open(command.out, command.output.policy())) {
+        Path out;
+        TrainConfig config;
+        OutputDirectory.Overwrite policy = command.output.policy();
+        if (command.resume != null) {
+            out = command.resume;
+            config = resumedConfig(command);
+            policy = OutputDirectory.Overwrite.REPLACE;
+        } else {
+            if (command.out == null) {
+                throw new SmoothcalException("train needs --out DIR (a new run) or --resume DIR (continue one), found neither");
+            }
+            out = command.out;
+            config = config(command.training);
+        }
+        try (OutputDirectory dir = OutputDirectory.open(out, policy)) {
             dir.requireNoClash(RunDirectory.TRAINING_OUTPUTS);
-            RunManifest manifest = TrainingRun.execute(config, dir.staging(), new ConsoleTrainingProgress(System.err));
+            Path checkpoints = dir.target().resolve(RunDirectory.CHECKPOINTS);
+            if (command.resume == null) {
+                // A new run (--overwrite included) never continues from checkpoints left in the folder.
+                dev.smoothcal.core.io.AtomicFiles.deleteTree(checkpoints);
+            }
+            RunManifest manifest = TrainingRun.execute(config, dir.staging(), checkpoints,
+                    new ConsoleTrainingProgress(System.err));
             dir.commit();
             System.out.println("run written to " + dir.target());
             System.out.println("model fingerprint " + manifest.modelFingerprint());
@@ -52,7 +78,7 @@ final class TensorFlowTasks {
         ParityTolerance tolerance = new ParityTolerance(c.logitAbsolute, c.logitRelative, c.probabilityAbsolute,
                 c.lossRelative);
         if (c.batchSize < 1) {
-            throw new dev.smoothcal.core.SmoothcalException("--batch-size must be at least 1, found " + c.batchSize);
+            throw new SmoothcalException("--batch-size must be at least 1, found " + c.batchSize);
         }
         RunDirectory runDir = RunDirectory.open(c.run);
         Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
@@ -99,8 +125,50 @@ final class TensorFlowTasks {
     }
 
     static TrainConfig config(TrainOptions o) {
-        return new TrainConfig(o.data, o.model, o.epochs, o.batchSize, o.learningRate,
-                new LabelSmoothing(o.labelSmoothing, o.convention), o.seed, o.validationFraction);
+        OptimizerConfig optimizer = new OptimizerConfig(CliEnums.parse(OptimizerKind.class, "--optimizer", o.optimizer),
+                o.learningRate, o.momentum, o.weightDecay);
+        LearningRateSchedule schedule = new LearningRateSchedule(CliEnums.parse(ScheduleKind.class, "--schedule",
+                o.schedule), o.stepEvery, o.stepFactor, o.polyPower, o.warmupEpochs);
+        return new TrainConfig(o.data, o.model, o.epochs, o.batchSize, optimizer, schedule,
+                new LabelSmoothing(o.labelSmoothing, o.convention), o.seed, o.validationFraction,
+                CliEnums.parse(Monitor.class, "--monitor", o.monitor), o.patience, Device.parse(o.device));
+    }
+
+    /**
+     * The configuration of the run in {@code --resume DIR}: the stored one, with {@code --epochs} and
+     * {@code --patience} taken from the command line when given. Any other training flag given must
+     * match the stored run (another model or dataset is refused before any work).
+     */
+    static TrainConfig resumedConfig(TrainCommand command) {
+        Path stored = command.resume.resolve(RunDirectory.CHECKPOINTS).resolve(TrainingRun.CONFIG_JSON);
+        if (!Files.isRegularFile(stored)) {
+            throw new SmoothcalException("--resume " + command.resume + ": expected " + RunDirectory.CHECKPOINTS + "/"
+                    + TrainingRun.CONFIG_JSON + " written by an earlier 'smoothcal train', found none");
+        }
+        if (command.out != null && !command.out.toAbsolutePath().normalize()
+                .equals(command.resume.toAbsolutePath().normalize())) {
+            throw new SmoothcalException("--resume continues the run in place; expected no --out or the same folder, found "
+                    + command.out);
+        }
+        TrainConfig old = Json.read(stored, TrainConfig.class);
+        TrainConfig given = config(command.training);
+        var parse = command.spec.commandLine().getParseResult();
+        requireSame(parse, "--model", old.model(), given.model());
+        requireSame(parse, "--data", old.data(), given.data());
+        requireSame(parse, "--batch-size", old.batchSize(), given.batchSize());
+        requireSame(parse, "--seed", old.seed(), given.seed());
+        requireSame(parse, "--label-smoothing", old.labelSmoothing().alpha(), given.labelSmoothing().alpha());
+        int epochs = parse.hasMatchedOption("--epochs") ? given.epochs() : old.epochs();
+        int patience = parse.hasMatchedOption("--patience") ? given.patience() : old.patience();
+        return new TrainConfig(old.data(), old.model(), epochs, old.batchSize(), old.optimizer(), old.schedule(),
+                old.labelSmoothing(), old.seed(), old.validationFraction(), old.monitor(), patience, old.device());
+    }
+
+    private static void requireSame(picocli.CommandLine.ParseResult parse, String flag, Object stored, Object given) {
+        if (parse.hasMatchedOption(flag) && !stored.equals(given)) {
+            throw new SmoothcalException("--resume: the run was trained with " + flag + " " + stored + ", found " + flag
+                    + " " + given + "; resume with the same value or start a new run");
+        }
     }
 
     /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code smoothcal train}: trains a model and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a classifier with label smoothing and write a run directory "
-                + "(run.json, history.csv, saved_model/, model.onnx).")
+                + "(run.json, history.csv, saved_model/, model.onnx, plots/, checkpoints/).")
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions training = new TrainOptions();
@@ -17,8 +17,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory to write (checkpoints/ appear "
+            + "in it during training).")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from its last "
+            + "checkpoint; --epochs may extend it, other training flags must match.")
+    Path resume;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

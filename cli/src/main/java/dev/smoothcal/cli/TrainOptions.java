@@ -3,14 +3,14 @@ package dev.smoothcal.cli;
 import dev.smoothcal.core.smoothing.SmoothingConvention;
 import picocli.CommandLine.Option;
 
-/** Training flags shared by {@code train} and {@code demo}. */
+/** Training flags shared by {@code train} and {@code demo}. Plain values only: see {@link TensorFlowTasks#config}. */
 final class TrainOptions {
     @Option(names = "--data", defaultValue = "digits", paramLabel = "DATA",
-            description = "Built-in dataset name (digits) or a path: a folder of IDX or optdigits files, "
-                    + "or a digits .csv(.gz). Default: ${DEFAULT-VALUE}.")
+            description = "Built-in dataset name (digits) or a path (IDX/optdigits/NumPy/CIFAR-10 binary/image folder). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "Model preset. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "mlp", description = "Model preset or JSON file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
@@ -19,8 +19,35 @@ final class TrainOptions {
     @Option(names = "--batch-size", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
+            description = "Update rule. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "LAMBDA",
+            description = "L2 penalty lambda*sum(w^2) on kernels (Keras l2). Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "constant|step|polynomial|cosine",
+            description = "Learning-rate schedule, fed per step. Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--step-every", defaultValue = "10", description = "step schedule: epochs between drops. Default: ${DEFAULT-VALUE}.")
+    int stepEvery;
+
+    @Option(names = "--step-factor", defaultValue = "0.1", description = "step schedule: factor per drop. Default: ${DEFAULT-VALUE}.")
+    double stepFactor;
+
+    @Option(names = "--poly-power", defaultValue = "1.0", description = "polynomial schedule: power. Default: ${DEFAULT-VALUE}.")
+    double polyPower;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0", description = "cosine schedule: linear warm-up epochs. Default: ${DEFAULT-VALUE}.")
+    double warmupEpochs;
 
     @Option(names = "--label-smoothing", defaultValue = "0.1", paramLabel = "A",
             description = "Label smoothing factor in [0, 1). Default: ${DEFAULT-VALUE}.")
@@ -32,13 +59,25 @@ final class TrainOptions {
                     + "wrong class. Default: ${DEFAULT-VALUE}.")
     SmoothingConvention convention;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for initialisation, shuffling and the "
-            + "validation split. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for initialisation, shuffling, the "
+            + "validation split and in-graph randomness. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--validation-fraction", defaultValue = "0.1",
             description = "Share of the training split held out for validation. Default: ${DEFAULT-VALUE}.")
     double validationFraction;
+
+    @Option(names = "--monitor", defaultValue = "val_loss", paramLabel = "val_loss|val_accuracy|val_nll|val_ece",
+            description = "Validation metric choosing the exported epoch and driving early stopping. Default: ${DEFAULT-VALUE}.")
+    String monitor;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after this many epochs without improvement (0 = never). Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
+            description = "Where the training graph runs. Default: ${DEFAULT-VALUE}.")
+    String device;
 
     /** Parses {@code uniform} / {@code other-classes}. */
     static final class ConventionConverter implements picocli.CommandLine.ITypeConverter<SmoothingConvention> {

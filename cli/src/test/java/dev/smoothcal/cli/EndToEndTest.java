@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -127,6 +128,38 @@ class EndToEndTest {
         JsonNode parity = Json.MAPPER.readTree(out.resolve("parity.json").toFile());
         assertFalse(parity.get("passed").asBoolean());
         assertTrue(parity.at("/logits/max_abs_diff").asDouble() > 1e-3);
+    }
+
+    @Test
+    @Order(5)
+    void resumeContinuesFromTheLastCheckpointAndRefusesAnotherModel() throws IOException {
+        Path resumable = tmp.resolve("resumable");
+        assertEquals(0, Main.execute("train", "--epochs", "2", "--seed", "3", "--out", resumable.toString()));
+        List<String> firstTwo = Files.readAllLines(resumable.resolve("history.csv"));
+        assertTrue(Files.isRegularFile(resumable.resolve("checkpoints/state.json")));
+        assertTrue(Files.isRegularFile(resumable.resolve("plots/loss.png")));
+
+        String err = captureErr(() -> assertEquals(2, Main.execute("train", "--resume", resumable.toString(),
+                "--model", "no-such-model", "--epochs", "3")));
+        assertTrue(err.contains("--resume: the run was trained with --model mlp, found --model no-such-model"), err);
+
+        assertEquals(0, Main.execute("train", "--resume", resumable.toString(), "--epochs", "3"));
+        List<String> three = Files.readAllLines(resumable.resolve("history.csv"));
+        assertEquals(4, three.size(), "header + 3 epochs");
+        assertEquals(firstTwo, three.subList(0, 3), "the first two epochs come from the checkpoint, unchanged");
+        JsonNode manifest = Json.MAPPER.readTree(resumable.resolve("run.json").toFile());
+        assertEquals(3, manifest.at("/outcome/epochs_run").asInt());
+        int best = manifest.at("/outcome/best_epoch").asInt();
+        double bestLoss = Double.MAX_VALUE;
+        int expectedBest = 0;
+        for (int e = 1; e <= 3; e++) {
+            double loss = Double.parseDouble(three.get(e).split(",")[3]);
+            if (loss < bestLoss) {
+                bestLoss = loss;
+                expectedBest = e;
+            }
+        }
+        assertEquals(expectedBest, best, "the exported epoch has the lowest val_loss");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param outputs output names, {@code [logits, probabilities]}
  * @param versions library versions (smoothcal, tensorflow, java, onnx ir/opset)
  * @param modelFingerprint SHA-256 over the trained weights; model.onnx carries the same value
+ * @param outcome epochs run and the epoch whose weights were exported
  */
 public record RunManifest(
         String format,
@@ -31,9 +32,20 @@ public record RunManifest(
         InputSpec input,
         List<String> outputs,
         Map<String, String> versions,
-        String modelFingerprint) {
+        String modelFingerprint,
+        Outcome outcome) {
 
     public static final String FORMAT = "smoothcal-run/1";
+
+    /**
+     * How training ended.
+     *
+     * @param epochsRun epochs completed (fewer than configured after early stopping)
+     * @param bestEpoch the exported epoch (1-based), best by {@code monitor}
+     * @param monitor the validation metric that chose it, e.g. {@code val_loss}
+     */
+    public record Outcome(int epochsRun, int bestEpoch, String monitor) {
+    }
 
     /**
      * A dataset identity.

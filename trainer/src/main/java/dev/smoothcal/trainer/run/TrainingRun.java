@@ -13,7 +13,9 @@ import dev.smoothcal.trainer.export.OnnxExport;
 import dev.smoothcal.trainer.export.SavedModelExport;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.train.CheckpointStore;
 import dev.smoothcal.trainer.train.HistoryCsv;
+import dev.smoothcal.trainer.train.TrainingPlots;
 import dev.smoothcal.trainer.train.TrainConfig;
 import dev.smoothcal.trainer.train.TrainedModel;
 import dev.smoothcal.trainer.train.Trainer;
@@ -31,27 +33,44 @@ import org.tensorflow.TensorFlow;
  * run directory ({@link RunDirectory}) into a folder.
  */
 public final class TrainingRun {
+    /** The configuration a checkpoint folder was started with, read back by {@code --resume}. */
+    public static final String CONFIG_JSON = "config.json";
+
     private TrainingRun() {
     }
 
+    /** Trains without checkpoints; see {@link #execute(TrainConfig, Path, Path, TrainingListener)}. */
+    public static RunManifest execute(TrainConfig config, Path dir, TrainingListener listener) {
+        return execute(config, dir, null, listener);
+    }
+
     /**
-     * Trains as configured and writes run.json, history.csv, saved_model/ and model.onnx into {@code dir}.
+     * Trains as configured and writes run.json, history.csv, saved_model/, model.onnx and plots/ into
+     * {@code dir}. The exported model is the best epoch's (see {@link TrainConfig#monitor()}).
      *
      * @param dir an empty folder (normally the staging folder of an {@code OutputDirectory})
+     * @param checkpoints folder for per-epoch checkpoints (continued from when it holds one), or null
      * @return the manifest written to run.json
      */
-    public static RunManifest execute(TrainConfig config, Path dir, TrainingListener listener) {
+    public static RunManifest execute(TrainConfig config, Path dir, Path checkpoints, TrainingListener listener) {
         ModelSpec spec = ModelSpec.preset(config.model());
         listener.phase("loading " + config.data());
         Dataset data = DatasetSource.load(config.data(), DatasetSplit.TRAIN);
         ResolvedModel model = spec.resolve(data.shape(), data.numClasses());
         Splits.TrainValidation split = Splits.stratified(data, config.validationFraction(), config.seed());
-        TrainedModel trained = Trainer.train(config, model, split.train(), split.validation(), listener);
+        CheckpointStore store = null;
+        if (checkpoints != null) {
+            // Created only now, once data and model are known good: bad input leaves nothing behind.
+            store = new CheckpointStore(checkpoints);
+            Json.write(checkpoints.resolve(CONFIG_JSON), config);
+        }
+        TrainedModel trained = Trainer.train(config, model, split.train(), split.validation(), listener, store);
 
         RunDirectory run = new RunDirectory(dir);
         RunManifest manifest = manifest(config, data, split.validation(), trained);
         listener.phase("exporting SavedModel and ONNX");
         HistoryCsv.write(run.historyCsv(), trained.history());
+        TrainingPlots.write(trained.history(), run.plots());
         SavedModelExport.export(trained, run.savedModel());
         OnnxExport.export(trained, manifest, run.modelOnnx());
         Json.write(run.runJson(), manifest);
@@ -72,7 +91,8 @@ public final class TrainingRun {
         versions.put("onnx_opset", Integer.toString(OnnxExport.OPSET));
         return new RunManifest(RunManifest.FORMAT, Version.get(), configJson, config.seed(), info(data),
                 info(validation), data.classNames(), inputSpec, List.of(RunDirectory.LOGITS, RunDirectory.PROBABILITIES),
-                versions, trained.weights().fingerprint());
+                versions, trained.weights().fingerprint(), new RunManifest.Outcome(trained.history().size(),
+                        trained.bestEpoch(), config.monitor().column()));
     }
 
     private static RunManifest.DatasetInfo info(Dataset d) {

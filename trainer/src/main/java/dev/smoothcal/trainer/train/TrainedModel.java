@@ -6,10 +6,11 @@ import dev.smoothcal.trainer.model.Weights;
 import java.util.List;
 
 /**
- * The outcome of training: the model, its baked-in normalisation, the trained weights and the history.
+ * The outcome of training: the model, its baked-in normalisation, the weights of the best epoch
+ * ({@code bestEpoch}, 1-based, by the configured monitor) and the history of every epoch run.
  */
 public record TrainedModel(ResolvedModel model, Normalization normalization, Weights weights,
-        List<EpochRecord> history) {
+        List<EpochRecord> history, int bestEpoch) {
     public TrainedModel {
         history = List.copyOf(history);
     }

@@ -13,14 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.smoothcal.trainer.optim.GraphOptimizer;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -29,11 +30,14 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Trains a {@link ResolvedModel} in a TensorFlow graph with the label-smoothed cross-entropy and Adam.
+ * Trains a {@link ResolvedModel} in a TensorFlow graph with the label-smoothed cross-entropy.
  *
  * <p>Each epoch visits the training data in a fresh order drawn from {@code (seed, epoch)}; a final
- * partial batch is kept. After each epoch the model is run on the validation data in inference mode
- * and {@link EpochRecord} is filled on the host in double precision.
+ * partial batch is kept. The learning rate comes from the schedule and is fed per step. After each
+ * epoch the model runs on the validation data in inference mode, {@link EpochRecord} is filled on the
+ * host in double precision, and (with a checkpoint folder) the whole session is checkpointed. The
+ * returned weights are those of the best epoch by the configured {@link Monitor}; with a patience,
+ * training stops after that many epochs without improvement.
  */
 public final class Trainer {
     private static final int ECE_BINS = 15;
@@ -42,104 +46,245 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /**
-     * Runs the configured number of epochs.
-     *
-     * @throws SmoothcalException when TensorFlow fails, with its message
-     */
+    /** Trains without checkpoints. */
     public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener) {
+        return train(config, model, train, validation, listener, null);
+    }
+
+    /**
+     * Runs the configured epochs, continuing from {@code checkpoints} when it holds a checkpoint.
+     *
+     * @param checkpoints where to checkpoint every epoch, or null for none
+     * @throws SmoothcalException when TensorFlow fails, or when the checkpoint belongs to another
+     *     architecture or dataset
+     */
+    public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
+            TrainingListener listener, CheckpointStore checkpoints) {
         if (train.numClasses() != model.numClasses() || validation.numClasses() != model.numClasses()) {
             throw new SmoothcalException("model " + model.name() + " has " + model.numClasses()
                     + " classes, found data with " + train.numClasses());
+        }
+        String architecture = describe(model);
+        String dataFingerprint = train.fingerprint();
+        TrainingState resumed = checkpoints == null ? null : checkpoints.state().orElse(null);
+        if (resumed != null) {
+            if (!resumed.architecture().equals(architecture)) {
+                throw new SmoothcalException("--resume: the checkpoint was written for another architecture; expected "
+                        + architecture + ", found " + resumed.architecture());
+            }
+            if (!resumed.datasetFingerprint().equals(dataFingerprint)) {
+                throw new SmoothcalException("--resume: the checkpoint was trained on other data; expected dataset "
+                        + dataFingerprint + ", found " + resumed.datasetFingerprint());
+            }
         }
         Normalization norm = Normalization.fit(train);
         int k = model.numClasses();
         long[] imageDims = {model.input().height(), model.input().width(), model.input().channels()};
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
+            DeviceSpec device = config.device().spec();
+            Ops placed = device == null ? tf : tf.withDevice(device);
             Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, imageDims[0], imageDims[1], imageDims[2])));
             Placeholder<TFloat32> labels = tf.withName("labels").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, k)));
             Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
                     Placeholder.shape(Shape.of(2)));
-            Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(tf, model, Weights.initial(model, config.seed()));
-            Operand<TFloat32> trainLogits = NetworkGraph.forward(tf, images, model, norm, vars,
+            Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(placed, model,
+                    Weights.initial(model, config.seed()));
+            Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, images, model, norm, vars,
                     NetworkGraph.Mode.TRAINING, stepSeed);
-            Operand<TFloat32> evalLogits = NetworkGraph.forward(tf, images, model, norm, vars,
+            Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
                     NetworkGraph.Mode.INFERENCE, null);
-            Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(tf, labels, trainLogits);
-            Op minimize = new Adam(graph, (float) config.learningRate()).minimize(loss);
+            Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, labels, trainLogits);
+            GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, vars, List.of());
 
             try (Session session = new Session(graph, sessionConfig())) {
                 session.initialize();
+                Loop loop = new Loop(config, model, train, validation, listener, session, images, labels, stepSeed,
+                        trainLogits, evalLogits, loss, optimizer);
                 List<EpochRecord> history = new ArrayList<>();
-                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                    history.add(runEpoch(config, model, train, validation, listener, epoch, session, images, labels,
-                            stepSeed, trainLogits, evalLogits, loss, minimize));
+                int bestEpoch = 0;
+                double bestValue = Double.NaN;
+                int stale = 0;
+                long step = 0;
+                if (resumed != null) {
+                    checkpoints.restoreLatest(session);
+                    history.addAll(resumed.history());
+                    bestEpoch = resumed.bestEpoch();
+                    bestValue = resumed.bestValue();
+                    stale = resumed.epochsWithoutImprovement();
+                    step = resumed.globalStep();
+                    listener.phase("resuming after epoch " + resumed.epochsDone() + " from " + checkpoints.dir());
                 }
-                Map<String, float[]> trained = new LinkedHashMap<>();
-                for (var e : vars.entrySet()) {
-                    try (Result r = session.runner().fetch(e.getValue()).run()) {
-                        trained.put(e.getKey(), Tensors.toArray(r.get(0)));
+                for (int epoch = history.size() + 1; epoch <= config.epochs(); epoch++) {
+                    if (config.patience() > 0 && stale >= config.patience()) {
+                        listener.phase("early stop: " + config.monitor().column() + " did not improve for "
+                                + stale + " epochs (best epoch " + bestEpoch + ")");
+                        break;
+                    }
+                    EpochRecord record = loop.epoch(epoch, step);
+                    step += loop.stepsPerEpoch();
+                    history.add(record);
+                    double value = config.monitor().of(record);
+                    boolean improved = bestEpoch == 0 || config.monitor().improves(value, bestValue);
+                    if (improved) {
+                        bestEpoch = epoch;
+                        bestValue = value;
+                        stale = 0;
+                    } else {
+                        stale++;
+                    }
+                    if (checkpoints != null) {
+                        checkpoints.save(session, new TrainingState(epoch, step, history, bestEpoch, bestValue, stale,
+                                architecture, dataFingerprint), improved);
+                    } else if (improved) {
+                        loop.rememberBest(vars);
                     }
                 }
-                return new TrainedModel(model, norm, Weights.of(model, trained), history);
+                if (checkpoints != null) {
+                    checkpoints.restoreBest(session);
+                    loop.rememberBest(vars);
+                }
+                return new TrainedModel(model, norm, Weights.of(model, loop.best), history, bestEpoch);
             }
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow failed while training " + model.name() + ": " + e.getMessage(), e);
+            String hint = config.device().kind() == Device.Kind.GPU
+                    ? " (--device " + config.device() + ": is a GPU usable? the CPU build has no GPU kernels; build with -Pgpu)"
+                    : "";
+            throw new SmoothcalException("TensorFlow failed while training " + model.name() + hint + ": "
+                    + firstLine(e.getMessage()), e);
         }
     }
 
-    private static EpochRecord runEpoch(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
-            TrainingListener listener, int epoch, Session session, Placeholder<TFloat32> images,
-            Placeholder<TFloat32> labels, Placeholder<TInt64> stepSeed, Operand<TFloat32> trainLogits,
-            Operand<TFloat32> evalLogits, Operand<TFloat32> loss, Op minimize) {
-        int n = train.size();
-        int k = model.numClasses();
-        int per = train.shape().size();
-        int batch = Math.min(config.batchSize(), n);
-        int steps = (n + batch - 1) / batch;
-        int[] order = permutation(n, new SplittableRandom(config.seed() * 1_000_003L + epoch));
-        listener.epochStarted(epoch, config.epochs(), steps);
-        double lossSum = 0.0;
-        long correct = 0;
-        long started = System.nanoTime();
-        for (int step = 0; step < steps; step++) {
-            int from = step * batch;
-            int size = Math.min(batch, n - from);
-            float[] x = new float[size * per];
-            float[] y = new float[size * k];
-            for (int i = 0; i < size; i++) {
-                int src = order[from + i];
-                System.arraycopy(train.images(), src * per, x, i * per, per);
-                y[i * k + train.labels()[src]] = 1f;
-            }
-            long globalStep = (long) (epoch - 1) * steps + step;
-            try (TFloat32 xt = Tensors.floats(x, size, train.shape().height(), train.shape().width(),
-                    train.shape().channels());
-                    TFloat32 yt = Tensors.floats(y, size, k);
-                    TInt64 seed = TInt64.vectorOf(config.seed(), globalStep);
-                    Result r = session.runner().feed(images, xt).feed(labels, yt).feed(stepSeed, seed)
-                            .addTarget(minimize).fetch(loss).fetch(trainLogits).run()) {
-                lossSum += ((TFloat32) r.get(0)).getFloat() * size;
-                float[] logits = Tensors.toArray(r.get(1));
-                for (int i = 0; i < size; i++) {
-                    if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
-                        correct++;
-                    }
+    /** A stable description of the architecture: layers, parameter names and shapes. */
+    static String describe(ResolvedModel model) {
+        StringBuilder sb = new StringBuilder(model.name()).append('[');
+        for (ResolvedModel.Param p : model.params()) {
+            sb.append(p.name()).append(java.util.Arrays.toString(p.shape())).append(';');
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The per-epoch work, with the graph handles it needs. */
+    private static final class Loop {
+        private final TrainConfig config;
+        private final ResolvedModel model;
+        private final Dataset train;
+        private final Dataset validation;
+        private final TrainingListener listener;
+        private final Session session;
+        private final Placeholder<TFloat32> images;
+        private final Placeholder<TFloat32> labels;
+        private final Placeholder<TInt64> stepSeed;
+        private final Operand<TFloat32> trainLogits;
+        private final Operand<TFloat32> evalLogits;
+        private final Operand<TFloat32> loss;
+        private final GraphOptimizer optimizer;
+        private final int batch;
+        private final int steps;
+        private Map<String, float[]> best;
+
+        Loop(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
+                Session session, Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
+                Placeholder<TInt64> stepSeed, Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits,
+                Operand<TFloat32> loss, GraphOptimizer optimizer) {
+            this.config = config;
+            this.model = model;
+            this.train = train;
+            this.validation = validation;
+            this.listener = listener;
+            this.session = session;
+            this.images = images;
+            this.labels = labels;
+            this.stepSeed = stepSeed;
+            this.trainLogits = trainLogits;
+            this.evalLogits = evalLogits;
+            this.loss = loss;
+            this.optimizer = optimizer;
+            this.batch = Math.min(config.batchSize(), train.size());
+            this.steps = (train.size() + batch - 1) / batch;
+        }
+
+        int stepsPerEpoch() {
+            return steps;
+        }
+
+        void rememberBest(Map<String, Variable<TFloat32>> vars) {
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (var e : vars.entrySet()) {
+                try (Result r = session.runner().fetch(e.getValue()).run()) {
+                    values.put(e.getKey(), Tensors.toArray(r.get(0)));
                 }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));
+            best = values;
         }
-        float[] valLogits = predict(session, images, evalLogits, validation, k);
-        ValidationScores v = ValidationScores.of(valLogits, validation.labels(), k, config.labelSmoothing());
-        EpochRecord record = new EpochRecord(epoch, lossSum / n, (double) correct / n, v.loss, v.accuracy, v.nll, v.ece,
-                config.learningRate());
-        listener.epochFinished(record);
-        return record;
+
+        EpochRecord epoch(int epoch, long firstStep) {
+            int n = train.size();
+            int k = model.numClasses();
+            int per = train.shape().size();
+            int[] order = permutation(n, new SplittableRandom(config.seed() * 1_000_003L + epoch));
+            listener.epochStarted(epoch, config.epochs(), steps);
+            double lossSum = 0.0;
+            long correct = 0;
+            double rate = 0;
+            long started = System.nanoTime();
+            for (int step = 0; step < steps; step++) {
+                int from = step * batch;
+                int size = Math.min(batch, n - from);
+                float[] x = new float[size * per];
+                float[] y = new float[size * k];
+                for (int i = 0; i < size; i++) {
+                    int src = order[from + i];
+                    System.arraycopy(train.images(), src * per, x, i * per, per);
+                    y[i * k + train.labels()[src]] = 1f;
+                }
+                long globalStep = firstStep + step;
+                rate = config.schedule().rate(config.optimizer().learningRate(), epoch - 1, globalStep,
+                        config.epochs(), steps);
+                List<Tensor> owned = new ArrayList<>();
+                try {
+                    TFloat32 xt = Tensors.floats(x, size, train.shape().height(), train.shape().width(),
+                            train.shape().channels());
+                    owned.add(xt);
+                    TFloat32 yt = Tensors.floats(y, size, k);
+                    owned.add(yt);
+                    TInt64 seed = TInt64.vectorOf(config.seed(), globalStep);
+                    owned.add(seed);
+                    Session.Runner runner = session.runner().feed(images, xt).feed(labels, yt).feed(stepSeed, seed);
+                    try (Result r = optimizer.feed(runner, rate, globalStep, owned)
+                            .addTarget(optimizer.update()).fetch(loss).fetch(trainLogits).run()) {
+                        lossSum += ((TFloat32) r.get(0)).getFloat() * size;
+                        float[] logits = Tensors.toArray(r.get(1));
+                        for (int i = 0; i < size; i++) {
+                            if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
+                                correct++;
+                            }
+                        }
+                    }
+                } finally {
+                    owned.forEach(Tensor::close);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));
+            }
+            float[] valLogits = predict(session, images, evalLogits, validation, k);
+            ValidationScores v = ValidationScores.of(valLogits, validation.labels(), k, config.labelSmoothing());
+            EpochRecord record = new EpochRecord(epoch, lossSum / n, (double) correct / n, v.loss, v.accuracy, v.nll,
+                    v.ece, rate);
+            listener.epochFinished(record);
+            return record;
+        }
     }
 
     /** Logits of every image of {@code data}, row-major {@code [N, K]}, in batches. */

@@ -30,7 +30,7 @@ class TrainerTest {
     static void train() {
         Dataset digits = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
         split = Splits.stratified(digits, 0.1, 3);
-        TrainConfig config = new TrainConfig("digits", "mlp", 4, 64, 1e-3, LabelSmoothing.uniform(0.1), 3, 0.1);
+        TrainConfig config = TrainConfig.simple("digits", "mlp", 4, 64, 1e-3, LabelSmoothing.uniform(0.1), 3);
         ResolvedModel model = ModelSpec.preset("mlp").resolve(digits.shape(), digits.numClasses());
         trained = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
     }

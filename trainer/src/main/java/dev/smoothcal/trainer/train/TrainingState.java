@@ -1,0 +1,23 @@
+package dev.smoothcal.trainer.train;
+
+import java.util.List;
+
+/**
+ * The host side of a checkpoint ({@code checkpoints/state.json}); the graph side is a TF checkpoint of
+ * every variable (weights, BatchNorm statistics, optimizer slots).
+ *
+ * @param epochsDone completed epochs
+ * @param globalStep optimizer steps taken
+ * @param history one record per completed epoch
+ * @param bestEpoch epoch (1-based) with the best monitored value, saved as {@code checkpoints/best}
+ * @param bestValue that value
+ * @param epochsWithoutImprovement for early stopping
+ * @param architecture the resolved model's layer and parameter description (must match to resume)
+ * @param datasetFingerprint the training data's fingerprint (must match to resume)
+ */
+public record TrainingState(int epochsDone, long globalStep, List<EpochRecord> history, int bestEpoch,
+        double bestValue, int epochsWithoutImprovement, String architecture, String datasetFingerprint) {
+    public TrainingState {
+        history = List.copyOf(history);
+    }
+}
