@@ -66,7 +66,7 @@ public final class MetricsAccumulator {
     private final ConfusionMatrix confusion;
     private final EqualWidthBins topLabel;
     private final EqualMassHistogram equalMass;
-    private final EqualWidthBins[] perClass;
+    private final ClasswiseBins classwise;
     private final PoissonBootstrap bootstrap;
 
     /** An empty accumulator whose first sample has global index 0. */
@@ -94,10 +94,7 @@ public final class MetricsAccumulator {
         this.confusion = new ConfusionMatrix(numClasses);
         this.topLabel = new EqualWidthBins(bins);
         this.equalMass = new EqualMassHistogram();
-        this.perClass = new EqualWidthBins[numClasses];
-        for (int k = 0; k < numClasses; k++) {
-            perClass[k] = new EqualWidthBins(bins);
-        }
+        this.classwise = new ClasswiseBins(numClasses, bins);
         this.bootstrap = config.bootstrapEnabled()
                 ? new PoissonBootstrap(config.bootstrapReplicates(), bins, config.seed())
                 : null;
@@ -185,9 +182,7 @@ public final class MetricsAccumulator {
         confusion.combine(other.confusion);
         topLabel.combine(other.topLabel);
         equalMass.combine(other.equalMass);
-        for (int k = 0; k < numClasses; k++) {
-            perClass[k].combine(other.perClass[k]);
-        }
+        classwise.combine(other.classwise);
         if (bootstrap != null) {
             bootstrap.combine(other.bootstrap);
         }
@@ -214,15 +209,11 @@ public final class MetricsAccumulator {
             atK.add(new TopKAccuracy(k, (double) inTopK / count));
         }
         double ece = topLabel.calibrationError(count);
-        double classwise = 0.0;
-        for (EqualWidthBins classBins : perClass) {
-            classwise += classBins.calibrationError(count);
-        }
         EqualMassHistogram.Summary equalMassSummary = equalMass.summarise(bins, count);
         return new MetricsResult(config, count, accuracy, atK,
                 negativeLogLikelihoodSum / count, brierSum / count,
                 ece, topLabel.maximumCalibrationError(), equalMassSummary.calibrationError(),
-                classwise / numClasses,
+                classwise.calibrationError(count),
                 topLabel.reliability(), equalMassSummary.groups(),
                 confusion.report(count),
                 bootstrap == null ? null : bootstrap.intervals(accuracy, ece));
@@ -236,18 +227,16 @@ public final class MetricsAccumulator {
         double brier = 0.0;
         for (int k = 0; k < numClasses; k++) {
             double pk = p[offset + k];
-            if (pk > confidence) {
-                confidence = pk;
-                predicted = k;
-            }
-            if (pk > labelProbability) {
-                greater++;
-            }
-            double target = k == label ? 1.0 : 0.0;
-            brier += (pk - target) * (pk - target);
-            perClass[k].add(pk, k == label);
+            // written as selects, not branches: which class wins is unpredictable
+            predicted = pk > confidence ? k : predicted;
+            confidence = Math.max(confidence, pk);
+            greater += pk > labelProbability ? 1 : 0;
+            double error = pk - (k == label ? 1.0 : 0.0);
+            brier += error * error;
+            classwise.add(k, pk);
         }
-        boolean correct = predicted == label;
+        classwise.addTarget(label, labelProbability);
+        int correct = predicted == label ? 1 : 0;
         rankCounts[greater]++;
         brierSum += brier;
         negativeLogLikelihoodSum -= Math.log(Math.max(labelProbability, NLL_EPSILON));
@@ -256,7 +245,7 @@ public final class MetricsAccumulator {
         topLabel.addAt(bin, confidence, correct);
         equalMass.add(confidence, correct);
         if (bootstrap != null) {
-            bootstrap.add(firstSampleIndex + count, bin, confidence, correct);
+            bootstrap.add(firstSampleIndex + count, bin, confidence, correct == 1);
         }
         count++;
     }
