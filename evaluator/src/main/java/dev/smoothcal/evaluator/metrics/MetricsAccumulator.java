@@ -234,15 +234,15 @@ public final class MetricsAccumulator {
         double brier = 0.0;
         for (int k = 0; k < numClasses; k++) {
             double pk = p[offset + k];
-            // written as selects, not branches: which class wins is unpredictable
-            predicted = pk > confidence ? k : predicted;
-            confidence = Math.max(confidence, pk);
+            if (pk > confidence) {
+                confidence = pk;
+                predicted = k;
+            }
             greater += pk > labelProbability ? 1 : 0;
             double error = pk - (k == label ? 1.0 : 0.0);
             brier += error * error;
-            classwise.add(k, pk);
+            classwise.add(k, pk, k == label ? 1 : 0);
         }
-        classwise.addTarget(label, labelProbability);
         int correct = predicted == label ? 1 : 0;
         rankCounts[greater]++;
         brierSum += brier;
