@@ -20,13 +20,11 @@ final class EqualMassHistogram {
     private final double[] confidenceSums = new double[RESOLUTION];
     private final long[] hits = new long[RESOLUTION];
 
-    void add(double confidence, boolean hit) {
+    void add(double confidence, int hit) {
         int m = EqualWidthBins.index(confidence, RESOLUTION);
         counts[m]++;
         confidenceSums[m] += confidence;
-        if (hit) {
-            hits[m]++;
-        }
+        hits[m] += hit;
     }
 
     void combine(EqualMassHistogram other) {

@@ -28,16 +28,11 @@ final class EqualWidthBins {
         return b < 0 ? 0 : Math.min(b, bins - 1);
     }
 
-    void add(double score, boolean hit) {
-        addAt(index(score, counts.length), score, hit);
-    }
-
-    void addAt(int bin, double score, boolean hit) {
+    /** Adds a score to bin {@code bin} with its hit (1) or miss (0). */
+    void addAt(int bin, double score, int hit) {
         counts[bin]++;
         scoreSums[bin] += score;
-        if (hit) {
-            hits[bin]++;
-        }
+        hits[bin] += hit;
     }
 
     void combine(EqualWidthBins other) {

@@ -26,14 +26,21 @@ import java.util.List;
  *       {@code (b/B, (b+1)/B]}, the first bin {@code [0, 1/B]}, so 0 is in the first bin and 1 in the
  *       last; empty bins contribute nothing;</li>
  *   <li>MCE {@code = max_b |acc_b - conf_b|} over non-empty bins;</li>
- *   <li>equal-mass ECE: the same sum over B groups of about N/B samples in ascending confidence, from a
- *       2^16 micro-bin histogram, exact up to the micro-bin width (see {@link EqualMassHistogram});</li>
+ *   <li>equal-mass ECE: the same sum over B groups of about N/B samples in ascending confidence. Exact
+ *       quantiles do not stream, so confidences go into 2^16 equal-width micro-bins and consecutive
+ *       micro-bins are merged: micro-bin m joins group {@code floor(C_m * B / N)}, {@code C_m} being the
+ *       samples below it. That is the rank rule "sample of rank r is in group floor(r * B / N)" exactly,
+ *       except that a micro-bin (width 2^-16) is never split across groups;</li>
  *   <li>classwise ECE (Kull et al. 2019): for every class k, ECE of the score {@code p_ik} against
  *       the target {@code [y_i == k]} over the same equal-width bins, then the mean over the K
  *       classes;</li>
  *   <li>per-class precision, recall, F1 and confusion matrix as in scikit-learn (see
  *       {@link ClassScores});</li>
- *   <li>optional 95% Poisson-bootstrap intervals of accuracy and ECE (see {@link PoissonBootstrap}).</li>
+ *   <li>optional 95% Poisson-bootstrap percentile intervals of accuracy and ECE: in replicate r sample i
+ *       has weight {@code w_ir ~ Poisson(1)}, drawn from a SplitMix64 stream keyed by (seed, global
+ *       index); replicate values are the weighted accuracy and equal-width ECE, replicates of total
+ *       weight 0 are dropped, and the interval is the 2.5th-97.5th percentile (linear interpolation,
+ *       numpy's default). Memory O(replicates * B).</li>
  * </ul>
  *
  * <p>Each sample has a global index: {@code firstSampleIndex} plus its position in the stream. The
@@ -66,7 +73,7 @@ public final class MetricsAccumulator {
     private final ConfusionMatrix confusion;
     private final EqualWidthBins topLabel;
     private final EqualMassHistogram equalMass;
-    private final EqualWidthBins[] perClass;
+    private final ClasswiseBins classwise;
     private final PoissonBootstrap bootstrap;
 
     /** An empty accumulator whose first sample has global index 0. */
@@ -94,10 +101,7 @@ public final class MetricsAccumulator {
         this.confusion = new ConfusionMatrix(numClasses);
         this.topLabel = new EqualWidthBins(bins);
         this.equalMass = new EqualMassHistogram();
-        this.perClass = new EqualWidthBins[numClasses];
-        for (int k = 0; k < numClasses; k++) {
-            perClass[k] = new EqualWidthBins(bins);
-        }
+        this.classwise = new ClasswiseBins(numClasses, bins);
         this.bootstrap = config.bootstrapEnabled()
                 ? new PoissonBootstrap(config.bootstrapReplicates(), bins, config.seed())
                 : null;
@@ -185,9 +189,7 @@ public final class MetricsAccumulator {
         confusion.combine(other.confusion);
         topLabel.combine(other.topLabel);
         equalMass.combine(other.equalMass);
-        for (int k = 0; k < numClasses; k++) {
-            perClass[k].combine(other.perClass[k]);
-        }
+        classwise.combine(other.classwise);
         if (bootstrap != null) {
             bootstrap.combine(other.bootstrap);
         }
@@ -214,15 +216,11 @@ public final class MetricsAccumulator {
             atK.add(new TopKAccuracy(k, (double) inTopK / count));
         }
         double ece = topLabel.calibrationError(count);
-        double classwise = 0.0;
-        for (EqualWidthBins classBins : perClass) {
-            classwise += classBins.calibrationError(count);
-        }
         EqualMassHistogram.Summary equalMassSummary = equalMass.summarise(bins, count);
         return new MetricsResult(config, count, accuracy, atK,
                 negativeLogLikelihoodSum / count, brierSum / count,
                 ece, topLabel.maximumCalibrationError(), equalMassSummary.calibrationError(),
-                classwise / numClasses,
+                classwise.calibrationError(count),
                 topLabel.reliability(), equalMassSummary.groups(),
                 confusion.report(count),
                 bootstrap == null ? null : bootstrap.intervals(accuracy, ece));
@@ -240,14 +238,12 @@ public final class MetricsAccumulator {
                 confidence = pk;
                 predicted = k;
             }
-            if (pk > labelProbability) {
-                greater++;
-            }
-            double target = k == label ? 1.0 : 0.0;
-            brier += (pk - target) * (pk - target);
-            perClass[k].add(pk, k == label);
+            greater += pk > labelProbability ? 1 : 0;
+            double error = pk - (k == label ? 1.0 : 0.0);
+            brier += error * error;
+            classwise.add(k, pk, k == label ? 1 : 0);
         }
-        boolean correct = predicted == label;
+        int correct = predicted == label ? 1 : 0;
         rankCounts[greater]++;
         brierSum += brier;
         negativeLogLikelihoodSum -= Math.log(Math.max(labelProbability, NLL_EPSILON));
@@ -256,7 +252,7 @@ public final class MetricsAccumulator {
         topLabel.addAt(bin, confidence, correct);
         equalMass.add(confidence, correct);
         if (bootstrap != null) {
-            bootstrap.add(firstSampleIndex + count, bin, confidence, correct);
+            bootstrap.add(firstSampleIndex + count, bin, confidence, correct == 1);
         }
         count++;
     }

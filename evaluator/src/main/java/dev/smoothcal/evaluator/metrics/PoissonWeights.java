@@ -17,6 +17,14 @@ final class PoissonWeights {
     private static final long TWO_POW_32 = 1L << 32;
     /** THRESHOLDS[k] = round(P(X <= k) * 2^32); the last entry is 2^32, so inversion always stops. */
     private static final long[] THRESHOLDS = cdfThresholds();
+    /** Bits of a uniform value that index {@link #SLICE_WEIGHTS}. */
+    private static final int SLICE_BITS = 12;
+    /**
+     * The weight of every uniform value in slice {@code u >>> 20}, or -1 where a CDF threshold cuts the
+     * slice: a branch-light lookup that gives the same weight as inversion and falls back to it in 13 of
+     * 4096 slices.
+     */
+    private static final byte[] SLICE_WEIGHTS = sliceWeights();
 
     private final long seed;
 
@@ -40,6 +48,12 @@ final class PoissonWeights {
 
     /** Poisson(1) by inversion of a uniform 32-bit value in {@code [0, 2^32)}. */
     static int draw(long uniform32) {
+        int w = SLICE_WEIGHTS[(int) (uniform32 >>> (32 - SLICE_BITS))];
+        return w >= 0 ? w : invert(uniform32);
+    }
+
+    /** The smallest k with {@code uniform32 < THRESHOLDS[k]}. */
+    static int invert(long uniform32) {
         int k = 0;
         while (uniform32 >= THRESHOLDS[k]) {
             k++;
@@ -52,6 +66,18 @@ final class PoissonWeights {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
+    }
+
+    private static byte[] sliceWeights() {
+        byte[] weights = new byte[1 << SLICE_BITS];
+        int shift = 32 - SLICE_BITS;
+        for (int slice = 0; slice < weights.length; slice++) {
+            long first = (long) slice << shift;
+            long last = ((long) (slice + 1) << shift) - 1;
+            int w = invert(first);
+            weights[slice] = (byte) (w == invert(last) ? w : -1);
+        }
+        return weights;
     }
 
     private static long[] cdfThresholds() {

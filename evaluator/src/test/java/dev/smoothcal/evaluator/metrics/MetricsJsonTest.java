@@ -27,7 +27,7 @@ class MetricsJsonTest {
                 "classification", "bootstrap")) {
             assertTrue(tree.has(key), "missing " + key + " in " + json);
         }
-        assertEquals(14, tree.get("config").get("bootstrap_replicates").asInt() - 6);
+        assertEquals(20, tree.get("config").get("bootstrap_replicates").asInt());
         JsonNode emptyBin = tree.get("reliability_bins").get(0);
         assertEquals(0, emptyBin.get("count").asLong());
         assertTrue(emptyBin.get("mean_confidence").isNull() && emptyBin.get("gap").isNull(), emptyBin.toString());

@@ -49,6 +49,39 @@ class PoissonBootstrapTest {
     }
 
     @Test
+    void sliceLookupAgreesWithInversionAtEveryThresholdAndBetween() {
+        // reference: plain inversion against the CDF thresholds; the lookup table must never differ from it
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200_000; i++) {
+            long u = random.nextLong() >>> 32;
+            assertEquals(PoissonWeights.invert(u), PoissonWeights.draw(u), "u = " + u);
+        }
+        for (int k = 0; k < 12; k++) {
+            // the first value of weight k+1 (where the CDF through k ends) and its neighbours
+            long edge = Math.round(Math.exp(-1) * sumOfInverseFactorials(k) * 4294967296.0);
+            for (long u = Math.max(0, edge - 2); u <= Math.min(edge + 2, 4294967295L); u++) {
+                assertEquals(PoissonWeights.invert(u), PoissonWeights.draw(u), "u = " + u);
+            }
+        }
+        for (long slice = 0; slice < 4096; slice++) {
+            long first = slice << 20;
+            long last = first + (1 << 20) - 1;
+            assertEquals(PoissonWeights.invert(first), PoissonWeights.draw(first), "u = " + first);
+            assertEquals(PoissonWeights.invert(last), PoissonWeights.draw(last), "u = " + last);
+        }
+        assertEquals(0, PoissonWeights.draw(0));
+        assertTrue(PoissonWeights.draw(4294967295L) >= 8, "the largest uniform maps to the far tail");
+    }
+
+    private static double sumOfInverseFactorials(int k) {
+        double sum = 0;
+        for (int j = 0; j <= k; j++) {
+            sum += 1 / CombinatoricsUtils.factorialDouble(j);
+        }
+        return sum;
+    }
+
+    @Test
     void intervalsMatchNaiveWeightedRecomputation() {
         Predictions data = Predictions.random(31, 400, 5, 2.0, ConfidenceSpacing.ANY);
         int replicates = 40;
