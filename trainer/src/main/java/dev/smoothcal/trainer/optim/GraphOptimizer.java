@@ -9,7 +9,9 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.Output;
 import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -66,19 +68,28 @@ public final class GraphOptimizer {
         List<Variable<TFloat32>> vars = new ArrayList<>(trainable.values());
         List<String> names = new ArrayList<>(trainable.keySet());
         Gradients grads = tf.gradients(objective, vars);
+        // Variables are updated in place. Every update waits for every gradient, so no backward pass
+        // reads a weight that another update has already changed (without this, ApplyAdam on layer 2
+        // could run before layer 1's gradient read layer 2's kernel: a race that made runs differ).
+        List<Identity<TFloat32>> gradients = new ArrayList<>();
+        for (int i = 0; i < vars.size(); i++) {
+            Output<TFloat32> dy = grads.dy(i);
+            gradients.add(tf.identity(dy));
+        }
+        Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(gradients));
         List<Op> applies = new ArrayList<>(alsoRun);
         for (int i = 0; i < vars.size(); i++) {
             Variable<TFloat32> v = vars.get(i);
-            Operand<TFloat32> g = grads.dy(i);
+            Operand<TFloat32> g = gradients.get(i);
             if (config.kind() == OptimizerKind.ADAM) {
                 Variable<TFloat32> m = slot(tf, names.get(i) + "_adam_m", v);
                 Variable<TFloat32> s = slot(tf, names.get(i) + "_adam_v", v);
-                applies.add(tf.train.applyAdam(v, m, s, b1p, b2p, lr,
+                applies.add(afterGradients.train.applyAdam(v, m, s, b1p, b2p, lr,
                         tf.constant((float) OptimizerConfig.ADAM_BETA1), tf.constant((float) OptimizerConfig.ADAM_BETA2),
                         tf.constant((float) OptimizerConfig.ADAM_EPSILON), g));
             } else {
                 Variable<TFloat32> a = slot(tf, names.get(i) + "_momentum", v);
-                applies.add(tf.train.applyMomentum(v, a, lr, g, tf.constant((float) config.momentum())));
+                applies.add(afterGradients.train.applyMomentum(v, a, lr, g, tf.constant((float) config.momentum())));
             }
         }
         Op update = tf.withControlDependencies(applies).withName("train_step").noOp();

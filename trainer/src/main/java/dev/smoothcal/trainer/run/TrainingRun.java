@@ -53,6 +53,7 @@ public final class TrainingRun {
      * @return the manifest written to run.json
      */
     public static RunManifest execute(TrainConfig config, Path dir, Path checkpoints, TrainingListener listener) {
+        config.device().requireUsable();
         ModelSpec spec = ModelSpec.preset(config.model());
         listener.phase("loading " + config.data());
         Dataset data = DatasetSource.load(config.data(), DatasetSplit.TRAIN);

@@ -46,6 +46,38 @@ public record Device(Kind kind, int index) {
         throw new SmoothcalException("--device must be auto, cpu, gpu or gpu:N, found '" + text + "'");
     }
 
+    /**
+     * Fails with a clear message when a GPU is asked for and TensorFlow cannot place an op on it
+     * (CPU-only natives, no driver, or no such index). Training graphs use soft placement, which
+     * would otherwise fall back to the CPU without a word.
+     */
+    public void requireUsable() {
+        if (kind != Kind.GPU) {
+            return;
+        }
+        try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+            org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g).withDevice(spec());
+            var probe = tf.math.add(tf.constant(1f), tf.constant(1f));
+            var strict = org.tensorflow.proto.ConfigProto.newBuilder().setAllowSoftPlacement(false).build();
+            try (org.tensorflow.Session s = new org.tensorflow.Session(g, strict);
+                    org.tensorflow.Result r = s.runner().fetch(probe).run()) {
+                // placed and ran on the GPU
+            }
+        } catch (org.tensorflow.exceptions.TensorFlowException | IllegalArgumentException e) {
+            throw new SmoothcalException("--device " + this + ": expected a usable GPU, found none ("
+                    + firstLine(e.getMessage()) + "); the default build has CPU-only TensorFlow natives, "
+                    + "build with -Pgpu on a CUDA 12 machine, or use --device auto|cpu");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     /** The TF device spec, or null for {@link Kind#AUTO}. */
     DeviceSpec spec() {
         return switch (kind) {

@@ -3,9 +3,7 @@ package dev.smoothcal.trainer.train;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
-import dev.smoothcal.trainer.graph.NetworkGraph;
 import dev.smoothcal.trainer.graph.Normalization;
-import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
@@ -13,16 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import dev.smoothcal.trainer.optim.GraphOptimizer;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
@@ -79,31 +73,12 @@ public final class Trainer {
             }
         }
         Normalization norm = Normalization.fit(train);
-        int k = model.numClasses();
-        long[] imageDims = {model.input().height(), model.input().width(), model.input().channels()};
         try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
-            DeviceSpec device = config.device().spec();
-            Ops placed = device == null ? tf : tf.withDevice(device);
-            Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, imageDims[0], imageDims[1], imageDims[2])));
-            Placeholder<TFloat32> labels = tf.withName("labels").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, k)));
-            Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
-                    Placeholder.shape(Shape.of(2)));
-            Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(placed, model,
-                    Weights.initial(model, config.seed()));
-            Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, images, model, norm, vars,
-                    NetworkGraph.Mode.TRAINING, stepSeed);
-            Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
-                    NetworkGraph.Mode.INFERENCE, null);
-            Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, labels, trainLogits);
-            GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, vars, List.of());
-
+            TrainingGraph g = TrainingGraph.build(graph, config, model, norm, Weights.initial(model, config.seed()));
+            Map<String, Variable<TFloat32>> vars = g.variables();
             try (Session session = new Session(graph, sessionConfig())) {
                 session.initialize();
-                Loop loop = new Loop(config, model, train, validation, listener, session, images, labels, stepSeed,
-                        trainLogits, evalLogits, loss, optimizer);
+                Loop loop = new Loop(config, model, train, validation, listener, session, g);
                 List<EpochRecord> history = new ArrayList<>();
                 int bestEpoch = 0;
                 double bestValue = Double.NaN;
@@ -183,34 +158,20 @@ public final class Trainer {
         private final Dataset validation;
         private final TrainingListener listener;
         private final Session session;
-        private final Placeholder<TFloat32> images;
-        private final Placeholder<TFloat32> labels;
-        private final Placeholder<TInt64> stepSeed;
-        private final Operand<TFloat32> trainLogits;
-        private final Operand<TFloat32> evalLogits;
-        private final Operand<TFloat32> loss;
-        private final GraphOptimizer optimizer;
+        private final TrainingGraph g;
         private final int batch;
         private final int steps;
         private Map<String, float[]> best;
 
         Loop(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
-                Session session, Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
-                Placeholder<TInt64> stepSeed, Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits,
-                Operand<TFloat32> loss, GraphOptimizer optimizer) {
+                Session session, TrainingGraph g) {
             this.config = config;
             this.model = model;
             this.train = train;
             this.validation = validation;
             this.listener = listener;
             this.session = session;
-            this.images = images;
-            this.labels = labels;
-            this.stepSeed = stepSeed;
-            this.trainLogits = trainLogits;
-            this.evalLogits = evalLogits;
-            this.loss = loss;
-            this.optimizer = optimizer;
+            this.g = g;
             this.batch = Math.min(config.batchSize(), train.size());
             this.steps = (train.size() + batch - 1) / batch;
         }
@@ -261,9 +222,10 @@ public final class Trainer {
                     owned.add(yt);
                     TInt64 seed = TInt64.vectorOf(config.seed(), globalStep);
                     owned.add(seed);
-                    Session.Runner runner = session.runner().feed(images, xt).feed(labels, yt).feed(stepSeed, seed);
-                    try (Result r = optimizer.feed(runner, rate, globalStep, owned)
-                            .addTarget(optimizer.update()).fetch(loss).fetch(trainLogits).run()) {
+                    Session.Runner runner = session.runner().feed(g.images(), xt).feed(g.labels(), yt)
+                            .feed(g.stepSeed(), seed);
+                    try (Result r = g.optimizer().feed(runner, rate, globalStep, owned)
+                            .addTarget(g.optimizer().update()).fetch(g.loss()).fetch(g.trainLogits()).run()) {
                         lossSum += ((TFloat32) r.get(0)).getFloat() * size;
                         float[] logits = Tensors.toArray(r.get(1));
                         for (int i = 0; i < size; i++) {
@@ -278,7 +240,7 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));
             }
-            float[] valLogits = predict(session, images, evalLogits, validation, k);
+            float[] valLogits = predict(session, g.images(), g.evalLogits(), validation, k);
             ValidationScores v = ValidationScores.of(valLogits, validation.labels(), k, config.labelSmoothing());
             EpochRecord record = new EpochRecord(epoch, lossSum / n, (double) correct / n, v.loss, v.accuracy, v.nll,
                     v.ece, rate);

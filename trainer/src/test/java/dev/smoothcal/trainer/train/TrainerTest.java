@@ -2,6 +2,7 @@ package dev.smoothcal.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smoothcal.core.data.Dataset;
@@ -43,6 +44,19 @@ class TrainerTest {
         assertTrue(trained.history().get(0).trainLoss() > last.trainLoss(), "training loss must fall");
         // The smoothed loss is bounded below by the entropy of the smoothed target, so it stays above the NLL floor.
         assertTrue(last.valEce() >= 0 && last.valEce() < 0.2, "ece " + last.valEce());
+    }
+
+    @Test
+    void sameSeedGivesIdenticalWeightsAndHistory() {
+        TrainConfig config = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 11);
+        ResolvedModel model = trained.model();
+        TrainedModel a = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
+        TrainedModel b = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
+        assertEquals(a.weights().fingerprint(), b.weights().fingerprint());
+        assertEquals(a.history(), b.history());
+        TrainConfig other = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 12);
+        TrainedModel c = Trainer.train(other, model, split.train(), split.validation(), TrainingListener.NONE);
+        assertNotEquals(a.weights().fingerprint(), c.weights().fingerprint(), "another seed, other weights");
     }
 
     @Test

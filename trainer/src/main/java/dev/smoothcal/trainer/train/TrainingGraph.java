@@ -1,0 +1,60 @@
+package dev.smoothcal.trainer.train;
+
+import dev.smoothcal.trainer.graph.NetworkGraph;
+import dev.smoothcal.trainer.graph.Normalization;
+import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
+import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.Weights;
+import dev.smoothcal.trainer.optim.GraphOptimizer;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training graph: placeholders for raw images {@code [N, H, W, C]}, one-hot labels {@code [N, K]}
+ * and the step seed {@code int64 [2]}; the network's training-mode and inference-mode forward passes
+ * over shared variables; the smoothed loss; the optimizer update. Everything but the placeholders is
+ * placed on the configured device. The {@link Graph} belongs to the caller.
+ *
+ * @param images raw pixels fed per step
+ * @param labels one-hot labels fed per step (unsmoothed: smoothing happens once, in the loss)
+ * @param stepSeed {@code [runSeed, globalStep]}, seeding every stateless random op of the step
+ * @param variables parameters by flat name
+ * @param trainLogits logits of the training pass
+ * @param evalLogits logits of the inference pass (for validation)
+ * @param loss mean label-smoothed cross-entropy of the training pass
+ * @param optimizer the update
+ */
+record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels, Placeholder<TInt64> stepSeed,
+        Map<String, Variable<TFloat32>> variables, Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits,
+        Operand<TFloat32> loss, GraphOptimizer optimizer) {
+
+    static TrainingGraph build(Graph graph, TrainConfig config, ResolvedModel model, Normalization norm,
+            Weights initial) {
+        Ops tf = Ops.create(graph);
+        DeviceSpec device = config.device().spec();
+        Ops placed = device == null ? tf : tf.withDevice(device);
+        Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(
+                Shape.of(-1, model.input().height(), model.input().width(), model.input().channels())));
+        Placeholder<TFloat32> labels = tf.withName("labels").placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, model.numClasses())));
+        Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
+                Placeholder.shape(Shape.of(2)));
+        Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(placed, model, initial);
+        Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, images, model, norm, vars,
+                NetworkGraph.Mode.TRAINING, stepSeed);
+        Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
+                NetworkGraph.Mode.INFERENCE, null);
+        Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, labels, trainLogits);
+        GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, vars, List.of());
+        return new TrainingGraph(images, labels, stepSeed, vars, trainLogits, evalLogits, loss, optimizer);
+    }
+}
