@@ -8,6 +8,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * In-graph Mixup and CutMix from stateless random ops: no host loop, runs on the training device, and
@@ -19,7 +20,7 @@ import org.tensorflow.types.TInt64;
  *   <li>Mixup: {@code lam ~ Beta(a, a)}, {@code x_i = lam x_i + (1-lam) x_j}.</li>
  *   <li>CutMix: {@code lam ~ Beta(a, a)}; a box of height {@code sqrt(1-lam) H} and width
  *       {@code sqrt(1-lam) W} centred at a uniform point of {@code [0,H) x [0,W)}, edges rounded to the
- *       nearest pixel and clipped to the image, is filled from {@code x_j}; then
+ *       nearest pixel (ties to even) and clipped to the image, is filled from {@code x_j}; then
  *       {@code lam = 1 - area/(H W)} with the clipped area.</li>
  *   <li>Labels: {@code y_i = lam y_i + (1-lam) y_j} with the {@code lam} used for the image, so the
  *       cross-entropy of the mixed label is {@code lam CE(y_i) + (1-lam) CE(y_j)}.</li>
@@ -79,9 +80,9 @@ public record MixAugmentation(MixConfig config) {
             Operand<TFloat32> h = tf.dtypes.cast(dim(tf, shape, 1), TFloat32.class);
             Operand<TFloat32> w = tf.dtypes.cast(dim(tf, shape, 2), TFloat32.class);
             Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, perSample(tf, random.beta(2, m, config.cutmixAlpha()), nVec)));
-            Operand<TFloat32>[] rows = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 2), h), nVec), tf.math.mul(ratio, h), h, cut);
-            Operand<TFloat32>[] cols = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 3), w), nVec), tf.math.mul(ratio, w), w, cut);
-            Operand<TFloat32> area = tf.math.mul(tf.math.sub(rows[1], rows[0]), tf.math.sub(cols[1], cols[0]));
+            Interval rows = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 2), h), nVec), tf.math.mul(ratio, h), h, cut);
+            Interval cols = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 3), w), nVec), tf.math.mul(ratio, w), w, cut);
+            Operand<TFloat32> area = tf.math.mul(rows.length(tf), cols.length(tf));
             Operand<TFloat32> cutLam = tf.math.sub(one, tf.math.div(area, tf.math.mul(h, w)));
             Operand<TFloat32> keep = tf.math.sub(one, tf.dtypes.cast(tf.math.logicalAnd(
                     inside(tf, rows, dim(tf, shape, 1), new int[] {1, -1, 1, 1}),
@@ -109,27 +110,26 @@ public record MixAugmentation(MixConfig config) {
      * Box edges along one axis of length {@code size}: {@code [round(c - len/2), round(c + len/2)]} clipped to
      * {@code [0, size]}; an empty interval where {@code cut} is false.
      */
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat32>[] edges(Ops tf, Operand<TFloat32> centre, Operand<TFloat32> length,
+    private static Interval edges(Ops tf, Operand<TFloat32> centre, Operand<TFloat32> length,
             Operand<TFloat32> size, Operand<TBool> cut) {
         Operand<TFloat32> half = tf.math.mul(length, tf.constant(0.5f));
         Operand<TFloat32> zero = tf.constant(0f);
         Operand<TFloat32> lo = tf.clipByValue(tf.math.round(tf.math.sub(centre, half)), zero, size);
         Operand<TFloat32> hi = tf.clipByValue(tf.math.round(tf.math.add(centre, half)), zero, size);
-        return new Operand[] {lo, tf.select(cut, hi, lo)};
+        return new Interval(lo, tf.select(cut, hi, lo));
     }
 
     /** {@code [N, ...]} mask of pixel indices {@code lo <= p < hi} along one axis, reshaped by {@code layout}. */
-    private static Operand<TBool> inside(Ops tf, Operand<TFloat32>[] edges, Operand<TInt32> size, int[] layout) {
+    private static Operand<TBool> inside(Ops tf, Interval edges, Operand<TInt32> size, int[] layout) {
         Operand<TFloat32> p = tf.reshape(tf.dtypes.cast(tf.range(tf.constant(0), size, tf.constant(1)), TFloat32.class),
                 tf.constant(layout));
         int[] perSample = {-1, 1, 1, 1};
-        Operand<TFloat32> lo = tf.reshape(edges[0], tf.constant(perSample));
-        Operand<TFloat32> hi = tf.reshape(edges[1], tf.constant(perSample));
+        Operand<TFloat32> lo = tf.reshape(edges.lo(), tf.constant(perSample));
+        Operand<TFloat32> hi = tf.reshape(edges.hi(), tf.constant(perSample));
         return tf.math.logicalAnd(tf.math.greaterEqual(p, lo), tf.math.less(p, hi));
     }
 
-    private static <T extends org.tensorflow.types.family.TType> Operand<T> perSample(Ops tf, Operand<T> draws,
+    private static <T extends TType> Operand<T> perSample(Ops tf, Operand<T> draws,
             Operand<TInt32> nVec) {
         return tf.broadcastTo(draws, nVec);
     }
@@ -145,6 +145,13 @@ public record MixAugmentation(MixConfig config) {
     static void checkRank(String name, Operand<?> operand, int rank) {
         if (!operand.shape().isUnknown() && operand.shape().numDimensions() != rank) {
             throw new SmoothcalException(name + " must have rank " + rank + ", found shape " + operand.shape());
+        }
+    }
+
+    /** Per-sample pixel interval {@code [lo, hi)} along one axis, whole numbers held as floats. */
+    private record Interval(Operand<TFloat32> lo, Operand<TFloat32> hi) {
+        Operand<TFloat32> length(Ops tf) {
+            return tf.math.sub(hi, lo);
         }
     }
 }
