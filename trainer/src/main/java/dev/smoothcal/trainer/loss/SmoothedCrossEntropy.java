@@ -1,5 +1,6 @@
 package dev.smoothcal.trainer.loss;
 
+import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.core.smoothing.SmoothingConvention;
 import org.tensorflow.Operand;
@@ -15,7 +16,8 @@ import org.tensorflow.types.TFloat32;
  * <p>The framework implements the uniform convention {@code t = (1 - a) y + a / K}. The other-classes
  * convention {@code t = (1 - a) y + a (1 - y) / (K - 1)} is the uniform one with
  * {@code a' = a K / (K - 1)}, which is what is passed for it. K is read from the labels' static
- * shape, so {@code labels} must have a known class dimension (else the smoothing would be silently wrong).
+ * shape, so {@code labels} must have a known class dimension (else the smoothing would be silently wrong);
+ * a dynamic one is refused. For integer labels and many classes see {@link SparseSmoothedCrossEntropy}.
  */
 public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
 
@@ -28,7 +30,10 @@ public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
     public Operand<TFloat32> call(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
         long k = labels.shape().get(labels.shape().numDimensions() - 1);
         if (k <= 0) {
-            throw new IllegalArgumentException("labels need a static class dimension, found shape " + labels.shape());
+            throw new SmoothcalException("labels need a static class dimension, found shape " + labels.shape());
+        }
+        if (k < 2 && smoothing.convention() == SmoothingConvention.OTHER_CLASSES) {
+            throw new SmoothcalException("other-classes smoothing needs at least 2 classes, found " + k);
         }
         float alpha = (float) uniformAlpha(smoothing, (int) k);
         return new CategoricalCrossentropy(true, alpha).call(tf, labels, logits, null);

@@ -1,0 +1,157 @@
+package dev.smoothcal.trainer.augment;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
+
+/**
+ * In-graph Mixup and CutMix from stateless random ops: no host loop, runs on the training device, and
+ * the same step seed gives the same batch in any fresh graph. Holds configuration only.
+ *
+ * <p>Pairing: sample {@code i} is mixed with sample {@code j = perm(i)} of a uniformly random in-graph
+ * permutation of the batch, so any batch size works and a sample may pair with itself.
+ * <ul>
+ *   <li>Mixup: {@code lam ~ Beta(a, a)}, {@code x_i = lam x_i + (1-lam) x_j}.</li>
+ *   <li>CutMix: {@code lam ~ Beta(a, a)}; a box of height {@code sqrt(1-lam) H} and width
+ *       {@code sqrt(1-lam) W} centred at a uniform point of {@code [0,H) x [0,W)}, edges rounded to the
+ *       nearest pixel (ties to even) and clipped to the image, is filled from {@code x_j}; then
+ *       {@code lam = 1 - area/(H W)} with the clipped area.</li>
+ *   <li>Labels: {@code y_i = lam y_i + (1-lam) y_j} with the {@code lam} used for the image, so the
+ *       cross-entropy of the mixed label is {@code lam CE(y_i) + (1-lam) CE(y_j)}.</li>
+ * </ul>
+ * With probability {@code 1 - probability} a batch (mode BATCH) or a sample (mode ELEM) is left alone:
+ * {@code lam = 1} exactly and its image and label come out bit-identical. When both methods are on,
+ * CutMix is chosen with {@code switchProbability}. Labels must be one-hot or soft and unsmoothed:
+ * smoothing is affine, so it is applied once, in the loss.
+ *
+ * <p>Random sub-streams of the step seed: 0 the uniforms (apply, switch, box centre), 1 Mixup's Beta,
+ * 2 CutMix's Beta, 3 the permutation.
+ */
+public record MixAugmentation(MixConfig config) {
+
+    public MixAugmentation {
+        if (config == null) {
+            throw new SmoothcalException("mix configuration must be given (MixConfig.OFF for none), found none");
+        }
+    }
+
+    /**
+     * Mixes a batch.
+     *
+     * @param images {@code [N, H, W, C]}, N (and H, W) may be dynamic
+     * @param labels {@code [N, K]} one-hot or soft, unsmoothed
+     * @param seed int64 {@code [2]}: {@code [runSeed, step]}
+     */
+    public Mixed apply(Ops tf, Operand<TFloat32> images, Operand<TFloat32> labels, Operand<TInt64> seed) {
+        checkRank("images", images, 4);
+        checkRank("labels", labels, 2);
+        Operand<TInt32> shape = tf.shape(images);
+        Operand<TInt32> n = dim(tf, shape, 0);
+        Operand<TInt32> nVec = tf.reshape(n, tf.constant(new int[] {1}));
+        if (!config.mixupOn() && !config.cutmixOn()) {
+            return new Mixed(images, labels, tf.ones(nVec, TFloat32.class), tf.range(tf.constant(0), n, tf.constant(1)));
+        }
+        RandomStreams random = RandomStreams.split(tf, seed, 4);
+        Operand<TInt32> m = config.mode() == MixMode.BATCH ? tf.constant(new int[] {1}) : nVec;
+        Operand<TFloat32> u = random.uniform(0, tf.concat(List.of(tf.constant(new int[] {4}), m), tf.constant(0)));
+        Operand<TBool> applied = perSample(tf, tf.math.less(row(tf, u, 0), tf.constant((float) config.probability())), nVec);
+        Operand<TInt32> partner = random.permutation(3, n);
+        Operand<TFloat32> one = tf.constant(1f);
+
+        Operand<TFloat32> lam = null; // per-sample lam, before "applied"
+        Operand<TFloat32> imageWeight = null; // [N,H,W,1] or [N,1,1,1] weight of the sample's own pixels
+        if (config.mixupOn()) {
+            lam = perSample(tf, random.beta(1, m, config.mixupAlpha()), nVec);
+            imageWeight = tf.reshape(tf.select(applied, lam, tf.onesLike(lam)), tf.constant(new int[] {-1, 1, 1, 1}));
+        }
+        if (config.cutmixOn()) {
+            Operand<TBool> cut = applied;
+            Operand<TBool> useCut = null;
+            if (config.mixupOn()) {
+                useCut = perSample(tf, tf.math.less(row(tf, u, 1), tf.constant((float) config.switchProbability())), nVec);
+                cut = tf.math.logicalAnd(applied, useCut);
+            }
+            Operand<TFloat32> h = tf.dtypes.cast(dim(tf, shape, 1), TFloat32.class);
+            Operand<TFloat32> w = tf.dtypes.cast(dim(tf, shape, 2), TFloat32.class);
+            Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, perSample(tf, random.beta(2, m, config.cutmixAlpha()), nVec)));
+            Interval rows = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 2), h), nVec), tf.math.mul(ratio, h), h, cut);
+            Interval cols = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 3), w), nVec), tf.math.mul(ratio, w), w, cut);
+            Operand<TFloat32> area = tf.math.mul(rows.length(tf), cols.length(tf));
+            Operand<TFloat32> cutLam = tf.math.sub(one, tf.math.div(area, tf.math.mul(h, w)));
+            Operand<TFloat32> keep = tf.math.sub(one, tf.dtypes.cast(tf.math.logicalAnd(
+                    inside(tf, rows, dim(tf, shape, 1), new int[] {1, -1, 1, 1}),
+                    inside(tf, cols, dim(tf, shape, 2), new int[] {1, 1, -1, 1})), TFloat32.class));
+            if (useCut == null) {
+                lam = cutLam;
+                imageWeight = keep;
+            } else {
+                lam = tf.select(useCut, cutLam, lam);
+                imageWeight = tf.math.mul(keep, tf.select(
+                        tf.reshape(useCut, tf.constant(new int[] {-1, 1, 1, 1})), tf.onesLike(imageWeight), imageWeight));
+            }
+        }
+        lam = tf.select(applied, lam, tf.onesLike(lam));
+
+        Operand<TFloat32> mixedImages = tf.math.add(tf.math.mul(imageWeight, images),
+                tf.math.mul(tf.math.sub(one, imageWeight), tf.gather(images, partner, tf.constant(0))));
+        Operand<TFloat32> lamColumn = tf.reshape(lam, tf.constant(new int[] {-1, 1}));
+        Operand<TFloat32> mixedLabels = tf.math.add(tf.math.mul(lamColumn, labels),
+                tf.math.mul(tf.math.sub(one, lamColumn), tf.gather(labels, partner, tf.constant(0))));
+        return new Mixed(mixedImages, mixedLabels, lam, partner);
+    }
+
+    /**
+     * Box edges along one axis of length {@code size}: {@code [round(c - len/2), round(c + len/2)]} clipped to
+     * {@code [0, size]}; an empty interval where {@code cut} is false.
+     */
+    private static Interval edges(Ops tf, Operand<TFloat32> centre, Operand<TFloat32> length,
+            Operand<TFloat32> size, Operand<TBool> cut) {
+        Operand<TFloat32> half = tf.math.mul(length, tf.constant(0.5f));
+        Operand<TFloat32> zero = tf.constant(0f);
+        Operand<TFloat32> lo = tf.clipByValue(tf.math.round(tf.math.sub(centre, half)), zero, size);
+        Operand<TFloat32> hi = tf.clipByValue(tf.math.round(tf.math.add(centre, half)), zero, size);
+        return new Interval(lo, tf.select(cut, hi, lo));
+    }
+
+    /** {@code [N, ...]} mask of pixel indices {@code lo <= p < hi} along one axis, reshaped by {@code layout}. */
+    private static Operand<TBool> inside(Ops tf, Interval edges, Operand<TInt32> size, int[] layout) {
+        Operand<TFloat32> p = tf.reshape(tf.dtypes.cast(tf.range(tf.constant(0), size, tf.constant(1)), TFloat32.class),
+                tf.constant(layout));
+        int[] perSample = {-1, 1, 1, 1};
+        Operand<TFloat32> lo = tf.reshape(edges.lo(), tf.constant(perSample));
+        Operand<TFloat32> hi = tf.reshape(edges.hi(), tf.constant(perSample));
+        return tf.math.logicalAnd(tf.math.greaterEqual(p, lo), tf.math.less(p, hi));
+    }
+
+    private static <T extends TType> Operand<T> perSample(Ops tf, Operand<T> draws,
+            Operand<TInt32> nVec) {
+        return tf.broadcastTo(draws, nVec);
+    }
+
+    private static Operand<TFloat32> row(Ops tf, Operand<TFloat32> u, int i) {
+        return tf.gather(u, tf.constant(i), tf.constant(0));
+    }
+
+    static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int i) {
+        return tf.gather(shape, tf.constant(i), tf.constant(0));
+    }
+
+    static void checkRank(String name, Operand<?> operand, int rank) {
+        if (!operand.shape().isUnknown() && operand.shape().numDimensions() != rank) {
+            throw new SmoothcalException(name + " must have rank " + rank + ", found shape " + operand.shape());
+        }
+    }
+
+    /** Per-sample pixel interval {@code [lo, hi)} along one axis, whole numbers held as floats. */
+    private record Interval(Operand<TFloat32> lo, Operand<TFloat32> hi) {
+        Operand<TFloat32> length(Ops tf) {
+            return tf.math.sub(hi, lo);
+        }
+    }
+}

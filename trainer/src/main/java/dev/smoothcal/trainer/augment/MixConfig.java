@@ -1,0 +1,72 @@
+package dev.smoothcal.trainer.augment;
+
+import dev.smoothcal.core.SmoothcalException;
+
+/**
+ * Mixup / CutMix settings. The validation messages use the command-line names, which follow timm's
+ * ({@code --mixup}, {@code --cutmix}, {@code --mixup-prob}, {@code --mixup-switch-prob}, {@code --mixup-mode}).
+ *
+ * @param mixupAlpha Beta(alpha, alpha) parameter of Mixup's {@code lam}, finite and {@code >= 0}; 0 turns Mixup off
+ * @param cutmixAlpha Beta(alpha, alpha) parameter of CutMix's {@code lam}, finite and {@code >= 0}; 0 turns CutMix off
+ * @param probability chance in {@code [0, 1]} that a batch (or sample, see {@code mode}) is mixed at all
+ * @param switchProbability chance in {@code [0, 1]} of CutMix rather than Mixup when both are on
+ * @param mode one draw per batch or one per sample
+ */
+public record MixConfig(double mixupAlpha, double cutmixAlpha, double probability, double switchProbability,
+        MixMode mode) {
+
+    /** Nothing mixed: {@link MixAugmentation#apply} returns its inputs. */
+    public static final MixConfig OFF = new MixConfig(0, 0, 1, 0.5, MixMode.BATCH);
+
+    public MixConfig {
+        checkAlpha("--mixup", mixupAlpha);
+        checkAlpha("--cutmix", cutmixAlpha);
+        checkProbability("--mixup-prob", probability);
+        checkProbability("--mixup-switch-prob", switchProbability);
+        if (mode == null) {
+            throw new SmoothcalException("--mixup-mode must be batch or elem, found none");
+        }
+    }
+
+    /** Mixup only, always applied, one {@code lam} per batch. */
+    public static MixConfig mixup(double alpha) {
+        return new MixConfig(alpha, 0, 1, 0.5, MixMode.BATCH);
+    }
+
+    /** CutMix only, always applied, one box per batch. */
+    public static MixConfig cutmix(double alpha) {
+        return new MixConfig(0, alpha, 1, 0.5, MixMode.BATCH);
+    }
+
+    /** This configuration with another mode. */
+    public MixConfig withMode(MixMode newMode) {
+        return new MixConfig(mixupAlpha, cutmixAlpha, probability, switchProbability, newMode);
+    }
+
+    /** This configuration with another probability of mixing at all. */
+    public MixConfig withProbability(double newProbability) {
+        return new MixConfig(mixupAlpha, cutmixAlpha, newProbability, switchProbability, mode);
+    }
+
+    /** Whether Mixup is on ({@code mixupAlpha > 0}). */
+    public boolean mixupOn() {
+        return mixupAlpha > 0;
+    }
+
+    /** Whether CutMix is on ({@code cutmixAlpha > 0}). */
+    public boolean cutmixOn() {
+        return cutmixAlpha > 0;
+    }
+
+    private static void checkAlpha(String name, double value) {
+        if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+            throw new SmoothcalException(name + " must be finite and >= 0 (0 = off), found " + value);
+        }
+    }
+
+    private static void checkProbability(String name, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new SmoothcalException(name + " must be in [0, 1], found " + value);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.smoothcal.trainer.augment;
+
+import java.util.function.BiFunction;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Not a test: prints how many graph ops each augmentation adds and the time of session runs of the
+ * augmentation alone (batch 128, 28x28x1, fed images and labels, fetching the images), for the benchmark
+ * notes. Run by hand: {@code java -cp ... dev.smoothcal.trainer.augment.AugmentationCost [runs]}.
+ */
+public final class AugmentationCost {
+    private AugmentationCost() {
+    }
+
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int n = 128;
+        float[] images = MixAugmentationTest.randomImages(n, 28, 28, 1, 1);
+        float[] labels = MixAugmentationTest.oneHot(new java.util.SplittableRandom(2).ints(n, 0, 10).toArray(), 10);
+        measure("none (tf.identity: feed and fetch only)", runs, images, labels, (tf, in) -> tf.identity(in[0]));
+        for (MixConfig config : new MixConfig[] {MixConfig.mixup(0.2), MixConfig.cutmix(1.0),
+                new MixConfig(0.2, 1.0, 1, 0.5, MixMode.BATCH), new MixConfig(0.2, 1.0, 1, 0.5, MixMode.ELEM)}) {
+            measure("mix " + config, runs, images, labels,
+                    (tf, in) -> new MixAugmentation(config).apply(tf, in[0], in[1], seed(tf, in)).images());
+        }
+        for (ShiftFlipConfig config : new ShiftFlipConfig[] {new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.ZERO),
+                new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.NEAREST)}) {
+            measure("shift/flip " + config, runs, images, labels,
+                    (tf, in) -> new ShiftFlip(config).apply(tf, in[0], seed(tf, in)).images());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TInt64> seed(Ops tf, Operand<?>[] in) {
+        return (Operand<TInt64>) in[2];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void measure(String name, int runs, float[] images, float[] labels,
+            BiFunction<Ops, Operand<TFloat32>[], Operand<TFloat32>> build) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+            Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 10)));
+            Placeholder<TInt64> seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+            int before = count(g);
+            Operand<TFloat32> out = build.apply(tf, new Operand[] {x, y, seed});
+            int added = count(g) - before;
+            try (Session s = new Session(g);
+                    TFloat32 xt = dev.smoothcal.trainer.train.Tensors.floats(images, 128, 28, 28, 1);
+                    TFloat32 yt = dev.smoothcal.trainer.train.Tensors.floats(labels, 128, 10)) {
+                for (int step = 0; step < 20; step++) { // warm-up
+                    runOnce(s, x, y, seed, xt, yt, out, step);
+                }
+                long t0 = System.nanoTime();
+                for (int step = 0; step < runs; step++) {
+                    runOnce(s, x, y, seed, xt, yt, out, step);
+                }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                System.out.printf("%-95s ops %3d  %d runs %8.1f ms  (%.3f ms/run)%n", name, added, runs, ms, ms / runs);
+            }
+        }
+    }
+
+    private static void runOnce(Session s, Placeholder<TFloat32> x, Placeholder<TFloat32> y, Placeholder<TInt64> seed,
+            TFloat32 xt, TFloat32 yt, Operand<TFloat32> out, long step) {
+        try (TInt64 st = TInt64.vectorOf(7, step);
+                Result r = s.runner().feed(x, xt).feed(y, yt).feed(seed, st).fetch(out).run()) {
+            r.get(0);
+        }
+    }
+
+    private static int count(Graph g) {
+        int c = 0;
+        for (java.util.Iterator<?> it = g.operations(); it.hasNext(); it.next()) {
+            c++;
+        }
+        return c;
+    }
+}
