@@ -19,6 +19,11 @@ import dev.smoothcal.interop.ParityReport;
 import dev.smoothcal.interop.ParityTolerance;
 import dev.smoothcal.trainer.run.TrainingRun;
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.trainer.augment.FillMode;
+import dev.smoothcal.trainer.augment.FlipMode;
+import dev.smoothcal.trainer.augment.MixConfig;
+import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.augment.ShiftFlipConfig;
 import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -129,8 +134,12 @@ final class TensorFlowTasks {
                 o.learningRate, o.momentum, o.weightDecay);
         LearningRateSchedule schedule = new LearningRateSchedule(CliEnums.parse(ScheduleKind.class, "--schedule",
                 o.schedule), o.stepEvery, o.stepFactor, o.polyPower, o.warmupEpochs);
+        MixConfig mix = new MixConfig(o.mixup, o.cutmix, o.mixProb, o.switchProb,
+                CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode));
+        ShiftFlipConfig shiftFlip = new ShiftFlipConfig(o.shift, o.shift,
+                CliEnums.parse(FlipMode.class, "--flip", o.flip), FillMode.ZERO);
         return new TrainConfig(o.data, o.model, o.epochs, o.batchSize, optimizer, schedule,
-                new LabelSmoothing(o.labelSmoothing, o.convention), o.seed, o.validationFraction,
+                new LabelSmoothing(o.labelSmoothing, o.convention), mix, shiftFlip, o.seed, o.validationFraction,
                 CliEnums.parse(Monitor.class, "--monitor", o.monitor), o.patience, Device.parse(o.device));
     }
 
@@ -161,7 +170,7 @@ final class TensorFlowTasks {
         int epochs = parse.hasMatchedOption("--epochs") ? given.epochs() : old.epochs();
         int patience = parse.hasMatchedOption("--patience") ? given.patience() : old.patience();
         return new TrainConfig(old.data(), old.model(), epochs, old.batchSize(), old.optimizer(), old.schedule(),
-                old.labelSmoothing(), old.seed(), old.validationFraction(), old.monitor(), patience, old.device());
+                old.labelSmoothing(), old.mix(), old.shiftFlip(), old.seed(), old.validationFraction(), old.monitor(), patience, old.device());
     }
 
     private static void requireSame(picocli.CommandLine.ParseResult parse, String flag, Object stored, Object given) {

@@ -59,6 +59,33 @@ final class TrainOptions {
                     + "wrong class. Default: ${DEFAULT-VALUE}.")
     SmoothingConvention convention;
 
+    @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA",
+            description = "Mixup: lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
+    double mixup;
+
+    @Option(names = "--cutmix", defaultValue = "0", paramLabel = "ALPHA",
+            description = "CutMix: box area from lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
+    double cutmix;
+
+    @Option(names = "--mix-prob", defaultValue = "1", description = "Chance of mixing a batch (or sample) at all. Default: ${DEFAULT-VALUE}.")
+    double mixProb;
+
+    @Option(names = "--switch-prob", defaultValue = "0.5",
+            description = "Chance of CutMix instead of Mixup when both are on. Default: ${DEFAULT-VALUE}.")
+    double switchProb;
+
+    @Option(names = "--mix-mode", defaultValue = "batch", paramLabel = "batch|elem",
+            description = "One lam per batch or per sample. Default: ${DEFAULT-VALUE}.")
+    String mixMode;
+
+    @Option(names = "--shift", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Random shifts up to this fraction of height and width, in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
+    double shift;
+
+    @Option(names = "--flip", defaultValue = "none", paramLabel = "none|horizontal",
+            description = "Random horizontal flips, in-graph. Default: ${DEFAULT-VALUE}.")
+    String flip;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for initialisation, shuffling, the "
             + "validation split and in-graph randomness. Default: ${DEFAULT-VALUE}.")
     long seed;

@@ -3,8 +3,8 @@ package dev.smoothcal.trainer.augment;
 import dev.smoothcal.core.SmoothcalException;
 
 /**
- * Mixup / CutMix settings. The validation messages use the command-line names, which follow timm's
- * ({@code --mixup}, {@code --cutmix}, {@code --mixup-prob}, {@code --mixup-switch-prob}, {@code --mixup-mode}).
+ * Mixup / CutMix settings. The validation messages use the command-line names
+ * ({@code --mixup}, {@code --cutmix}, {@code --mix-prob}, {@code --switch-prob}, {@code --mix-mode}).
  *
  * @param mixupAlpha Beta(alpha, alpha) parameter of Mixup's {@code lam}, finite and {@code >= 0}; 0 turns Mixup off
  * @param cutmixAlpha Beta(alpha, alpha) parameter of CutMix's {@code lam}, finite and {@code >= 0}; 0 turns CutMix off
@@ -21,10 +21,10 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
     public MixConfig {
         checkAlpha("--mixup", mixupAlpha);
         checkAlpha("--cutmix", cutmixAlpha);
-        checkProbability("--mixup-prob", probability);
-        checkProbability("--mixup-switch-prob", switchProbability);
+        checkProbability("--mix-prob", probability);
+        checkProbability("--switch-prob", switchProbability);
         if (mode == null) {
-            throw new SmoothcalException("--mixup-mode must be batch or elem, found none");
+            throw new SmoothcalException("--mix-mode must be batch or elem, found none");
         }
     }
 

@@ -2,6 +2,8 @@ package dev.smoothcal.trainer.train;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
+import dev.smoothcal.trainer.augment.MixConfig;
+import dev.smoothcal.trainer.augment.ShiftFlipConfig;
 import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
 
@@ -15,6 +17,8 @@ import dev.smoothcal.trainer.optim.OptimizerConfig;
  * @param optimizer update rule, base learning rate, momentum, weight decay
  * @param schedule learning-rate schedule
  * @param labelSmoothing smoothing factor and convention, applied once, in the loss
+ * @param mix in-graph Mixup/CutMix of images and (unsmoothed) labels
+ * @param shiftFlip in-graph random shifts and flips, applied before mixing
  * @param seed seeds weight initialisation, shuffling, the validation split and in-graph randomness
  * @param validationFraction share of the training split held out for validation, in (0, 0.5]
  * @param monitor validation metric that selects the exported (best) epoch and drives early stopping
@@ -22,7 +26,7 @@ import dev.smoothcal.trainer.optim.OptimizerConfig;
  * @param device where the graph runs
  */
 public record TrainConfig(String data, String model, int epochs, int batchSize, OptimizerConfig optimizer,
-        LearningRateSchedule schedule, LabelSmoothing labelSmoothing, long seed, double validationFraction,
+        LearningRateSchedule schedule, LabelSmoothing labelSmoothing, MixConfig mix, ShiftFlipConfig shiftFlip, long seed, double validationFraction,
         Monitor monitor, int patience, Device device) {
 
     public TrainConfig {
@@ -38,9 +42,10 @@ public record TrainConfig(String data, String model, int epochs, int batchSize, 
         if (batchSize < 1 || batchSize > 65_536) {
             throw new SmoothcalException("--batch-size must be in [1, 65536], found " + batchSize);
         }
-        if (optimizer == null || schedule == null || labelSmoothing == null || monitor == null || device == null) {
+        if (optimizer == null || schedule == null || labelSmoothing == null || mix == null || shiftFlip == null
+                || monitor == null || device == null) {
             throw new SmoothcalException("training configuration is incomplete: optimizer, schedule, label smoothing, "
-                    + "monitor and device must all be set");
+                    + "mix, shift/flip, monitor and device must all be set");
         }
         if (!(validationFraction > 0.0 && validationFraction <= 0.5)) {
             throw new SmoothcalException("--validation-fraction must be in (0, 0.5], found " + validationFraction);
@@ -55,6 +60,6 @@ public record TrainConfig(String data, String model, int epochs, int batchSize, 
             LabelSmoothing smoothing, long seed) {
         return new TrainConfig(data, model, epochs, batchSize,
                 new OptimizerConfig(dev.smoothcal.trainer.optim.OptimizerKind.ADAM, lr, 0.9, 0.0),
-                LearningRateSchedule.CONSTANT, smoothing, seed, 0.1, Monitor.VAL_LOSS, 0, Device.AUTO);
+                LearningRateSchedule.CONSTANT, smoothing, MixConfig.OFF, ShiftFlipConfig.OFF, seed, 0.1, Monitor.VAL_LOSS, 0, Device.AUTO);
     }
 }

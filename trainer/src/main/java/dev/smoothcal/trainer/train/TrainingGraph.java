@@ -1,5 +1,8 @@
 package dev.smoothcal.trainer.train;
 
+import dev.smoothcal.trainer.augment.MixAugmentation;
+import dev.smoothcal.trainer.augment.Mixed;
+import dev.smoothcal.trainer.augment.ShiftFlip;
 import dev.smoothcal.trainer.graph.NetworkGraph;
 import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
@@ -28,7 +31,7 @@ import org.tensorflow.types.TInt64;
  * @param labels one-hot labels fed per step (unsmoothed: smoothing happens once, in the loss)
  * @param stepSeed {@code [runSeed, globalStep]}, seeding every stateless random op of the step
  * @param variables parameters by flat name
- * @param trainLogits logits of the training pass
+ * @param trainLogits logits of the training pass (on shifted, flipped and mixed images when configured)
  * @param evalLogits logits of the inference pass (for validation)
  * @param loss mean label-smoothed cross-entropy of the training pass
  * @param optimizer the update
@@ -49,12 +52,29 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
         Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
                 Placeholder.shape(Shape.of(2)));
         Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(placed, model, initial);
-        Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, images, model, norm, vars,
+        // Augmentation on raw pixels, then the network; each random stream gets its own seed.
+        Operand<TFloat32> x = images;
+        Operand<TFloat32> y = labels;
+        if (!config.shiftFlip().isIdentity()) {
+            x = new ShiftFlip(config.shiftFlip()).apply(placed, x, stream(placed, stepSeed, 2)).images();
+        }
+        if (config.mix().mixupOn() || config.mix().cutmixOn()) {
+            Mixed mixed = new MixAugmentation(config.mix()).apply(placed, x, y, stream(placed, stepSeed, 1));
+            x = mixed.images();
+            y = mixed.labels();
+        }
+        Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, x, model, norm, vars,
                 NetworkGraph.Mode.TRAINING, stepSeed);
         Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
                 NetworkGraph.Mode.INFERENCE, null);
-        Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, labels, trainLogits);
+        // Labels are smoothed here, once, whatever the mixing did to them.
+        Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, y, trainLogits);
         GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, vars, List.of());
         return new TrainingGraph(images, labels, stepSeed, vars, trainLogits, evalLogits, loss, optimizer);
+    }
+
+    /** The step seed of random stream {@code id}: {@code [runSeed + id * 2^32, step]}, apart from dropout's. */
+    private static Operand<TInt64> stream(Ops tf, Operand<TInt64> stepSeed, long id) {
+        return tf.math.add(stepSeed, tf.constant(new long[] {id << 32, 0L}));
     }
 }

@@ -259,9 +259,9 @@ class MixAugmentationTest {
     void validationNamesFieldRangeAndValue() {
         assertMessage("--mixup must be finite and >= 0 (0 = off), found -0.2", () -> new MixConfig(-0.2, 0, 1, 0.5, MixMode.BATCH));
         assertMessage("--cutmix must be finite and >= 0 (0 = off), found NaN", () -> new MixConfig(0, Double.NaN, 1, 0.5, MixMode.BATCH));
-        assertMessage("--mixup-prob must be in [0, 1], found 1.5", () -> new MixConfig(0, 0, 1.5, 0.5, MixMode.BATCH));
-        assertMessage("--mixup-switch-prob must be in [0, 1], found -1.0", () -> new MixConfig(0, 0, 1, -1, MixMode.BATCH));
-        assertMessage("--mixup-mode must be batch or elem, found none", () -> new MixConfig(0, 0, 1, 0.5, null));
+        assertMessage("--mix-prob must be in [0, 1], found 1.5", () -> new MixConfig(0, 0, 1.5, 0.5, MixMode.BATCH));
+        assertMessage("--switch-prob must be in [0, 1], found -1.0", () -> new MixConfig(0, 0, 1, -1, MixMode.BATCH));
+        assertMessage("--mix-mode must be batch or elem, found none", () -> new MixConfig(0, 0, 1, 0.5, null));
     }
 
     static void assertMessage(String expected, Runnable r) {
