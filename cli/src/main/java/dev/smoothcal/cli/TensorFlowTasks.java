@@ -28,7 +28,9 @@ import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import dev.smoothcal.trainer.optim.ScheduleKind;
+import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.train.Device;
+import dev.smoothcal.trainer.train.TrainingBenchmark;
 import dev.smoothcal.trainer.train.Monitor;
 import dev.smoothcal.trainer.train.TrainConfig;
 import java.io.PrintStream;
@@ -127,6 +129,44 @@ final class TensorFlowTasks {
                     parity.passed() ? "PASSED" : "FAILED", parity.logits().maxAbsDiff());
             return parity.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
         }
+    }
+
+    /** One row of the benchmark table. */
+    record BenchRow(String model, String augmentation, double stepsPerSecond, double imagesPerSecond,
+            double overheadPercent, double[] rounds) {
+    }
+
+    static int bench(BenchCommand c) {
+        Dataset data = DatasetSource.load(c.data, DatasetSplit.TRAIN);
+        List<BenchRow> rows = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
+                "cost");
+        for (String modelName : c.models) {
+            var model = ModelSpec.preset(modelName).resolve(data.shape(), data.numClasses());
+            double off = Double.NaN;
+            for (MixConfig mix : List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix))) {
+                TrainConfig config = new TrainConfig(c.data, modelName, 1, c.batchSize,
+                        new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0), LearningRateSchedule.CONSTANT,
+                        LabelSmoothing.uniform(0.1), mix, ShiftFlipConfig.OFF, 42, 0.1, Monitor.VAL_LOSS, 0,
+                        Device.AUTO);
+                TrainingBenchmark.Result r = TrainingBenchmark.measure(config, model, data, c.warmup, c.steps, c.rounds);
+                String name = mix.mixupOn() ? "mixup " + c.mixup : mix.cutmixOn() ? "cutmix " + c.cutmix : "off";
+                if (!mix.mixupOn() && !mix.cutmixOn()) {
+                    off = r.stepsPerSecond();
+                }
+                // Cost: extra time per step relative to no augmentation.
+                double cost = 100.0 * (off / r.stepsPerSecond() - 1.0);
+                BenchRow row = new BenchRow(modelName, name, r.stepsPerSecond(), r.stepsPerSecond() * c.batchSize, cost,
+                        r.roundsStepsPerSecond());
+                rows.add(row);
+                System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%%%n", row.model(), row.augmentation(),
+                        row.stepsPerSecond(), row.imagesPerSecond(), row.overheadPercent());
+            }
+        }
+        if (c.out != null) {
+            Json.write(c.out, rows);
+        }
+        return ExitCode.OK;
     }
 
     static TrainConfig config(TrainOptions o) {

@@ -1,0 +1,46 @@
+package dev.smoothcal.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code smoothcal bench}: training steps/s without augmentation, with Mixup and with CutMix. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training steps per second of each model with augmentation off, Mixup and CutMix "
+                + "(in-graph), and the cost of the augmentation relative to off.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "digits", description = "Dataset (train split) to take batches from. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--models", split = ",", defaultValue = "mlp", description = "Models, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<String> models;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Timed steps per round. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds; the median is reported. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--mixup", defaultValue = "0.2", paramLabel = "ALPHA", description = "Mixup alpha of the Mixup run. Default: ${DEFAULT-VALUE}.")
+    double mixup;
+
+    @Option(names = "--cutmix", defaultValue = "1.0", paramLabel = "ALPHA", description = "CutMix alpha of the CutMix run. Default: ${DEFAULT-VALUE}.")
+    double cutmix;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the table as JSON.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Runtimes.requireTensorFlow("bench");
+        return TensorFlowTasks.bench(this);
+    }
+}
