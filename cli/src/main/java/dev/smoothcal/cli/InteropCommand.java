@@ -1,6 +1,7 @@
 package dev.smoothcal.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +24,9 @@ final class InteropCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for parity.json.")
     Path out;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "Images per call on both paths. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,7,256",
+            description = "Batch sizes to run both paths at, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batchSizes;
 
     @Option(names = "--logit-atol", defaultValue = "1e-4", description = "Absolute logit tolerance. Default: ${DEFAULT-VALUE}.")
     double logitAbsolute;

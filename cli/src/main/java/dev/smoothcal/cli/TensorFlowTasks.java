@@ -84,14 +84,11 @@ final class TensorFlowTasks {
     static int interop(InteropCommand c) {
         ParityTolerance tolerance = new ParityTolerance(c.logitAbsolute, c.logitRelative, c.probabilityAbsolute,
                 c.lossRelative);
-        if (c.batchSize < 1) {
-            throw new SmoothcalException("--batch-size must be at least 1, found " + c.batchSize);
-        }
         RunDirectory runDir = RunDirectory.open(c.run);
         Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
         try (OutputDirectory dir = OutputDirectory.open(c.out, c.output.policy())) {
             dir.requireNoClash(List.of(RunDirectory.PARITY_JSON));
-            ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSize, dir.staging());
+            ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSizes, dir.staging());
             dir.commit();
             return report.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
         }
@@ -118,7 +115,8 @@ final class TensorFlowTasks {
                     MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, config.seed()), staging,
                     dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
             System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
-            ParityReport parity = checkParity(new RunDirectory(staging), test, ParityTolerance.DEFAULT, 256, staging);
+            ParityReport parity = checkParity(new RunDirectory(staging), test, ParityTolerance.DEFAULT,
+                    ParityCheck.DEFAULT_BATCH_SIZES, staging);
             dir.commit();
             System.out.println();
             System.out.printf(Locale.ROOT, "%-28s %s%n", "demo folder", dir.target());
@@ -221,9 +219,10 @@ final class TensorFlowTasks {
     }
 
     /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */
-    static ParityReport checkParity(RunDirectory run, Dataset data, ParityTolerance tolerance, int batch, Path dir) {
+    static ParityReport checkParity(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batches,
+            Path dir) {
         System.err.println("comparing TensorFlow and ONNX Runtime on " + data.name() + " (" + data.size() + " images) ...");
-        ParityReport report = ParityCheck.run(run, data, tolerance, batch);
+        ParityReport report = ParityCheck.run(run, data, tolerance, batches);
         Json.write(dir.resolve(RunDirectory.PARITY_JSON), report);
         printParity(System.out, report);
         if (!report.passed()) {
@@ -233,18 +232,21 @@ final class TensorFlowTasks {
     }
 
     static void printParity(PrintStream out, ParityReport p) {
-        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "check", "value", "limit");
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |logit TF - ONNX|", p.logits().maxAbsDiff(),
-                p.tolerance().logitAbsolute());
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "max |probability TF - ONNX|", p.probabilities().maxAbsDiff(),
+        out.printf(Locale.ROOT, "%-40s %12s %12s%n", "check", "value", "limit");
+        for (ParityReport.BatchParity b : p.batchSizes()) {
+            out.printf(Locale.ROOT, "%-40s %12.3g %12.3g%n", "max |logit TF - ONNX|, batch " + b.batchSize(),
+                    b.logitsMaxAbsDiff(), p.tolerance().logitAbsolute());
+        }
+        out.printf(Locale.ROOT, "%-40s %12.3g %12.3g%n", "max |probability TF - ONNX|", p.probabilities().maxAbsDiff(),
                 p.tolerance().probabilityAbsolute());
-        out.printf(Locale.ROOT, "%-34s %14s %14s%n", "argmax agreement",
+        out.printf(Locale.ROOT, "%-40s %12s %12s%n", "argmax agreement",
                 p.argmax().agree() + "/" + p.argmax().total(), "all but ties");
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, TensorFlow", p.loss().tensorflow());
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, ONNX Runtime", p.loss().onnx());
-        out.printf(Locale.ROOT, "%-34s %14.8f%n", "smoothed loss, double reference", p.loss().reference());
-        out.printf(Locale.ROOT, "%-34s %14.3g %14.3g%n", "loss max relative difference", p.loss().maxRelativeDiff(),
-                p.tolerance().lossRelative());
+        out.printf(Locale.ROOT, "%-10s %6s %13s %13s %13s %10s%n", "loss", "alpha", "TensorFlow", "ONNX Runtime",
+                "reference", "max rel");
+        for (ParityReport.LossParity l : p.loss()) {
+            out.printf(Locale.ROOT, "%-10s %6.3f %13.8f %13.8f %13.8f %10.2g%n", l.labels(), l.alpha(), l.tensorflow(),
+                    l.onnx(), l.reference(), l.maxRelativeDiff());
+        }
         out.println("parity: " + (p.passed() ? "PASSED" : "FAILED"));
         p.failures().forEach(f -> out.println("  - " + f));
     }

@@ -90,11 +90,18 @@ class EndToEndTest {
         assertTrue(parity.at("/logits/max_abs_diff").asDouble() <= 1e-4);
         assertEquals(1797, parity.at("/argmax/total").asInt());
         assertEquals(0, parity.at("/argmax/disagreements").asInt());
-        double tf = parity.at("/loss/tensorflow").asDouble();
-        double onnx = parity.at("/loss/onnx").asDouble();
-        double ref = parity.at("/loss/reference").asDouble();
-        assertEquals(ref, tf, 1e-5 * ref);
-        assertEquals(ref, onnx, 1e-5 * ref);
+        assertEquals("[1, 7, 256]", parity.get("batch_sizes").findValues("batch_size").toString());
+        assertEquals(3, parity.get("loss").size(), "hard, smoothed and mixed labels");
+        for (JsonNode l : parity.get("loss")) {
+            double tf = l.get("tensorflow").asDouble();
+            double onnx = l.get("onnx").asDouble();
+            double ref = l.get("reference").asDouble();
+            assertEquals(ref, tf, 1e-5 * ref, l.get("labels").asText());
+            assertEquals(ref, onnx, 1e-5 * ref, l.get("labels").asText());
+        }
+        double ref = parity.at("/loss/1/reference").asDouble();
+        assertEquals(0.1, parity.at("/loss/1/alpha").asDouble());
+        assertEquals(0.0, parity.at("/loss/0/alpha").asDouble());
         // The smoothed loss is bounded below by the entropy of the smoothed one-hot target.
         double[] t = LabelSmoothing.uniform(0.1).smooth(0, 10);
         double entropy = 0;

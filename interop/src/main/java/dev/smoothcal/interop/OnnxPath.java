@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
@@ -17,30 +17,40 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The ONNX Runtime side of a parity check: model.onnx outputs and the ONNX loss graph. */
-final class OnnxPath {
-    private OnnxPath() {
+final class OnnxPath implements AutoCloseable {
+    private final Path model;
+    private final ClassifierSession session;
+
+    private OnnxPath(Path model, ClassifierSession session) {
+        this.model = model;
+        this.session = session;
     }
 
-    static TensorFlowPath.Outputs run(Path model, Dataset data, int batch) {
+    static OnnxPath open(Path model) {
+        return new OnnxPath(model, ClassifierSession.open(model, ExecutionProvider.CPU));
+    }
+
+    TensorFlowPath.Outputs run(float[] images, int n, ImageShape shape, int batch) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (ClassifierSession session = ClassifierSession.open(model, ExecutionProvider.CPU)) {
-            int per = data.shape().size();
-            BatchedOutputs outputs = new BatchedOutputs(data.size());
-            for (int from = 0; from < data.size(); from += batch) {
-                int count = Math.min(batch, data.size() - from);
-                FloatBuffer x = FloatBuffer.wrap(data.images(), from * per, count * per).slice();
-                try (OnnxTensor images = OnnxTensor.createTensor(env, x, new long[] {count, data.shape().height(),
-                        data.shape().width(), data.shape().channels()})) {
-                    float[] z = session.run(images, RunDirectory.LOGITS);
-                    float[] p = session.run(images, RunDirectory.PROBABILITIES);
-                    outputs.add(from, count, z, p);
-                }
+        int per = shape.size();
+        BatchedOutputs outputs = new BatchedOutputs(n);
+        for (int from = 0; from < n; from += batch) {
+            int count = Math.min(batch, n - from);
+            FloatBuffer x = FloatBuffer.wrap(images, from * per, count * per).slice();
+            try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {count, shape.height(), shape.width(),
+                    shape.channels()})) {
+                outputs.add(from, count, session.run(t, RunDirectory.LOGITS), session.run(t, RunDirectory.PROBABILITIES));
+            } catch (OrtException e) {
+                throw new SmoothcalException("ONNX Runtime could not take the input batch for " + model + ": "
+                        + e.getMessage(), e);
             }
-            return outputs.outputs();
-        } catch (OrtException e) {
-            throw new SmoothcalException("ONNX Runtime could not take the input batch for " + model + ": "
-                    + e.getMessage(), e);
         }
+        return outputs.outputs();
+    }
+
+    @Override
+    public void close() {
+        session.close();
     }
 
     /** The label-smoothed loss computed by the ONNX loss graph inside ONNX Runtime. */

@@ -23,15 +23,20 @@ public final class ParityCheck {
     private ParityCheck() {
     }
 
+    /** Batch sizes compared unless told otherwise: one image, an odd size, and a full batch. */
+    public static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 7, 256);
+
     /**
-     * Compares the two paths of {@code run} on {@code data}.
+     * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
      *
-     * @param batch images per call on both paths
      * @throws SmoothcalException when the run is inconsistent (model.onnx and run.json from different
      *     trainings) or the data does not fit the model; a numeric mismatch is not an exception but a
      *     report with {@code passed = false}
      */
-    public static ParityReport run(RunDirectory run, Dataset data, ParityTolerance tolerance, int batch) {
+    public static ParityReport run(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batchSizes) {
+        if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new SmoothcalException("--batch-sizes must be positive integers, found " + batchSizes);
+        }
         RunManifest manifest = run.manifest();
         checkData(manifest, data);
         String onnxFingerprint = OnnxModels.metadata(OnnxModels.read(run.require(RunDirectory.MODEL_ONNX)))
@@ -42,41 +47,72 @@ public final class ParityCheck {
                     + " (run.json), found " + onnxFingerprint + " (model.onnx)");
         }
         LabelSmoothing smoothing = smoothing(manifest);
-        TensorFlowPath.Outputs tf = TensorFlowPath.run(run.require(RunDirectory.SAVED_MODEL), data, batch);
-        TensorFlowPath.Outputs ort = OnnxPath.run(run.modelOnnx(), data, batch);
         int n = data.size();
-        int k = tf.numClasses();
-        if (ort.numClasses() != k) {
-            throw new SmoothcalException("the SavedModel has " + k + " classes but model.onnx has " + ort.numClasses());
-        }
         List<String> failures = new ArrayList<>();
-        ParityReport.Difference logits = difference("logits", tf.logits(), ort.logits(), k);
-        if (!withinLogitTolerance(tf.logits(), ort.logits(), tolerance)) {
-            failures.add(String.format(Locale.ROOT, "logits differ by up to %.3g (sample %d, class %d: TF %.6f, ONNX %.6f),"
-                    + " expected at most %.1g + %.1g*|TF|", logits.maxAbsDiff(), logits.worst().sample(),
-                    logits.worst().classIndex(), logits.worst().tf(), logits.worst().onnx(), tolerance.logitAbsolute(),
-                    tolerance.logitRelative()));
+        List<ParityReport.BatchParity> perBatch = new ArrayList<>();
+        ParityReport.Difference logits = null;
+        ParityReport.Difference probabilities = null;
+        TensorFlowPath.Outputs tf = null;
+        TensorFlowPath.Outputs ort = null;
+        MixedBatch mixed = MixedBatch.of(data, manifest.seed());
+        TensorFlowPath.Outputs tfMixed;
+        TensorFlowPath.Outputs ortMixed;
+        try (TensorFlowPath tfPath = TensorFlowPath.open(run.require(RunDirectory.SAVED_MODEL));
+                OnnxPath onnxPath = OnnxPath.open(run.modelOnnx())) {
+            for (int batch : batchSizes) {
+                tf = tfPath.run(data.images(), n, data.shape(), batch);
+                ort = onnxPath.run(data.images(), n, data.shape(), batch);
+                if (ort.numClasses() != tf.numClasses()) {
+                    throw new SmoothcalException("the SavedModel has " + tf.numClasses() + " classes but model.onnx has "
+                            + ort.numClasses());
+                }
+                ParityReport.Difference dz = difference("logits", tf.logits(), ort.logits(), tf.numClasses());
+                ParityReport.Difference dp = difference("probabilities", tf.probabilities(), ort.probabilities(),
+                        tf.numClasses());
+                perBatch.add(new ParityReport.BatchParity(batch, dz.maxAbsDiff(), dp.maxAbsDiff()));
+                if (!withinLogitTolerance(tf.logits(), ort.logits(), tolerance)) {
+                    failures.add(String.format(Locale.ROOT, "at batch size %d logits differ by up to %.3g (sample %d, "
+                            + "class %d: TF %.6f, ONNX %.6f), expected at most %.1g + %.1g*|TF|", batch, dz.maxAbsDiff(),
+                            dz.worst().sample(), dz.worst().classIndex(), dz.worst().tf(), dz.worst().onnx(),
+                            tolerance.logitAbsolute(), tolerance.logitRelative()));
+                }
+                if (dp.maxAbsDiff() > tolerance.probabilityAbsolute()) {
+                    failures.add(String.format(Locale.ROOT, "at batch size %d probabilities differ by up to %.3g "
+                            + "(sample %d, class %d), expected at most %.1g", batch, dp.maxAbsDiff(), dp.worst().sample(),
+                            dp.worst().classIndex(), tolerance.probabilityAbsolute()));
+                }
+                logits = logits == null || dz.maxAbsDiff() > logits.maxAbsDiff() ? dz : logits;
+                probabilities = probabilities == null || dp.maxAbsDiff() > probabilities.maxAbsDiff() ? dp : probabilities;
+            }
+            int largest = batchSizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            tfMixed = tfPath.run(mixed.images(), n, data.shape(), largest);
+            ortMixed = onnxPath.run(mixed.images(), n, data.shape(), largest);
         }
-        ParityReport.Difference probabilities = difference("probabilities", tf.probabilities(), ort.probabilities(), k);
-        if (probabilities.maxAbsDiff() > tolerance.probabilityAbsolute()) {
-            failures.add(String.format(Locale.ROOT, "probabilities differ by up to %.3g (sample %d, class %d), expected "
-                    + "at most %.1g", probabilities.maxAbsDiff(), probabilities.worst().sample(),
-                    probabilities.worst().classIndex(), tolerance.probabilityAbsolute()));
-        }
+        int k = tf.numClasses();
         ParityReport.Agreement argmax = agreement(tf.logits(), ort.logits(), n, k, tolerance);
         if (argmax.disagreements() > 0) {
             failures.add(argmax.disagreements() + " of " + n + " samples get a different class in TF and ONNX "
                     + "(ties excluded), expected none");
         }
-        ParityReport.LossParity loss = loss(tf.logits(), ort.logits(), data.labels(), k, smoothing);
-        if (loss.maxRelativeDiff() > tolerance.lossRelative()) {
-            failures.add(String.format(Locale.ROOT, "smoothed loss differs between paths by %.3g relative (TF %.8f, "
-                    + "ONNX %.8f, reference %.8f), expected at most %.1g", loss.maxRelativeDiff(), loss.tensorflow(),
-                    loss.onnx(), loss.reference(), tolerance.lossRelative()));
+        float[] oneHot = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            oneHot[i * k + data.labels()[i]] = 1f;
+        }
+        List<ParityReport.LossParity> losses = List.of(
+                loss("hard", tf.logits(), ort.logits(), oneHot, n, k,
+                        new LabelSmoothing(0.0, smoothing.convention())),
+                loss("smoothed", tf.logits(), ort.logits(), oneHot, n, k, smoothing),
+                loss("mixed", tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k, smoothing));
+        for (ParityReport.LossParity l : losses) {
+            if (!(l.maxRelativeDiff() <= tolerance.lossRelative())) {
+                failures.add(String.format(Locale.ROOT, "%s-label smoothed loss differs between paths by %.3g relative "
+                        + "(TF %.8f, ONNX %.8f, reference %.8f), expected at most %.1g", l.labels(), l.maxRelativeDiff(),
+                        l.tensorflow(), l.onnx(), l.reference(), tolerance.lossRelative()));
+            }
         }
         return new ParityReport(failures.isEmpty(), failures, manifest.modelFingerprint(),
-                new ParityReport.DataInfo(data.name(), n, data.fingerprint()), logits, probabilities, argmax, loss,
-                tolerance);
+                new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
+                losses, tolerance);
     }
 
     /** The run's label smoothing, read from run.json's config. */
@@ -172,19 +208,15 @@ public final class ParityCheck {
         return best;
     }
 
-    private static ParityReport.LossParity loss(float[] tfLogits, float[] ortLogits, int[] labels, int k,
-            LabelSmoothing smoothing) {
-        int n = labels.length;
-        float[] oneHot = new float[n * k];
-        for (int i = 0; i < n; i++) {
-            oneHot[i * k + labels[i]] = 1f;
-        }
-        double tf = TensorFlowPath.loss(tfLogits, oneHot, n, k, smoothing);
-        double onnx = OnnxPath.loss(ortLogits, oneHot, n, k, smoothing);
-        double reference = smoothing.loss(toDouble(tfLogits, n, k), labels);
-        double referenceOnOnnx = smoothing.loss(toDouble(ortLogits, n, k), labels);
-        double rel = Math.max(relative(tf, reference), Math.max(relative(onnx, reference), relative(tf, onnx)));
-        return new ParityReport.LossParity(smoothing.alpha(), smoothing.convention().cliName(), tf, onnx, reference,
+    private static ParityReport.LossParity loss(String kind, float[] tfLogits, float[] ortLogits, float[] labels, int n,
+            int k, LabelSmoothing smoothing) {
+        double tf = TensorFlowPath.loss(tfLogits, labels, n, k, smoothing);
+        double onnx = OnnxPath.loss(ortLogits, labels, n, k, smoothing);
+        double[][] soft = toDouble(labels, n, k);
+        double reference = smoothing.loss(toDouble(tfLogits, n, k), soft);
+        double referenceOnOnnx = smoothing.loss(toDouble(ortLogits, n, k), soft);
+        double rel = Math.max(relative(tf, reference), Math.max(relative(onnx, referenceOnOnnx), relative(tf, onnx)));
+        return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().cliName(), tf, onnx, reference,
                 referenceOnOnnx, rel);
     }
 

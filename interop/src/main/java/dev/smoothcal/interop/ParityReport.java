@@ -9,17 +9,25 @@ import java.util.List;
  * @param failures one sentence per failed check
  * @param modelFingerprint the run's weights fingerprint, checked equal in run.json and model.onnx
  * @param data dataset name and size compared on
- * @param logits TF vs ORT logits
- * @param probabilities TF vs ORT probabilities
+ * @param batchSizes the largest differences at each batch size compared
+ * @param logits TF vs ORT logits, worst over every batch size
+ * @param probabilities TF vs ORT probabilities, worst over every batch size
  * @param argmax agreement of predicted classes
- * @param loss the smoothed loss computed three ways
+ * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
  * @param tolerance the tolerances applied
  */
 public record ParityReport(boolean passed, List<String> failures, String modelFingerprint, DataInfo data,
-        Difference logits, Difference probabilities, Agreement argmax, LossParity loss, ParityTolerance tolerance) {
+        List<BatchParity> batchSizes, Difference logits, Difference probabilities, Agreement argmax,
+        List<LossParity> loss, ParityTolerance tolerance) {
 
     public ParityReport {
         failures = List.copyOf(failures);
+        batchSizes = List.copyOf(batchSizes);
+        loss = List.copyOf(loss);
+    }
+
+    /** The largest TF vs ORT differences when both paths run in batches of {@code batchSize}. */
+    public record BatchParity(int batchSize, double logitsMaxAbsDiff, double probabilitiesMaxAbsDiff) {
     }
 
     /** What was compared on. */
@@ -55,9 +63,12 @@ public record ParityReport(boolean passed, List<String> failures, String modelFi
     }
 
     /**
-     * The label-smoothed loss three ways, with hard labels of the data.
+     * The label-smoothed loss three ways on one kind of labels.
      *
-     * @param alpha smoothing factor of the run
+     * @param labels {@code hard} (one-hot, no smoothing), {@code smoothed} (one-hot, the run's smoothing) or
+     *     {@code mixed} (Mixup/CutMix soft labels from the trainer's augmentation on mixed images, the run's
+     *     smoothing)
+     * @param alpha smoothing factor used
      * @param convention smoothing convention of the run
      * @param tensorflow tensorflow-framework CategoricalCrossentropy on the TF logits
      * @param onnx the ONNX loss graph run in ONNX Runtime on the ORT logits
@@ -65,7 +76,7 @@ public record ParityReport(boolean passed, List<String> failures, String modelFi
      * @param referenceOnOnnxLogits the double-precision reference on the ORT logits
      * @param maxRelativeDiff largest pairwise relative difference of the first three
      */
-    public record LossParity(double alpha, String convention, double tensorflow, double onnx, double reference,
-            double referenceOnOnnxLogits, double maxRelativeDiff) {
+    public record LossParity(String labels, double alpha, String convention, double tensorflow, double onnx,
+            double reference, double referenceOnOnnxLogits, double maxRelativeDiff) {
     }
 }

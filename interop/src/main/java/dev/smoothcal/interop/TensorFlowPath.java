@@ -1,7 +1,7 @@
 package dev.smoothcal.interop;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.export.SavedModelExport;
@@ -22,29 +22,58 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** The TensorFlow side of a parity check: the SavedModel's outputs and the framework loss. */
-final class TensorFlowPath {
-    private TensorFlowPath() {
-    }
+final class TensorFlowPath implements AutoCloseable {
+    private final Path savedModel;
+    private final SavedModelBundle bundle;
+    private final SessionFunction function;
 
     /** Logits and probabilities, row-major {@code [N, K]} each. */
     record Outputs(float[] logits, float[] probabilities, int numClasses) {
     }
 
-    static Outputs run(Path savedModel, Dataset data, int batch) {
-        try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
-            SessionFunction fn = bundle.function(SavedModelExport.SIGNATURE_KEY);
-            BatchedOutputs outputs = new BatchedOutputs(data.size());
-            int per = data.shape().size();
-            for (int from = 0; from < data.size(); from += batch) {
-                int count = Math.min(batch, data.size() - from);
+    private TensorFlowPath(Path savedModel, SavedModelBundle bundle) {
+        this.savedModel = savedModel;
+        this.bundle = bundle;
+        this.function = bundle.function(SavedModelExport.SIGNATURE_KEY);
+    }
+
+    static TensorFlowPath open(Path savedModel) {
+        try {
+            return new TensorFlowPath(savedModel, SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG));
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            throw new SmoothcalException("expected a TF SavedModel with signature " + SavedModelExport.SIGNATURE_KEY
+                    + " at " + savedModel + ", found one TensorFlow cannot load: " + e.getMessage(), e);
+        }
+    }
+
+    /** The values of the named variables (flat parameter names) held by the SavedModel. */
+    java.util.Map<String, float[]> variables(java.util.List<String> names) {
+        java.util.Map<String, float[]> values = new java.util.LinkedHashMap<>();
+        try {
+            for (String name : names) {
+                try (Result r = bundle.session().runner().fetch(name).run()) {
+                    values.put(name, Tensors.toArray(r.get(0)));
+                }
+            }
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            throw new SmoothcalException("the SavedModel at " + savedModel + " lacks the trained variables of its run ("
+                    + e.getMessage() + ")", e);
+        }
+        return values;
+    }
+
+    Outputs run(float[] images, int n, ImageShape shape, int batch) {
+        try {
+            BatchedOutputs outputs = new BatchedOutputs(n);
+            int per = shape.size();
+            for (int from = 0; from < n; from += batch) {
+                int count = Math.min(batch, n - from);
                 float[] x = new float[count * per];
-                System.arraycopy(data.images(), from * per, x, 0, x.length);
-                try (TFloat32 images = Tensors.floats(x, count, data.shape().height(), data.shape().width(),
-                        data.shape().channels());
-                        Result r = fn.call(Map.of(RunDirectory.INPUT_NAME, images))) {
-                    float[] z = Tensors.toArray(r.get(RunDirectory.LOGITS).orElseThrow());
-                    float[] p = Tensors.toArray(r.get(RunDirectory.PROBABILITIES).orElseThrow());
-                    outputs.add(from, count, z, p);
+                System.arraycopy(images, from * per, x, 0, x.length);
+                try (TFloat32 t = Tensors.floats(x, count, shape.height(), shape.width(), shape.channels());
+                        Result r = function.call(Map.of(RunDirectory.INPUT_NAME, t))) {
+                    outputs.add(from, count, Tensors.toArray(r.get(RunDirectory.LOGITS).orElseThrow()),
+                            Tensors.toArray(r.get(RunDirectory.PROBABILITIES).orElseThrow()));
                 }
             }
             return outputs.outputs();
@@ -52,6 +81,11 @@ final class TensorFlowPath {
             throw new SmoothcalException("TensorFlow could not run the SavedModel at " + savedModel + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void close() {
+        bundle.close();
     }
 
     /** tensorflow-framework's CategoricalCrossentropy (from logits, smoothed) of one-hot labels. */
