@@ -170,6 +170,20 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(6)
+    void aSavedModelFromAnotherTrainingIsRefused() throws IOException {
+        Path mixed = tmp.resolve("mixed-up");
+        copyTree(run, mixed);
+        dev.smoothcal.core.io.AtomicFiles.deleteTree(mixed.resolve("saved_model"));
+        copyTree(tmp.resolve("resumable").resolve("saved_model"), mixed.resolve("saved_model"));
+        Path out = tmp.resolve("interop-mixed-up");
+        String err = captureErr(() -> assertEquals(2, Main.execute("interop", "--run", mixed.toString(),
+                "--out", out.toString())));
+        assertTrue(err.contains("saved_model/ and run.json of " + mixed + " come from different trainings"), err);
+        assertFalse(Files.exists(out), "no parity.json for a refused run");
+    }
+
+    @Test
     void badInputIsOneLineAndWritesNothing() throws IOException {
         Path out = tmp.resolve("never");
         Path corrupt = Files.writeString(tmp.resolve("corrupt.onnx"), "not a model");

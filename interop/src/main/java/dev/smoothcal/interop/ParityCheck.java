@@ -10,6 +10,9 @@ import dev.smoothcal.core.run.RunManifest;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.onnx.OnnxModels;
 import dev.smoothcal.trainer.export.OnnxExport;
+import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +62,7 @@ public final class ParityCheck {
         TensorFlowPath.Outputs ortMixed;
         try (TensorFlowPath tfPath = TensorFlowPath.open(run.require(RunDirectory.SAVED_MODEL));
                 OnnxPath onnxPath = OnnxPath.open(run.modelOnnx())) {
+            requireSavedModelFromRun(run, manifest, data, tfPath);
             for (int batch : batchSizes) {
                 tf = tfPath.run(data.images(), n, data.shape(), batch);
                 ort = onnxPath.run(data.images(), n, data.shape(), batch);
@@ -113,6 +117,26 @@ public final class ParityCheck {
         return new ParityReport(failures.isEmpty(), failures, manifest.modelFingerprint(),
                 new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
                 losses, tolerance);
+    }
+
+    /**
+     * Recomputes the weights fingerprint from the SavedModel's own variables and compares it with
+     * run.json's, so a saved_model/ copied from another training is refused like a foreign model.onnx.
+     */
+    private static void requireSavedModelFromRun(RunDirectory run, RunManifest manifest, Dataset data,
+            TensorFlowPath tfPath) {
+        JsonNode modelNode = manifest.config() == null ? null : manifest.config().get("model");
+        if (modelNode == null) {
+            throw new SmoothcalException("run.json: expected config.model, found none");
+        }
+        ResolvedModel model = ModelSpec.preset(modelNode.asText()).resolve(data.shape(), data.numClasses());
+        List<String> names = model.params().stream().map(ResolvedModel.Param::name).toList();
+        String found = Weights.of(model, tfPath.variables(names)).fingerprint();
+        if (!found.equals(manifest.modelFingerprint())) {
+            throw new SmoothcalException("saved_model/ and run.json of " + run.root()
+                    + " come from different trainings: expected model fingerprint " + manifest.modelFingerprint()
+                    + " (run.json), found " + found + " (saved_model variables)");
+        }
     }
 
     /** The run's label smoothing, read from run.json's config. */
