@@ -91,17 +91,17 @@ public final class CalibratedModel {
         GraphProto.Builder g = graph.toBuilder().clearNode();
         List<NodeProto> added = new ArrayList<>();
         if (kind == OutputKind.LOGITS) {
-            added.add(node("Div", List.of(untempered, temperatureName), output, null));
+            added.add(node("Div", List.of(untempered, temperatureName), output, null, taken));
         } else {
             String floorName = fresh("smoothcal_probability_floor", taken);
             String floored = fresh(output + "_floored", taken);
             String logs = fresh(output + "_log", taken);
             String tempered = fresh(output + "_tempered_logits", taken);
             g.addInitializer(scalar(floorName, (float) TemperatureScaling.PROBABILITY_FLOOR));
-            added.add(node("Max", List.of(untempered, floorName), floored, null));
-            added.add(node("Log", List.of(floored), logs, null));
-            added.add(node("Div", List.of(logs, temperatureName), tempered, null));
-            added.add(node("Softmax", List.of(tempered), output, 1L));
+            added.add(node("Max", List.of(untempered, floorName), floored, null, taken));
+            added.add(node("Log", List.of(floored), logs, null, taken));
+            added.add(node("Div", List.of(logs, temperatureName), tempered, null, taken));
+            added.add(node("Softmax", List.of(tempered), output, 1L, taken));
         }
         g.addInitializer(scalar(temperatureName, (float) temperature));
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -142,8 +142,8 @@ public final class CalibratedModel {
         return m.build();
     }
 
-    private static NodeProto node(String op, List<String> inputs, String output, Long axis) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName("smoothcal_temperature_" + op)
+    private static NodeProto node(String op, List<String> inputs, String output, Long axis, Set<String> taken) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(fresh("smoothcal_temperature_" + op, taken))
                 .addAllInput(inputs).addOutput(output);
         if (axis != null) {
             n.addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT)

@@ -40,8 +40,6 @@ public final class TemperatureScaling {
     /** Smallest probability before the logarithm when a probabilities output stands in for logits. */
     public static final double PROBABILITY_FLOOR = MetricsAccumulator.NLL_EPSILON;
 
-    private static final double END_TOLERANCE = 1e-6;
-
     private TemperatureScaling() {
     }
 
@@ -60,10 +58,22 @@ public final class TemperatureScaling {
         double hi = Math.log(MAX_TEMPERATURE);
         UnivariatePointValuePair best = new BrentOptimizer(1e-10, 1e-12).optimize(new MaxEval(500), objective,
                 GoalType.MINIMIZE, new SearchInterval(lo, hi, 0.0));
-        double t = Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, Math.exp(best.getPoint())));
-        TemperatureFit.Position position = best.getPoint() - lo < END_TOLERANCE ? TemperatureFit.Position.AT_LOWER_END
-                : hi - best.getPoint() < END_TOLERANCE ? TemperatureFit.Position.AT_UPPER_END
-                : TemperatureFit.Position.INSIDE;
+        // Brent never evaluates the ends themselves; a monotone NLL leaves it just inside one of them.
+        double t = Math.exp(best.getPoint());
+        double nll = best.getValue();
+        TemperatureFit.Position position = TemperatureFit.Position.INSIDE;
+        double atLower = meanNll(logits, labels, n, k, MIN_TEMPERATURE);
+        double atUpper = meanNll(logits, labels, n, k, MAX_TEMPERATURE);
+        if (atLower <= nll) {
+            t = MIN_TEMPERATURE;
+            nll = atLower;
+            position = TemperatureFit.Position.AT_LOWER_END;
+        }
+        if (atUpper < nll) {
+            t = MAX_TEMPERATURE;
+            position = TemperatureFit.Position.AT_UPPER_END;
+        }
+        t = Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, t));
         return new TemperatureFit(t, meanNll(logits, labels, n, k, 1.0), meanNll(logits, labels, n, k, t), n,
                 position);
     }
