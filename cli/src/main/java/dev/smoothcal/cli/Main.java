@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smoothcal", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Train label-smoothed image classifiers with TensorFlow Java, export them to ONNX, "
                 + "and prove that the exported model is faithful and well calibrated.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, InteropCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, CompareCommand.class, InteropCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
