@@ -61,7 +61,11 @@ final class CompareCommand implements Callable<Integer> {
                 EvaluationRequest request = new EvaluationRequest(models.get(i), first.data(), first.inference(),
                         first.provider(), first.bins(), first.bootstrapReplicates(), first.seed());
                 System.err.println("evaluating " + names.get(i) + " (" + models.get(i) + ")");
-                reports.add(evaluate(request, models.get(i).toString()));
+                try {
+                    reports.add(evaluate(request, models.get(i).toString()));
+                } catch (SmoothcalException e) {
+                    throw new SmoothcalException("model '" + names.get(i) + "': " + e.getMessage(), e);
+                }
             }
             Comparison comparison = Comparison.of(names, reports);
             ComparisonFiles.write(comparison, dir.staging());
