@@ -160,6 +160,7 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE);
         s.setMarkerSize(0);
         s.setAntiAlias(true);
+        chart.getStyler().setYAxisDecimalPattern("0.00").setXAxisDecimalPattern("0.0");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         return chart;
     }
