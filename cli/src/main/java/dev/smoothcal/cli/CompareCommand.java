@@ -2,6 +2,7 @@ package dev.smoothcal.cli;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.io.OutputDirectory;
+import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.ComparisonFiles;
@@ -78,7 +79,7 @@ final class CompareCommand implements Callable<Integer> {
 
     private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {
         try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size())) {
-            return dev.smoothcal.evaluator.evaluation.Evaluation.run(request, progress::stepTo,
+            return Evaluation.run(request, progress::stepTo,
                     note -> System.err.println("note: " + note)).withModelPath(modelPath);
         }
     }

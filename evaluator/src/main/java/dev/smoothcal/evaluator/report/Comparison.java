@@ -5,6 +5,7 @@ import dev.smoothcal.evaluator.metrics.ReliabilityBin;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The content of {@code compare.json}: several models evaluated on the same data, side by side.
@@ -60,7 +61,7 @@ public record Comparison(String format, EvaluationReport.DataInfo data, List<Ent
                         + data.name() + " and " + r.data().name());
             }
         }
-        return new Comparison(FORMAT, data, java.util.stream.IntStream.range(0, labels.size())
+        return new Comparison(FORMAT, data, IntStream.range(0, labels.size())
                 .mapToObj(i -> Entry.of(labels.get(i), reports.get(i))).toList());
     }
 }
