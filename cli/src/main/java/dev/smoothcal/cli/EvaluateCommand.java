@@ -1,24 +1,39 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.io.OutputDirectory;
+import dev.smoothcal.evaluator.calibration.CalibratedModel;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
+import dev.smoothcal.evaluator.evaluation.ModelSource;
+import dev.smoothcal.evaluator.inference.OutputKind;
 import dev.smoothcal.evaluator.report.EvaluationReport;
+import dev.smoothcal.evaluator.report.PredictionsCsv;
 import dev.smoothcal.evaluator.report.ReportFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code smoothcal evaluate}: accuracy and calibration of any ONNX classifier. */
+/** {@code smoothcal evaluate}: accuracy and calibration of any ONNX classifier, optionally temperature-scaled. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate an ONNX classifier (any producer) with ONNX Runtime: accuracy, NLL, Brier, ECE "
-                + "family, reliability bins. Writes report.json and bins.csv.")
+                + "family, reliability bins, optional temperature scaling. Writes report.json, bins.csv, "
+                + "reliability and confidence plots (PNG, SVG) and report.html.")
 final class EvaluateCommand implements Callable<Integer> {
+    /** Whether {@code predictions.csv} is written. */
+    enum Predictions {
+        SAVE, SKIP
+    }
+
     @Option(names = "--model", required = true, paramLabel = "FILE.onnx|RUN_DIR", description = "Model to evaluate.")
     Path model;
 
@@ -31,6 +46,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the report files.")
     Path out;
 
+    @Option(names = "--calibrate-on", paramLabel = "train|test",
+            description = "Fit a temperature T on this split of --data (minimum NLL of softmax(z/T), T in [0.05, 20]) "
+                    + "and report NLL and ECE before and after. Fitting on the evaluated split is optimistic.")
+    String calibrateOn;
+
+    @Option(names = "--export-calibrated", paramLabel = "FILE.onnx",
+            description = "With --calibrate-on: write a copy of the model whose logits are divided by T.")
+    Path exportCalibrated;
+
+    @Option(names = "--save-predictions", description = "Also write predictions.csv (index, label, predicted, "
+            + "confidence, p_0..p_{K-1}).")
+    boolean savePredictions;
+
     @Mixin
     EvaluateOptions options = new EvaluateOptions();
 
@@ -39,15 +67,45 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (exportCalibrated != null && calibrateOn == null) {
+            throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
+                    + "found none");
+        }
+        DatasetSplit fitSplit = calibrateOn == null ? null : parseSplit("--calibrate-on", calibrateOn);
+        if (exportCalibrated != null && Files.exists(exportCalibrated) && !output.overwrite) {
+            throw new SmoothcalException("--export-calibrated " + exportCalibrated + " already exists; expected a new "
+                    + "file (pass --overwrite to replace it)");
+        }
         EvaluationRequest request = request(model, data, split, options);
+        if (fitSplit != null) {
+            request = request.withCalibration(DatasetSource.load(data, fitSplit));
+        }
+        Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(ReportFiles.ALL);
-            EvaluationReport report = run(request, dir.staging(), model.toString());
+            dir.requireNoClash(fileNames(predictions));
+            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions);
+            if (exportCalibrated != null) {
+                CalibratedModel.export(ModelSource.onnxFile(model), exportCalibrated, report.model().output(),
+                        OutputKind.valueOf(report.model().outputKind().toUpperCase(Locale.ROOT)),
+                        report.temperature().t());
+            }
             dir.commit();
             Summaries.evaluation(System.out, report);
-            System.out.println("report written to " + dir.target().resolve(ReportFiles.REPORT_JSON));
+            if (exportCalibrated != null) {
+                System.out.println("calibrated model written to " + exportCalibrated.toAbsolutePath().normalize());
+            }
+            System.out.println("report written to " + dir.target().resolve(ReportFiles.REPORT_JSON)
+                    + " (open report.html to read it)");
         }
         return ExitCode.OK;
+    }
+
+    static List<String> fileNames(Predictions predictions) {
+        List<String> names = new ArrayList<>(ReportFiles.ALL);
+        if (predictions == Predictions.SAVE) {
+            names.add(PredictionsCsv.FILE_NAME);
+        }
+        return names;
     }
 
     static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options) {
@@ -57,11 +115,30 @@ final class EvaluateCommand implements Callable<Integer> {
         return new EvaluationRequest(model, dataset, inference, provider, options.bins, options.bootstrap, options.seed);
     }
 
+    private static DatasetSplit parseSplit(String flag, String value) {
+        try {
+            return DatasetSplit.parse(value);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException(e.getMessage().replace("--split", flag), e);
+        }
+    }
+
     /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */
     static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath) {
-        try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size())) {
+        return run(request, dir, modelPath, Predictions.SKIP);
+    }
+
+    /** As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked. */
+    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions) {
+        try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size());
+                PredictionsCsv csv = predictions == Predictions.SAVE
+                        ? PredictionsCsv.open(dir, request.data().labels()) : null) {
             EvaluationReport report = Evaluation.run(request, progress::stepTo,
-                    note -> System.err.println("note: " + note)).withModelPath(modelPath);
+                    note -> System.err.println("note: " + note),
+                    csv == null ? (from, count, p, k) -> { } : csv).withModelPath(modelPath);
+            if (csv != null) {
+                csv.finish();
+            }
             ReportFiles.write(report, dir);
             return report;
         }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "smoothcal", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Train label-smoothed image classifiers with TensorFlow Java, export them to ONNX, "
                 + "and prove that the exported model is faithful and well calibrated.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, InteropCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, CompareCommand.class,
+                InteropCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

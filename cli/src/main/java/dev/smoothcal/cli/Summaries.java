@@ -1,5 +1,6 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -28,8 +29,42 @@ final class Summaries {
                     r.bootstrap().expectedCalibrationError().lower(), r.bootstrap().expectedCalibrationError().upper(),
                     r.bootstrap().replicates());
         }
+        EvaluationReport.Temperature t = r.temperature();
+        if (t != null) {
+            out.printf(Locale.ROOT, "temperature T = %.4f fitted on %s (%d images%s)%n", t.t(), t.fittedOn(),
+                    t.fitSamples(), t.fitPosition().equals("inside") ? "" : ", " + t.fitPosition().replace('_', ' ')
+                            + " of [0.05, 20]");
+            out.printf(Locale.ROOT, "  on %s: nll %.4f -> %.4f, ece %.4f -> %.4f%n", r.data().name(), t.nllBefore(),
+                    t.nllAfter(), t.eceBefore(), t.eceAfter());
+            if (t.warning() != null) {
+                out.println("  warning: " + t.warning());
+            }
+        }
         out.printf(Locale.ROOT, "throughput %.0f images/s (batch %d)%n", r.throughput().imagesPerSecond(),
                 r.throughput().batchSize());
+    }
+
+    /** One column per model, one row per metric. */
+    static void comparison(PrintStream out, Comparison c) {
+        out.printf(Locale.ROOT, "data      %s, %d images%n", c.data().name(), c.data().size());
+        int width = 10;
+        for (Comparison.Entry e : c.models()) {
+            width = Math.max(width, e.label().length());
+        }
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-16s", "metric"));
+        for (Comparison.Entry e : c.models()) {
+            header.append(' ').append(String.format(Locale.ROOT, "%" + width + "s", e.label()));
+        }
+        out.println(header);
+        String[] names = {"accuracy", "nll", "brier", "ece", "ece equal-mass", "mce", "classwise ece"};
+        for (int m = 0; m < names.length; m++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-16s", names[m]));
+            for (Comparison.Entry e : c.models()) {
+                double[] v = {e.accuracy(), e.nll(), e.brier(), e.ece(), e.eceEqualMass(), e.mce(), e.classwiseEce()};
+                row.append(' ').append(String.format(Locale.ROOT, "%" + width + ".4f", v[m]));
+            }
+            out.println(row);
+        }
     }
 
     private static void row(PrintStream out, String name, double value) {

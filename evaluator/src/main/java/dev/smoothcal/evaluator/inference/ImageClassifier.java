@@ -92,8 +92,30 @@ public final class ImageClassifier {
         void accept(int from, int count, float[] probabilities, int numClasses);
     }
 
+    /** Receives each batch's raw model output beside its probabilities. */
+    @FunctionalInterface
+    public interface RawBatchConsumer {
+        /**
+         * @param from index of the batch's first sample in the dataset
+         * @param raw the output as the model returned it, row-major {@code [count, K]}: logits or
+         *     probabilities, see {@link #outputKind()}
+         * @param probabilities row-major {@code [count, K]}; the same array as {@code raw} for a
+         *     probabilities output
+         * @param numClasses K
+         */
+        void accept(int from, int count, float[] raw, float[] probabilities, int numClasses);
+    }
+
     /** Runs every image of {@code data} in batches, in order. */
     public void predict(Dataset data, BatchConsumer consumer) {
+        predictRaw(data, (from, count, raw, probabilities, k) -> consumer.accept(from, count, probabilities, k));
+    }
+
+    /**
+     * Runs every image of {@code data} in batches, in order, handing over the raw output too (temperature
+     * scaling needs the logits, which the probabilities have lost to float32 rounding).
+     */
+    public void predictRaw(Dataset data, RawBatchConsumer consumer) {
         if (!data.shape().equals(imageShape)) {
             throw new SmoothcalException("expected images of " + imageShape + ", found " + data.shape());
         }
@@ -121,7 +143,7 @@ public final class ImageClassifier {
                         raw = session.run(last, output);
                     }
                 }
-                consumer.accept(from, count, toProbabilities(raw, count, from), raw.length / count);
+                consumer.accept(from, count, raw, toProbabilities(raw, count, from), raw.length / count);
             }
         } catch (OrtException e) {
             throw new SmoothcalException("could not create an input tensor for " + session.path() + ": "

@@ -28,12 +28,14 @@ import java.util.Map;
  * @param equalMassBins equal-mass groups
  * @param classification per-class precision, recall, F1, confusion matrix
  * @param bootstrap 95% intervals, or null when off
+ * @param temperature temperature scaling before/after, or null when no temperature was fitted
  * @param throughput inference speed on this machine
  */
 public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
         double brier, double ece, double mce, double eceEqualMass, double classwiseEce, List<TopKAccuracy> topK,
         int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
-        ClassificationReport classification, BootstrapIntervals bootstrap, Throughput throughput) {
+        ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
+        Throughput throughput) {
 
     public static final String FORMAT = "smoothcal-report/1";
 
@@ -56,6 +58,32 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record DataInfo(String name, int size, String fingerprint, List<String> classNames) {
     }
 
+    /**
+     * Temperature scaling: T fitted on one split, and its effect on the evaluated split. Before and after
+     * values come from the same {@link dev.smoothcal.evaluator.metrics.MetricsAccumulator} computation on
+     * the evaluated split, before = the model as it is, after = {@code softmax(z / t)}.
+     *
+     * @param t the temperature
+     * @param fittedOn name of the split T was fitted on
+     * @param fitSamples images in that split
+     * @param fitPosition {@code inside}, {@code at_lower_end} or {@code at_upper_end} of the bracket [0.05, 20]
+     * @param fitNllBefore mean NLL on the fit split at T = 1 (double-precision log-softmax, no clamp)
+     * @param fitNllAfter mean NLL on the fit split at T, the minimised value
+     * @param nllBefore NLL of the evaluated split as the model is
+     * @param nllAfter NLL of the evaluated split with T
+     * @param eceBefore ECE of the evaluated split as the model is
+     * @param eceAfter ECE of the evaluated split with T
+     * @param binsAfter reliability bins of the evaluated split with T
+     * @param warning a caution for the reader (fit split = evaluated split), or null
+     */
+    public record Temperature(double t, String fittedOn, int fitSamples, String fitPosition, double fitNllBefore,
+            double fitNllAfter, double nllBefore, double nllAfter, double eceBefore, double eceAfter,
+            List<ReliabilityBin> binsAfter, String warning) {
+        public Temperature {
+            binsAfter = List.copyOf(binsAfter);
+        }
+    }
+
     /** Images per second through ONNX Runtime, and the batch size used. */
     public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
     }
@@ -65,13 +93,20 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
         return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, topK,
-                numBins, bins, equalMassBins, classification, bootstrap, throughput);
+                numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput);
     }
 
+    /** The report of metrics {@code m}, without temperature scaling. */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
+        return of(model, data, m, null, throughput);
+    }
+
+    /** The report of metrics {@code m} with a temperature section (null for none). */
+    public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Temperature temperature,
+            Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
                 m.classwiseCalibrationError(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
-                m.equalMassBins(), m.classification(), m.bootstrap(), throughput);
+                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, throughput);
     }
 }

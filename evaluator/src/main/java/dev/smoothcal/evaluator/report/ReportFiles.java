@@ -6,25 +6,45 @@ import dev.smoothcal.evaluator.metrics.ReliabilityBin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.XYChart;
 
-/** Writes an {@link EvaluationReport} into a folder: {@code report.json} and {@code bins.csv}. */
+/**
+ * Writes an {@link EvaluationReport} into a folder: {@code report.json}, {@code bins.csv}, the reliability
+ * diagram and confidence histogram as PNG and SVG, and the self-contained {@code report.html}. Each file
+ * is written atomically.
+ */
 public final class ReportFiles {
     public static final String REPORT_JSON = "report.json";
     public static final String BINS_CSV = "bins.csv";
-    /** Every file this writer may create, for clash checks before work starts. */
-    public static final List<String> ALL = List.of(REPORT_JSON, BINS_CSV);
+    public static final String RELIABILITY = "reliability";
+    public static final String CONFIDENCE = "confidence";
+    public static final String REPORT_HTML = "report.html";
+    /** Every file {@link #write} creates, for clash checks before work starts. */
+    public static final List<String> ALL = List.of(REPORT_JSON, BINS_CSV, RELIABILITY + ".png", RELIABILITY + ".svg",
+            CONFIDENCE + ".png", CONFIDENCE + ".svg", REPORT_HTML);
 
     private ReportFiles() {
     }
 
     public static void write(EvaluationReport report, Path dir) {
         Json.write(dir.resolve(REPORT_JSON), report);
+        AtomicFiles.writeString(dir.resolve(BINS_CSV), binsCsv(report.bins()));
+        XYChart reliability = Charts.reliability(report.bins(), String.format(Locale.ROOT,
+                "Reliability diagram (ECE %.4f, %d bins)", report.ece(), report.numBins()));
+        XYChart confidence = Charts.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram");
+        Charts.writePngAndSvg(reliability, dir, RELIABILITY);
+        Charts.writePngAndSvg(confidence, dir, CONFIDENCE);
+        AtomicFiles.writeString(dir.resolve(REPORT_HTML),
+                HtmlReport.render(report, Charts.svg(reliability), Charts.svg(confidence)));
+    }
+
+    static String binsCsv(List<ReliabilityBin> bins) {
         StringBuilder csv = new StringBuilder("lower,upper,count,mean_confidence,accuracy,gap\n");
-        for (ReliabilityBin b : report.bins()) {
+        for (ReliabilityBin b : bins) {
             csv.append(String.format(Locale.ROOT, "%.6f,%.6f,%d,%s,%s,%s%n", b.lower(), b.upper(), b.count(),
                     cell(b.meanConfidence()), cell(b.accuracy()), cell(b.gap())));
         }
-        AtomicFiles.writeString(dir.resolve(BINS_CSV), csv.toString());
+        return csv.toString();
     }
 
     private static String cell(Double v) {

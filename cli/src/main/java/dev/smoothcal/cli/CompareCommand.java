@@ -1,0 +1,103 @@
+package dev.smoothcal.cli;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.io.OutputDirectory;
+import dev.smoothcal.evaluator.evaluation.Evaluation;
+import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
+import dev.smoothcal.evaluator.report.Comparison;
+import dev.smoothcal.evaluator.report.ComparisonFiles;
+import dev.smoothcal.evaluator.report.EvaluationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code smoothcal compare}: several models on the same data, side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Evaluate several ONNX classifiers on the same data (for example one network trained with and "
+                + "without label smoothing) and write one side-by-side table (compare.csv, compare.json) and one "
+                + "overlaid reliability diagram (PNG, SVG).")
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE.onnx|RUN_DIR",
+            description = "A model to compare; give it two or more times.")
+    List<Path> models;
+
+    @Option(names = "--label", paramLabel = "NAME",
+            description = "Name of each --model in the same order (default: the file or run folder name).")
+    List<String> labels;
+
+    @Option(names = "--data", defaultValue = "digits", description = "Dataset name or path. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Split. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the comparison files.")
+    Path out;
+
+    @Mixin
+    EvaluateOptions options = new EvaluateOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Override
+    public Integer call() {
+        if (models.size() < 2) {
+            throw new SmoothcalException("compare needs at least two --model, found " + models.size());
+        }
+        List<String> names = labels == null || labels.isEmpty() ? defaultLabels(models) : labels;
+        if (names.size() != models.size()) {
+            throw new SmoothcalException("expected one --label per --model (" + models.size() + "), found "
+                    + names.size());
+        }
+        EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options);
+        try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
+            dir.requireNoClash(ComparisonFiles.ALL);
+            List<EvaluationReport> reports = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                EvaluationRequest request = new EvaluationRequest(models.get(i), first.data(), first.inference(),
+                        first.provider(), first.bins(), first.bootstrapReplicates(), first.seed());
+                System.err.println("evaluating " + names.get(i) + " (" + models.get(i) + ")");
+                try {
+                    reports.add(evaluate(request, models.get(i).toString()));
+                } catch (SmoothcalException e) {
+                    throw new SmoothcalException("model '" + names.get(i) + "': " + e.getMessage(), e);
+                }
+            }
+            Comparison comparison = Comparison.of(names, reports);
+            ComparisonFiles.write(comparison, dir.staging());
+            dir.commit();
+            Summaries.comparison(System.out, comparison);
+            System.out.println("comparison written to " + dir.target().resolve(ComparisonFiles.COMPARE_JSON));
+        }
+        return ExitCode.OK;
+    }
+
+    private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {
+        try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size())) {
+            return Evaluation.run(request, progress::stepTo,
+                    note -> System.err.println("note: " + note)).withModelPath(modelPath);
+        }
+    }
+
+    private static List<String> defaultLabels(List<Path> models) {
+        List<String> names = new ArrayList<>();
+        for (Path m : models) {
+            Path name = m.toAbsolutePath().normalize().getFileName();
+            String label = name == null ? m.toString() : name.toString();
+            if (label.endsWith(".onnx")) {
+                label = label.substring(0, label.length() - ".onnx".length());
+            }
+            if (label.equals("model")) {
+                Path parent = m.toAbsolutePath().normalize().getParent();
+                label = parent == null || parent.getFileName() == null ? label : parent.getFileName().toString();
+            }
+            names.add(names.contains(label) ? label + "-" + (names.size() + 1) : label);
+        }
+        return names;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.smoothcal.evaluator.report;
+
+import dev.smoothcal.evaluator.metrics.AveragedScores;
+import dev.smoothcal.evaluator.metrics.ClassScores;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code report.html}: one self-contained page (no external resources, no scripts) with the headline
+ * numbers, the temperature section, the reliability diagram and confidence histogram as inline SVG, the
+ * per-class scores and the confusion matrix. Every piece of text, class names and paths included, is
+ * HTML-escaped.
+ */
+final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    static String render(EvaluationReport r, String reliabilitySvg, String histogramSvg) {
+        StringBuilder h = new StringBuilder(16_384);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>smoothcal report: ").append(escape(r.model().path())).append("</title>\n")
+                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
+                        + "margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
+                        + "th{background:#eee}td.l,th.l{text-align:left}.warn{color:#a00;font-weight:bold}"
+                        + ".charts{display:flex;flex-wrap:wrap;gap:1em}.charts svg{max-width:640px;height:auto}"
+                        + "td.d{background:#dde8f6}</style>\n</head>\n<body>\n");
+        h.append("<h1>smoothcal evaluation report</h1>\n<table>\n");
+        info(h, "model", r.model().path());
+        info(h, "input", r.model().inputName() + " " + r.model().inputShape() + ", layout " + r.model().layout());
+        info(h, "output", r.model().output() + " (" + r.model().outputKind() + "), provider " + r.model().provider());
+        info(h, "data", r.data().name() + ", " + r.data().size() + " images, " + r.data().classNames().size()
+                + " classes");
+        info(h, "data fingerprint", r.data().fingerprint());
+        h.append("</table>\n<h2>Metrics</h2>\n<table>\n<tr><th class=\"l\">metric</th><th>value</th></tr>\n");
+        metric(h, "accuracy", r.accuracy());
+        r.topK().stream().filter(t -> t.k() > 1).forEach(t -> metric(h, "top-" + t.k() + " accuracy", t.accuracy()));
+        metric(h, "NLL", r.nll());
+        metric(h, "Brier", r.brier());
+        metric(h, "ECE (" + r.numBins() + " equal-width bins)", r.ece());
+        metric(h, "ECE equal-mass", r.eceEqualMass());
+        metric(h, "MCE", r.mce());
+        metric(h, "classwise ECE", r.classwiseEce());
+        h.append("</table>\n");
+        if (r.bootstrap() != null) {
+            h.append("<p>").append(escape(String.format(Locale.ROOT,
+                    "95%% bootstrap intervals (%d replicates): accuracy [%.4f, %.4f], ECE [%.4f, %.4f]",
+                    r.bootstrap().replicates(), r.bootstrap().accuracy().lower(), r.bootstrap().accuracy().upper(),
+                    r.bootstrap().expectedCalibrationError().lower(),
+                    r.bootstrap().expectedCalibrationError().upper()))).append("</p>\n");
+        }
+        h.append("<p>").append(escape(String.format(Locale.ROOT, "throughput %.0f images/s (batch %d)",
+                r.throughput().imagesPerSecond(), r.throughput().batchSize()))).append("</p>\n");
+        EvaluationReport.Temperature t = r.temperature();
+        if (t != null) {
+            h.append("<h2>Temperature scaling</h2>\n<p>").append(escape(String.format(Locale.ROOT,
+                    "T = %.4f fitted on %s (%d images, %s the bracket [0.05, 20]); probabilities = softmax(logits / T)",
+                    t.t(), t.fittedOn(), t.fitSamples(), t.fitPosition().replace('_', ' ')))).append("</p>\n");
+            if (t.warning() != null) {
+                h.append("<p class=\"warn\">").append(escape(t.warning())).append("</p>\n");
+            }
+            h.append("<table>\n<tr><th class=\"l\">on ").append(escape(r.data().name()))
+                    .append("</th><th>before</th><th>after</th></tr>\n");
+            h.append("<tr><td class=\"l\">NLL</td>").append(cell(t.nllBefore())).append(cell(t.nllAfter())).append("</tr>\n");
+            h.append("<tr><td class=\"l\">ECE</td>").append(cell(t.eceBefore())).append(cell(t.eceAfter())).append("</tr>\n");
+            h.append("</table>\n");
+        }
+        h.append("<h2>Reliability</h2>\n<div class=\"charts\">\n").append(inline(reliabilitySvg)).append('\n')
+                .append(inline(histogramSvg)).append("\n</div>\n");
+        List<String> names = r.data().classNames();
+        h.append("<h2>Per class</h2>\n<table>\n<tr><th class=\"l\">class</th><th>precision</th><th>recall</th>"
+                + "<th>F1</th><th>support</th></tr>\n");
+        for (ClassScores c : r.classification().perClass()) {
+            h.append("<tr><td class=\"l\">").append(escape(name(names, c.classIndex()))).append("</td>")
+                    .append(cell(c.precision())).append(cell(c.recall())).append(cell(c.f1()))
+                    .append("<td>").append(c.support()).append("</td></tr>\n");
+        }
+        average(h, "macro average", r.classification().macroAverage());
+        average(h, "weighted average", r.classification().weightedAverage());
+        h.append("</table>\n<h2>Confusion matrix</h2>\n<p>rows: true class, columns: predicted class</p>\n<table>\n"
+                + "<tr><th class=\"l\">true \\ predicted</th>");
+        List<List<Long>> matrix = r.classification().confusionMatrix();
+        for (int k = 0; k < matrix.size(); k++) {
+            h.append("<th>").append(escape(name(names, k))).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (int row = 0; row < matrix.size(); row++) {
+            h.append("<tr><th class=\"l\">").append(escape(name(names, row))).append("</th>");
+            List<Long> counts = matrix.get(row);
+            for (int col = 0; col < counts.size(); col++) {
+                h.append(row == col ? "<td class=\"d\">" : "<td>").append(counts.get(col)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p>").append(escape("format " + r.format())).append("</p>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** Escapes the five characters with meaning in HTML text and attribute values. */
+    static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The SVG document without its XML declaration and doctype, for inline use. */
+    private static String inline(String svg) {
+        int start = svg.indexOf("<svg");
+        return start < 0 ? "" : svg.substring(start);
+    }
+
+    private static String name(List<String> names, int k) {
+        return k < names.size() ? names.get(k) : Integer.toString(k);
+    }
+
+    private static void info(StringBuilder h, String key, String value) {
+        h.append("<tr><th class=\"l\">").append(escape(key)).append("</th><td class=\"l\">").append(escape(value))
+                .append("</td></tr>\n");
+    }
+
+    private static void metric(StringBuilder h, String name, double value) {
+        h.append("<tr><td class=\"l\">").append(escape(name)).append("</td>").append(cell(value)).append("</tr>\n");
+    }
+
+    private static void average(StringBuilder h, String name, AveragedScores a) {
+        h.append("<tr><th class=\"l\">").append(escape(name)).append("</th>").append(cell(a.precision()))
+                .append(cell(a.recall())).append(cell(a.f1())).append("<td>").append(a.support()).append("</td></tr>\n");
+    }
+
+    private static String cell(double v) {
+        return "<td>" + String.format(Locale.ROOT, "%.4f", v) + "</td>";
+    }
+}
