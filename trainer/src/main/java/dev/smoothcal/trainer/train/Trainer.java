@@ -65,10 +65,11 @@ public final class Trainer {
             Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
                     Placeholder.shape(Shape.of(2)));
             Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(tf, model, Weights.initial(model, config.seed()));
-            Operand<TFloat32> trainLogits = NetworkGraph.forward(tf, images, model, norm, vars,
+            NetworkGraph.Pass trainPass = NetworkGraph.forward(tf, images, model, norm, vars,
                     NetworkGraph.Mode.TRAINING, stepSeed);
+            Operand<TFloat32> trainLogits = trainPass.logits();
             Operand<TFloat32> evalLogits = NetworkGraph.forward(tf, images, model, norm, vars,
-                    NetworkGraph.Mode.INFERENCE, null);
+                    NetworkGraph.Mode.INFERENCE, null).logits();
             Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(tf, labels, trainLogits);
             Op minimize = new Adam(graph, (float) config.learningRate()).minimize(loss);
 
