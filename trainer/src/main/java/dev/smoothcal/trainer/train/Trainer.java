@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -27,6 +29,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * Trains a {@link ResolvedModel} in a TensorFlow graph with the label-smoothed cross-entropy and Adam.
@@ -71,7 +74,7 @@ public final class Trainer {
             Operand<TFloat32> evalLogits = NetworkGraph.forward(tf, images, model, norm, vars,
                     NetworkGraph.Mode.INFERENCE, null).logits();
             Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(tf, labels, trainLogits);
-            Op minimize = new Adam(graph, (float) config.learningRate()).minimize(loss);
+            Op minimize = trainStep(tf, graph, config, model, vars, loss, trainPass.stateUpdates());
 
             try (Session session = new Session(graph, sessionConfig())) {
                 session.initialize();
@@ -91,6 +94,29 @@ public final class Trainer {
         } catch (TensorFlowException e) {
             throw new SmoothcalException("TensorFlow failed while training " + model.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adam on the trainable parameters only (TF cannot differentiate the loss by the batch-norm moving
+     * statistics, which it does not read in training mode), grouped with the pass's state updates.
+     */
+    @SuppressWarnings("unchecked")
+    private static Op trainStep(Ops tf, Graph graph, TrainConfig config, ResolvedModel model,
+            Map<String, Variable<TFloat32>> vars, Operand<TFloat32> loss, List<Op> stateUpdates) {
+        List<Variable<TFloat32>> trainable = model.trainableParams().stream().map(p -> vars.get(p.name())).toList();
+        Output<?>[] grads = graph.addGradients(loss.asOutput(),
+                trainable.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+        List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+        for (int i = 0; i < grads.length; i++) {
+            pairs.add(new Optimizer.GradAndVar<>((Output<TFloat32>) grads[i], trainable.get(i).asOutput()));
+        }
+        Op adam = new Adam(graph, (float) config.learningRate()).applyGradients(pairs, "Adam");
+        if (stateUpdates.isEmpty()) {
+            return adam;
+        }
+        List<Op> all = new ArrayList<>(stateUpdates);
+        all.add(adam);
+        return tf.withControlDependencies(all).noOp();
     }
 
     private static EpochRecord runEpoch(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
