@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.onnx.ModelMetadata;
+import dev.smoothcal.onnx.proto.OnnxProto.AttributeProto;
 import dev.smoothcal.onnx.proto.OnnxProto.ModelProto;
 import dev.smoothcal.onnx.proto.OnnxProto.NodeProto;
 import dev.smoothcal.trainer.graph.Normalization;
@@ -183,7 +184,7 @@ class OnnxExportParityTest {
         return m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).findFirst().orElseThrow();
     }
 
-    private static dev.smoothcal.onnx.proto.OnnxProto.AttributeProto attribute(NodeProto n, String name) {
+    private static AttributeProto attribute(NodeProto n, String name) {
         return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow();
     }
 

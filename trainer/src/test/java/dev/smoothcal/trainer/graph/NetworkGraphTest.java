@@ -7,6 +7,7 @@ import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.Layer.Bias;
 import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.model.ParamKind;
 import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -121,8 +124,8 @@ class NetworkGraphTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             var vars = NetworkGraph.createVariables(tf, model, weights);
-            var images = tf.constant(org.tensorflow.ndarray.Shape.of(N, H, W, C),
-                    org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false));
+            var images = tf.constant(Shape.of(N, H, W, C),
+                    DataBuffers.of(x, true, false));
             NetworkGraph.Pass training = NetworkGraph.forward(tf, images, model, IDENTITY, vars,
                     NetworkGraph.Mode.TRAINING, tf.constant(new long[] {1, 2}));
             NetworkGraph.Pass inference = NetworkGraph.forward(tf, images, model, IDENTITY, vars,
@@ -156,7 +159,7 @@ class NetworkGraphTest {
             var images = tf.placeholder(TFloat32.class);
             List<Op> updates = NetworkGraph.forward(tf, images, model, new Normalization(new float[] {0f},
                     new float[] {1f}), vars, NetworkGraph.Mode.TRAINING, tf.constant(new long[] {1, 2})).stateUpdates();
-            long states = model.params().stream().filter(p -> p.kind() == dev.smoothcal.trainer.model.ParamKind.STATE)
+            long states = model.params().stream().filter(p -> p.kind() == ParamKind.STATE)
                     .count();
             // minigooglenet: 1 stem conv + 2*8 inception convs + 2 downsample convs = 19 batch norms, 2 statistics each
             assertEquals(38, states);
@@ -187,8 +190,8 @@ class NetworkGraphTest {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             var vars = NetworkGraph.createVariables(tf, model, weights);
-            var images = tf.constant(org.tensorflow.ndarray.Shape.of(N, H, W, C),
-                    org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false));
+            var images = tf.constant(Shape.of(N, H, W, C),
+                    DataBuffers.of(x, true, false));
             var logits = NetworkGraph.forward(tf, images, model, IDENTITY, vars, NetworkGraph.Mode.INFERENCE, null)
                     .logits();
             try (Session s = new Session(g)) {

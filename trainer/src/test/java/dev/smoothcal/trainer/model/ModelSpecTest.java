@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,7 +145,7 @@ class ModelSpecTest {
     }
 
     private static List<Float> distinct(float[] v) {
-        return java.util.stream.IntStream.range(0, v.length).mapToObj(i -> v[i]).distinct().toList();
+        return IntStream.range(0, v.length).mapToObj(i -> v[i]).distinct().toList();
     }
 
     @ParameterizedTest
