@@ -18,13 +18,20 @@ import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
+import dev.smoothcal.trainer.train.Tensors;
+import dev.smoothcal.trainer.train.TrainedModel;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.types.TFloat32;
 
 /**
  * The exported ONNX graph in a real ONNX Runtime session against the TF inference graph built from the
@@ -123,6 +130,32 @@ class OnnxExportParityTest {
         // Logits far from 0, so a skipped layer or a wrong statistic cannot hide under the tolerance.
         assertTrue(largest > 0.5, "max |logit| " + largest + " too small to test anything");
         assertTrue(worst <= LOGIT_TOLERANCE, model.name() + ": max |logit TF - ORT| " + worst);
+    }
+
+    @Test
+    void savedModelOfMiniGoogLeNetCarriesTheMovingStatistics(@TempDir Path tmp) throws OrtException {
+        ResolvedModel model = ModelSpec.preset("minigooglenet").resolve(new ImageShape(8, 8, 1), 10);
+        Normalization norm = Forwards.normalization(1);
+        Weights weights = Forwards.random(model, 21);
+        Path dir = tmp.resolve("saved_model");
+        SavedModelExport.export(new TrainedModel(model, norm, weights, List.of()), dir);
+        int n = 7;
+        float[] images = Forwards.images(model, n, 5);
+        float[] saved;
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
+                TFloat32 x = Tensors.floats(images, n, 8, 8, 1);
+                Result r = bundle.function(SavedModelExport.SIGNATURE_KEY).call(Map.of(RunDirectory.INPUT_NAME, x))) {
+            saved = Tensors.toArray(r.get(RunDirectory.LOGITS).orElseThrow());
+        }
+        float[] onnx;
+        try (OrtSession session = Forwards.session(OnnxExport.build(model, norm, weights, ModelMetadata.NONE))) {
+            onnx = Forwards.ort(session, model, images, n).get(RunDirectory.LOGITS);
+        }
+        double worst = 0;
+        for (int i = 0; i < saved.length; i++) {
+            worst = Math.max(worst, Math.abs(saved[i] - onnx[i]));
+        }
+        assertTrue(worst <= LOGIT_TOLERANCE, "max |SavedModel - ORT| " + worst);
     }
 
     @Test
