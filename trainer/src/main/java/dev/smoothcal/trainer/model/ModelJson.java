@@ -17,29 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/**
- * The JSON form of a {@link ModelSpec}:
- *
- * <pre>{@code
- * {"name": "my-cnn",
- *  "layers": [
- *    {"type": "conv2d", "filters": 32, "kernel": [3, 3], "strides": [1, 1], "padding": "same", "use_bias": true},
- *    {"type": "batch_norm", "momentum": 0.99, "epsilon": 0.001},
- *    {"type": "relu"},
- *    {"type": "max_pool", "pool": [2, 2], "strides": [2, 2], "padding": "valid"},
- *    {"type": "average_pool", "pool": [2, 2], "strides": [2, 2], "padding": "same"},
- *    {"type": "concat", "branches": [[{"type": "relu"}], []]},
- *    {"type": "global_average_pool"},
- *    {"type": "flatten"},
- *    {"type": "dropout", "rate": 0.5},
- *    {"type": "dense", "units": 128}]}
- * }</pre>
- *
- * Defaults (as Keras): conv {@code strides [1, 1]}, {@code padding "valid"}, {@code use_bias true};
- * pooling {@code strides} = {@code pool}, {@code padding "valid"}; batch_norm momentum 0.99, epsilon
- * 0.001. The head {@code Dense(classes)} is appended by {@link ModelSpec#resolve}, never listed. Unknown
- * keys are errors (a misspelt key must not silently fall back to a default).
- */
+/** Reads and writes the JSON form of a {@link ModelSpec}; the schema is documented on {@link ModelSpec#fromJson}. */
 final class ModelJson {
     private static final List<String> TYPES = List.of("conv2d", "max_pool", "average_pool", "global_average_pool",
             "batch_norm", "concat", "dense", "relu", "flatten", "dropout");

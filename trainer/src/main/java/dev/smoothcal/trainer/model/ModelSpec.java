@@ -29,7 +29,7 @@ import java.util.Map;
  *     stride 2, VALID), MaxPool 3x3 stride 2 VALID]. On 32x32 the two downsamples give 15x15 and 7x7 (the
  *     tutorial's 7x7 average pool); inputs need at least 7x7.</li>
  * </ul>
- * {@link ModelSpec#fromJson} reads user architectures; see {@link ModelJson} for the schema.
+ * {@link ModelSpec#fromJson} reads user architectures.
  *
  * @param name preset name or a user-chosen name
  * @param layers hidden layers, in order
@@ -83,12 +83,27 @@ public record ModelSpec(String name, List<Layer> layers) {
                 + " or a JSON model file, found '" + presetOrPath + "' (no such preset or file)");
     }
 
-    /** Reads a model from a JSON file; every error names the file, the layer index and the field. */
+    /**
+     * Reads a model from a JSON file; every error names the file, the layer path and the field.
+     * Schema: {@code {"name": "...", "layers": [LAYER, ...]}} with LAYER one of
+     * <pre>{@code
+     * {"type": "conv2d", "filters": 32, "kernel": [3, 3], "strides": [1, 1], "padding": "same", "use_bias": true}
+     * {"type": "max_pool" | "average_pool", "pool": [2, 2], "strides": [2, 2], "padding": "valid"}
+     * {"type": "batch_norm", "momentum": 0.99, "epsilon": 0.001}
+     * {"type": "concat", "branches": [[LAYER, ...], [LAYER, ...]]}
+     * {"type": "global_average_pool"} {"type": "flatten"} {"type": "relu"}
+     * {"type": "dropout", "rate": 0.25} {"type": "dense", "units": 128}
+     * }</pre>
+     * A single integer for {@code kernel}, {@code pool} or {@code strides} means the same on both axes.
+     * Defaults, as Keras: conv strides 1, padding "valid", use_bias true; pooling strides = pool, padding
+     * "valid"; batch_norm momentum 0.99, epsilon 0.001. The head {@code Dense(classes)} is appended by
+     * {@link #resolve}, never listed. Unknown keys are errors, so a misspelt key cannot fall back to a default.
+     */
     public static ModelSpec fromJson(Path file) {
         return ModelJson.read(file);
     }
 
-    /** Parses a model from JSON text; see {@link ModelJson} for the schema. */
+    /** Parses a model from JSON text in the schema of {@link #fromJson}. */
     public static ModelSpec parseJson(String json) {
         return ModelJson.parse(json, "model JSON");
     }
