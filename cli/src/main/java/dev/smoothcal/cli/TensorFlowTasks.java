@@ -140,7 +140,7 @@ final class TensorFlowTasks {
         System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
                 "cost");
         for (String modelName : c.models) {
-            var model = ModelSpec.preset(modelName).resolve(data.shape(), data.numClasses());
+            var model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
             double off = Double.NaN;
             for (MixConfig mix : List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix))) {
                 TrainConfig config = new TrainConfig(c.data, modelName, 1, c.batchSize,

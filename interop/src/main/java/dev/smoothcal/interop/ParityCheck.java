@@ -129,7 +129,7 @@ public final class ParityCheck {
         if (modelNode == null) {
             throw new SmoothcalException("run.json: expected config.model, found none");
         }
-        ResolvedModel model = ModelSpec.preset(modelNode.asText()).resolve(data.shape(), data.numClasses());
+        ResolvedModel model = ModelSpec.load(modelNode.asText()).resolve(data.shape(), data.numClasses());
         List<String> names = model.params().stream().map(ResolvedModel.Param::name).toList();
         String found = Weights.of(model, tfPath.variables(names)).fingerprint();
         if (!found.equals(manifest.modelFingerprint())) {

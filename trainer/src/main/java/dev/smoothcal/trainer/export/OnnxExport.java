@@ -10,10 +10,15 @@ import dev.smoothcal.onnx.Dim;
 import dev.smoothcal.onnx.ModelMetadata;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
 import dev.smoothcal.onnx.OnnxModels;
+import dev.smoothcal.onnx.proto.OnnxProto.ModelProto;
+import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.model.Layer;
+import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.train.TrainedModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +29,24 @@ import java.util.TreeMap;
  * {@code logits} and {@code probabilities} {@code [batch, classes]}.
  *
  * <p>Mapping: normalisation is {@code Sub}/{@code Div} by per-channel initialisers (broadcast over the
- * trailing channel axis of NHWC); {@code Flatten(axis=1)} keeps NHWC order as TF's reshape does; a TF
- * Dense kernel {@code [in, out]} is {@code Gemm}'s B with {@code transB=0}; dropout is the identity.
+ * trailing channel axis of NHWC). Before the first layer that needs channels first (Conv, pooling,
+ * BatchNorm or Concat on an image) one {@code Transpose(perm 0,3,1,2)} turns NHWC into NCHW; a
+ * {@code Flatten} of an NCHW image is preceded by {@code Transpose(perm 0,2,3,1)} so the flattened
+ * order is TF's NHWC order and Dense kernels stay valid. Models without such layers get no Transpose.
+ * <ul>
+ * <li>Conv2D: {@code Conv} with the HWIO kernel rewritten as OIHW (same initialiser name) and explicit
+ *     {@code pads [top, left, bottom, right]} from {@link Padding#pads} (TF SAME puts an odd extra pixel
+ *     at the end); no {@code auto_pad}.</li>
+ * <li>MaxPool / AveragePool: explicit pads likewise; AveragePool with {@code count_include_pad=0}, so a
+ *     SAME window at the border averages only real pixels, as TF.</li>
+ * <li>BatchNorm: {@code BatchNormalization} in inference form (moving mean and variance) with Keras'
+ *     epsilon written out (ONNX's default differs); not folded into the conv, so the file shows the
+ *     trained model's own structure.</li>
+ * <li>GlobalAveragePool: {@code GlobalAveragePool} then {@code Flatten(axis=1)}, giving {@code [N, C]}.</li>
+ * <li>Concat: each branch from the same NCHW input, {@code Concat(axis=1)}.</li>
+ * <li>Dense: {@code Gemm} with the TF kernel {@code [in, out]} as B, {@code transB=0}.</li>
+ * <li>Dropout: removed (identity at inference).</li>
+ * </ul>
  * The run's provenance goes into {@code metadata_props} (see the {@code KEY_} constants).
  */
 public final class OnnxExport {
@@ -48,47 +69,203 @@ public final class OnnxExport {
         OnnxModels.write(build(trained, manifest), file);
     }
 
-    static dev.smoothcal.onnx.proto.OnnxProto.ModelProto build(TrainedModel trained, RunManifest manifest) {
-        ResolvedModel model = trained.model();
-        var in = model.input();
-        OnnxGraphBuilder g = new OnnxGraphBuilder(model.name())
-                .input(RunDirectory.INPUT_NAME, Dim.BATCH, Dim.of(in.height()), Dim.of(in.width()), Dim.of(in.channels()))
-                .output(RunDirectory.LOGITS, Dim.BATCH, Dim.CLASSES)
-                .output(RunDirectory.PROBABILITIES, Dim.BATCH, Dim.CLASSES)
-                .initializer("norm_mean", trained.normalization().mean(), in.channels())
-                .initializer("norm_std", trained.normalization().std(), in.channels())
-                .node("Sub", List.of(RunDirectory.INPUT_NAME, "norm_mean"), "centred")
-                .node("Div", List.of("centred", "norm_std"), "normalised");
-        String x = "normalised";
-        List<ResolvedModel.Step> steps = model.steps();
-        for (int i = 0; i < steps.size(); i++) {
-            ResolvedModel.Step step = steps.get(i);
-            boolean last = i == steps.size() - 1;
-            String out = last ? RunDirectory.LOGITS : "t" + i;
-            Layer layer = step.layer();
-            if (layer instanceof Layer.Dense) {
-                ResolvedModel.Param kernel = step.params().get(0);
-                ResolvedModel.Param bias = step.params().get(1);
-                g.initializer(kernel.name(), trained.weights().get(kernel.name()), kernel.shape())
-                        .initializer(bias.name(), trained.weights().get(bias.name()), bias.shape())
-                        .node("Gemm", List.of(x, kernel.name(), bias.name()), out);
-            } else if (layer instanceof Layer.Relu) {
-                g.node("Relu", List.of(x), out);
-            } else if (layer instanceof Layer.Flatten) {
-                g.node("Flatten", List.of(x), out, Attribute.ofInt("axis", 1));
-            } else if (layer instanceof Layer.Dropout) {
-                g.node("Identity", List.of(x), out);
-            } else {
-                throw new SmoothcalException("no ONNX mapping for layer " + layer);
-            }
-            x = out;
-        }
-        g.node("Softmax", List.of(RunDirectory.LOGITS), RunDirectory.PROBABILITIES, Attribute.ofInt("axis", -1));
+    static ModelProto build(TrainedModel trained, RunManifest manifest) {
         Map<String, String> props = new TreeMap<>();
         props.put(KEY_RUN, Json.toString(manifest));
         props.put(KEY_CLASS_NAMES, Json.toString(manifest.classNames()).strip());
         props.put(KEY_MODEL_FINGERPRINT, manifest.modelFingerprint());
         props.put(KEY_VERSION, Version.get());
-        return g.build(ModelMetadata.of(props));
+        return build(trained.model(), trained.normalization(), trained.weights(), ModelMetadata.of(props));
+    }
+
+    /** The ONNX model of {@code model} with {@code weights}, without run provenance unless {@code metadata} has it. */
+    static ModelProto build(ResolvedModel model, Normalization norm, Weights weights, ModelMetadata metadata) {
+        var in = model.input();
+        OnnxGraphBuilder g = new OnnxGraphBuilder(model.name())
+                .input(RunDirectory.INPUT_NAME, Dim.BATCH, Dim.of(in.height()), Dim.of(in.width()), Dim.of(in.channels()))
+                .output(RunDirectory.LOGITS, Dim.BATCH, Dim.CLASSES)
+                .output(RunDirectory.PROBABILITIES, Dim.BATCH, Dim.CLASSES)
+                .initializer("norm_mean", norm.mean(), in.channels())
+                .initializer("norm_std", norm.std(), in.channels())
+                .node("Sub", List.of(RunDirectory.INPUT_NAME, "norm_mean"), "centred")
+                .node("Div", List.of("centred", "norm_std"), "normalised");
+        Emitter e = new Emitter(g, weights);
+        List<ResolvedModel.Step> steps = model.steps();
+        Value x = new Value("normalised", Layout.NHWC);
+        for (int i = 0; i < steps.size(); i++) {
+            boolean last = i == steps.size() - 1;
+            x = e.step(steps.get(i), x, last ? RunDirectory.LOGITS : null);
+        }
+        if (!x.name().equals(RunDirectory.LOGITS)) {
+            g.node("Identity", List.of(x.name()), RunDirectory.LOGITS);
+        }
+        g.node("Softmax", List.of(RunDirectory.LOGITS), RunDirectory.PROBABILITIES, Attribute.ofInt("axis", -1));
+        return g.build(metadata);
+    }
+
+    /** Axis order of a rank-4 value; flat values are always NHWC (meaning: no transpose pending). */
+    private enum Layout {
+        NHWC, NCHW
+    }
+
+    private record Value(String name, Layout layout) {
+    }
+
+    /** Emits nodes for steps, naming intermediate values {@code t0, t1, ...}. */
+    private static final class Emitter {
+        private final OnnxGraphBuilder g;
+        private final Weights weights;
+        private int next;
+
+        Emitter(OnnxGraphBuilder g, Weights weights) {
+            this.g = g;
+            this.weights = weights;
+        }
+
+        private String fresh(String wanted) {
+            return wanted != null ? wanted : "t" + next++;
+        }
+
+        private Value nchw(Value x) {
+            if (x.layout() == Layout.NCHW) {
+                return x;
+            }
+            String out = fresh(null);
+            g.node("Transpose", List.of(x.name()), out, Attribute.ofInts("perm", 0, 3, 1, 2));
+            return new Value(out, Layout.NCHW);
+        }
+
+        private String init(ResolvedModel.Param p) {
+            g.initializer(p.name(), weights.get(p.name()), p.shape());
+            return p.name();
+        }
+
+        /** Emits {@code step} reading {@code x}; its last node writes {@code out} when not null. */
+        Value step(ResolvedModel.Step step, Value x, String out) {
+            Layer layer = step.layer();
+            boolean image = step.inputShape().length == 3;
+            if (layer instanceof Layer.Dense) {
+                String o = fresh(out);
+                g.node("Gemm", List.of(x.name(), init(step.param("kernel")), init(step.param("bias"))), o);
+                return new Value(o, Layout.NHWC);
+            } else if (layer instanceof Layer.Relu) {
+                String o = fresh(out);
+                g.node("Relu", List.of(x.name()), o);
+                return new Value(o, x.layout());
+            } else if (layer instanceof Layer.Dropout) {
+                return x;
+            } else if (layer instanceof Layer.Flatten) {
+                if (!image) {
+                    return x;
+                }
+                String source = x.name();
+                if (x.layout() == Layout.NCHW) {
+                    source = fresh(null);
+                    g.node("Transpose", List.of(x.name()), source, Attribute.ofInts("perm", 0, 2, 3, 1));
+                }
+                String o = fresh(out);
+                g.node("Flatten", List.of(source), o, Attribute.ofInt("axis", 1));
+                return new Value(o, Layout.NHWC);
+            } else if (layer instanceof Layer.Conv2D c) {
+                Value v = nchw(x);
+                ResolvedModel.Param k = step.param("kernel");
+                long[] hwio = k.shape();
+                String kernel = k.name();
+                g.initializer(kernel, hwioToOihw(weights.get(kernel), hwio),
+                        hwio[3], hwio[2], hwio[0], hwio[1]);
+                List<String> inputs = new ArrayList<>(List.of(v.name(), kernel));
+                if (c.bias() == Layer.Bias.USE) {
+                    inputs.add(init(step.param("bias")));
+                }
+                String o = fresh(out);
+                g.node("Conv", inputs, o,
+                        Attribute.ofInts("kernel_shape", c.kernelH(), c.kernelW()),
+                        Attribute.ofInts("strides", c.strideH(), c.strideW()),
+                        Attribute.ofInts("dilations", 1, 1),
+                        Attribute.ofInt("group", 1),
+                        Attribute.ofInts("pads", pads(step, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
+                                c.padding())));
+                return new Value(o, Layout.NCHW);
+            } else if (layer instanceof Layer.MaxPool m) {
+                Value v = nchw(x);
+                String o = fresh(out);
+                g.node("MaxPool", List.of(v.name()), o,
+                        Attribute.ofInts("kernel_shape", m.poolH(), m.poolW()),
+                        Attribute.ofInts("strides", m.strideH(), m.strideW()),
+                        Attribute.ofInts("pads", pads(step, m.poolH(), m.poolW(), m.strideH(), m.strideW(),
+                                m.padding())));
+                return new Value(o, Layout.NCHW);
+            } else if (layer instanceof Layer.AveragePool a) {
+                Value v = nchw(x);
+                String o = fresh(out);
+                g.node("AveragePool", List.of(v.name()), o,
+                        Attribute.ofInts("kernel_shape", a.poolH(), a.poolW()),
+                        Attribute.ofInts("strides", a.strideH(), a.strideW()),
+                        Attribute.ofInt("count_include_pad", 0),
+                        Attribute.ofInts("pads", pads(step, a.poolH(), a.poolW(), a.strideH(), a.strideW(),
+                                a.padding())));
+                return new Value(o, Layout.NCHW);
+            } else if (layer instanceof Layer.GlobalAveragePool) {
+                Value v = nchw(x);
+                String pooled = fresh(null);
+                g.node("GlobalAveragePool", List.of(v.name()), pooled);
+                String o = fresh(out);
+                g.node("Flatten", List.of(pooled), o, Attribute.ofInt("axis", 1));
+                return new Value(o, Layout.NHWC);
+            } else if (layer instanceof Layer.BatchNorm bn) {
+                Value v = image ? nchw(x) : x;
+                String o = fresh(out);
+                g.node("BatchNormalization", List.of(v.name(), init(step.param("gamma")), init(step.param("beta")),
+                        init(step.param("moving_mean")), init(step.param("moving_variance"))), o,
+                        Attribute.ofFloat("epsilon", (float) bn.epsilon()),
+                        Attribute.ofFloat("momentum", (float) bn.momentum()));
+                return new Value(o, v.layout());
+            } else if (layer instanceof Layer.Concat) {
+                Value v = nchw(x);
+                List<String> parts = new ArrayList<>();
+                for (List<ResolvedModel.Step> branch : step.branches()) {
+                    Value b = v;
+                    for (ResolvedModel.Step s : branch) {
+                        b = step(s, b, null);
+                    }
+                    if (b.layout() != Layout.NCHW) {
+                        throw new SmoothcalException("Concat branch ended in layout " + b.layout()
+                                + ", expected NCHW; branch " + branch);
+                    }
+                    parts.add(b.name());
+                }
+                String o = fresh(out);
+                g.node("Concat", parts, o, Attribute.ofInt("axis", 1));
+                return new Value(o, Layout.NCHW);
+            }
+            throw new SmoothcalException("no ONNX mapping for layer " + layer);
+        }
+    }
+
+    /** ONNX {@code pads} {@code [top, left, bottom, right]} of a window on the step's input. */
+    private static long[] pads(ResolvedModel.Step step, int kh, int kw, int sh, int sw, Padding padding) {
+        long[] in = step.inputShape();
+        long[] h = padding.pads(in[0], kh, sh);
+        long[] w = padding.pads(in[1], kw, sw);
+        return new long[] {h[0], w[0], h[1], w[1]};
+    }
+
+    /** Rewrites a row-major HWIO kernel as OIHW: {@code dst[o][i][h][w] = src[h][w][i][o]}. */
+    static float[] hwioToOihw(float[] src, long[] hwio) {
+        int kh = (int) hwio[0];
+        int kw = (int) hwio[1];
+        int ci = (int) hwio[2];
+        int co = (int) hwio[3];
+        float[] dst = new float[src.length];
+        for (int h = 0; h < kh; h++) {
+            for (int w = 0; w < kw; w++) {
+                for (int i = 0; i < ci; i++) {
+                    for (int o = 0; o < co; o++) {
+                        dst[((o * ci + i) * kh + h) * kw + w] = src[((h * kw + w) * ci + i) * co + o];
+                    }
+                }
+            }
+        }
+        return dst;
     }
 }

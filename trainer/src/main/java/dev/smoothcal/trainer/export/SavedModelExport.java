@@ -41,7 +41,7 @@ public final class SavedModelExport {
             var vars = NetworkGraph.createVariables(tf, model, trained.weights());
             Operand<TFloat32> logits = tf.withName(RunDirectory.LOGITS).identity(
                     NetworkGraph.forward(tf, images, model, trained.normalization(), vars, NetworkGraph.Mode.INFERENCE,
-                            null));
+                            null).logits());
             Operand<TFloat32> probabilities = tf.withName(RunDirectory.PROBABILITIES).nn.softmax(logits);
             Signature signature = Signature.builder().key(SIGNATURE_KEY)
                     .input(RunDirectory.INPUT_NAME, images)

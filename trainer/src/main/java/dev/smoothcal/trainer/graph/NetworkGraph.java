@@ -1,36 +1,60 @@
 package dev.smoothcal.trainer.graph;
 
+import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Builds a {@link ResolvedModel} as TensorFlow ops: normalisation, the layers, logits.
- * Parameters are variables with flat names, initialised from given {@link Weights}, so initial values
- * come from the host's seeded generator and a resumed or exported graph starts from known values.
- * {@link #forward} can be called more than once on the same variables (a training pass with dropout
- * and an inference pass without).
+ * Builds a {@link ResolvedModel} as TensorFlow ops in NHWC with HWIO kernels: normalisation, the layers,
+ * logits. Parameters are variables with flat names, initialised from given {@link Weights}, so initial
+ * values come from the host's seeded generator and a resumed or exported graph starts from known values.
+ * {@link #forward} can be called more than once on the same variables (a training pass with dropout and
+ * batch statistics, and an inference pass without).
+ *
+ * <p>Batch norm is built from primitive ops: training uses the batch mean and biased variance over
+ * every axis but the channel axis and returns assign ops that move the moving statistics
+ * ({@code moving = momentum * moving + (1 - momentum) * batch}); inference uses the moving statistics.
  */
 public final class NetworkGraph {
 
-    /** Whether training-only behaviour (dropout) is active. */
+    /** Whether training-only behaviour (dropout, batch statistics) is active. */
     public enum Mode {
         TRAINING, INFERENCE
+    }
+
+    /**
+     * One forward pass.
+     *
+     * @param logits {@code [N, K]}
+     * @param stateUpdates in TRAINING mode, one assign op per batch-norm moving statistic, to run with
+     *     each training step; empty in INFERENCE mode and for models without batch norm
+     */
+    public record Pass(Operand<TFloat32> logits, List<Op> stateUpdates) {
+        public Pass {
+            stateUpdates = List.copyOf(stateUpdates);
+        }
     }
 
     private NetworkGraph() {
     }
 
-    /** One variable per parameter, flat-named, initialised from {@code initial}, in layer order. */
+    /**
+     * One variable per parameter (trainable and state), flat-named, initialised from {@code initial},
+     * in layer order.
+     */
     public static Map<String, Variable<TFloat32>> createVariables(Ops tf, ResolvedModel model, Weights initial) {
         Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
         for (ResolvedModel.Param p : model.params()) {
@@ -44,27 +68,61 @@ public final class NetworkGraph {
      * Adds one forward pass: normalisation, then every layer.
      *
      * @param images raw pixels {@code [N, H, W, C]}
-     * @param params the parameters by flat name (variables, or constants)
+     * @param params the parameters by flat name: variables, or (INFERENCE mode only) constants
      * @param stepSeed {@code int64 [2]} seed of the stateless random ops of this step (dropout);
      *     unused in inference mode, where it may be null
-     * @return logits {@code [N, K]}
+     * @throws SmoothcalException if TRAINING mode meets a batch-norm moving statistic that is not a variable
      */
-    public static Operand<TFloat32> forward(Ops tf, Operand<TFloat32> images, ResolvedModel model, Normalization norm,
+    public static Pass forward(Ops tf, Operand<TFloat32> images, ResolvedModel model, Normalization norm,
             Map<String, ? extends Operand<TFloat32>> params, Mode mode, Operand<TInt64> stepSeed) {
         Operand<TFloat32> x = tf.math.div(
                 tf.math.sub(images, tf.constant(norm.mean())),
                 tf.constant(norm.std()));
-        int dropouts = 0;
-        for (ResolvedModel.Step step : model.steps()) {
+        Builder b = new Builder(tf, params, mode, stepSeed);
+        x = b.sequence(model.steps(), x);
+        return new Pass(x, b.updates);
+    }
+
+    /** Per-pass state: the dropout counter (distinct seeds per dropout layer) and collected updates. */
+    private static final class Builder {
+        private final Ops tf;
+        private final Map<String, ? extends Operand<TFloat32>> params;
+        private final Mode mode;
+        private final Operand<TInt64> stepSeed;
+        private final List<Op> updates = new ArrayList<>();
+        private int dropouts;
+
+        Builder(Ops tf, Map<String, ? extends Operand<TFloat32>> params, Mode mode, Operand<TInt64> stepSeed) {
+            this.tf = tf;
+            this.params = params;
+            this.mode = mode;
+            this.stepSeed = stepSeed;
+        }
+
+        Operand<TFloat32> sequence(List<ResolvedModel.Step> steps, Operand<TFloat32> x) {
+            for (ResolvedModel.Step step : steps) {
+                x = step(step, x);
+            }
+            return x;
+        }
+
+        private Operand<TFloat32> param(ResolvedModel.Step step, String suffix) {
+            String name = step.param(suffix).name();
+            Operand<TFloat32> p = params.get(name);
+            if (p == null) {
+                throw new SmoothcalException("no operand for parameter " + name + "; expected one of " + params.keySet());
+            }
+            return p;
+        }
+
+        private Operand<TFloat32> step(ResolvedModel.Step step, Operand<TFloat32> x) {
             Layer layer = step.layer();
             if (layer instanceof Layer.Dense) {
-                Operand<TFloat32> kernel = params.get(step.params().get(0).name());
-                Operand<TFloat32> bias = params.get(step.params().get(1).name());
-                x = tf.math.add(tf.linalg.matMul(x, kernel), bias);
+                return tf.math.add(tf.linalg.matMul(x, param(step, "kernel")), param(step, "bias"));
             } else if (layer instanceof Layer.Relu) {
-                x = tf.nn.relu(x);
+                return tf.nn.relu(x);
             } else if (layer instanceof Layer.Flatten) {
-                x = tf.reshape(x, tf.constant(new long[] {-1, step.outputShape()[0]}));
+                return tf.reshape(x, tf.constant(new long[] {-1, step.outputShape()[0]}));
             } else if (layer instanceof Layer.Dropout d) {
                 dropouts++;
                 if (mode == Mode.TRAINING && d.rate() > 0.0) {
@@ -72,12 +130,62 @@ public final class NetworkGraph {
                     Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), seed, TFloat32.class);
                     Operand<TFloat32> keep = tf.dtypes.cast(
                             tf.math.greaterEqual(u, tf.constant((float) d.rate())), TFloat32.class);
-                    x = tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - d.rate())))));
+                    return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - d.rate())))));
                 }
-            } else {
-                throw new IllegalStateException("no TensorFlow builder for layer " + layer);
+                return x;
+            } else if (layer instanceof Layer.Conv2D c) {
+                Operand<TFloat32> y = tf.nn.conv2d(x, param(step, "kernel"),
+                        List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), c.padding().name());
+                return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, "bias")) : y;
+            } else if (layer instanceof Layer.MaxPool m) {
+                return tf.nn.maxPool(x, tf.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
+                        tf.constant(new int[] {1, m.strideH(), m.strideW(), 1}), m.padding().name());
+            } else if (layer instanceof Layer.AveragePool a) {
+                return tf.nn.avgPool(x, List.of(1L, (long) a.poolH(), (long) a.poolW(), 1L),
+                        List.of(1L, (long) a.strideH(), (long) a.strideW(), 1L), a.padding().name());
+            } else if (layer instanceof Layer.GlobalAveragePool) {
+                return tf.math.mean(x, tf.constant(new int[] {1, 2}));
+            } else if (layer instanceof Layer.BatchNorm bn) {
+                return batchNorm(step, bn, x);
+            } else if (layer instanceof Layer.Concat) {
+                List<Operand<TFloat32>> outs = new ArrayList<>();
+                for (List<ResolvedModel.Step> branch : step.branches()) {
+                    outs.add(sequence(branch, x));
+                }
+                return tf.concat(outs, tf.constant(3));
             }
+            throw new IllegalStateException("no TensorFlow builder for layer " + layer);
         }
-        return x;
+
+        private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {
+            Operand<TFloat32> movingMean = param(step, "moving_mean");
+            Operand<TFloat32> movingVar = param(step, "moving_variance");
+            Operand<TFloat32> mean;
+            Operand<TFloat32> variance;
+            if (mode == Mode.TRAINING) {
+                int[] axes = step.inputShape().length == 3 ? new int[] {0, 1, 2} : new int[] {0};
+                mean = tf.math.mean(x, tf.constant(axes));
+                variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(axes));
+                updates.add(moveTowards(step, "moving_mean", movingMean, mean, bn.momentum()));
+                updates.add(moveTowards(step, "moving_variance", movingVar, variance, bn.momentum()));
+            } else {
+                mean = movingMean;
+                variance = movingVar;
+            }
+            Operand<TFloat32> scale = tf.math.mul(param(step, "gamma"),
+                    tf.math.rsqrt(tf.math.add(variance, tf.constant((float) bn.epsilon()))));
+            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, "beta"));
+        }
+
+        private Op moveTowards(ResolvedModel.Step step, String suffix, Operand<TFloat32> moving,
+                Operand<TFloat32> batch, double momentum) {
+            if (!(moving instanceof Variable)) {
+                throw new SmoothcalException("training mode updates " + step.param(suffix).name()
+                        + ", so it must be a variable, found " + moving.getClass().getSimpleName());
+            }
+            Operand<TFloat32> next = tf.math.add(tf.math.mul(moving, tf.constant((float) momentum)),
+                    tf.math.mul(batch, tf.constant((float) (1.0 - momentum))));
+            return tf.assign(moving, next);
+        }
     }
 }

@@ -1,20 +1,28 @@
 package dev.smoothcal.trainer.model;
 
 import dev.smoothcal.core.SmoothcalException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One layer of a declarative model description. The final classification {@code Dense} layer with
- * one unit per class is appended by {@link ModelSpec#resolve} from the data, so descriptions do not
- * repeat the class count.
+ * One layer of a declarative model description. Spatial layers work on NHWC images; kernels are HWIO.
+ * The final classification {@code Dense} layer with one unit per class is appended by
+ * {@link ModelSpec#resolve} from the data, so descriptions do not repeat the class count.
  */
 public sealed interface Layer {
+
+    /** Whether a convolution adds a per-filter bias. */
+    enum Bias {
+        /** {@code y = conv(x, W) + b}. */
+        USE,
+        /** {@code y = conv(x, W)}, usual before a batch norm whose beta plays the bias. */
+        NONE
+    }
 
     /** Fully connected layer {@code y = x W + b}, kernel {@code [in, units]}, Glorot-uniform initialised. */
     record Dense(int units) implements Layer {
         public Dense {
-            if (units < 1) {
-                throw new SmoothcalException("Dense.units must be at least 1, found " + units);
-            }
+            requireAtLeast("Dense.units", units, 1);
         }
     }
 
@@ -33,5 +41,112 @@ public sealed interface Layer {
                 throw new SmoothcalException("Dropout.rate must be in [0, 1), found " + rate);
             }
         }
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as TF) of an {@code [H, W, Cin]} input with an HWIO kernel
+     * {@code [kernelH, kernelW, Cin, filters]}, output {@code [H', W', filters]} with H', W' from
+     * {@link Padding}.
+     */
+    record Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding, Bias bias)
+            implements Layer {
+        public Conv2D {
+            requireAtLeast("Conv2D.filters", filters, 1);
+            requireAtLeast("Conv2D.kernelH", kernelH, 1);
+            requireAtLeast("Conv2D.kernelW", kernelW, 1);
+            requireAtLeast("Conv2D.strideH", strideH, 1);
+            requireAtLeast("Conv2D.strideW", strideW, 1);
+            requireNonNull("Conv2D.padding", padding);
+            requireNonNull("Conv2D.bias", bias);
+        }
+
+        /** Square kernel {@code k x k}, stride {@code s}, with a bias. */
+        public static Conv2D square(int filters, int k, int s, Padding padding, Bias bias) {
+            return new Conv2D(filters, k, k, s, s, padding, bias);
+        }
+    }
+
+    /** Max over each window; SAME padding never wins the max (TF pads with -infinity). */
+    record MaxPool(int poolH, int poolW, int strideH, int strideW, Padding padding) implements Layer {
+        public MaxPool {
+            requireWindow("MaxPool", poolH, poolW, strideH, strideW, padding);
+        }
+    }
+
+    /** Mean over each window; with SAME padding the mean is over the real (unpadded) values only, as TF. */
+    record AveragePool(int poolH, int poolW, int strideH, int strideW, Padding padding) implements Layer {
+        public AveragePool {
+            requireWindow("AveragePool", poolH, poolW, strideH, strideW, padding);
+        }
+    }
+
+    /** {@code [H, W, C] -> [C]}: the mean over all spatial positions. */
+    record GlobalAveragePool() implements Layer {
+    }
+
+    /**
+     * Batch normalisation over the last (channel) axis, Keras semantics. Training: batch mean
+     * {@code m} and biased variance {@code v} over every axis but the last,
+     * {@code y = gamma (x - m) / sqrt(v + epsilon) + beta}, and the moving statistics are updated as
+     * {@code moving = momentum * moving + (1 - momentum) * batch}. Inference: the moving statistics
+     * replace {@code m} and {@code v}.
+     */
+    record BatchNorm(double momentum, double epsilon) implements Layer {
+        /** Keras' default momentum. */
+        public static final double DEFAULT_MOMENTUM = 0.99;
+        /** Keras' default epsilon (ONNX's own default is 1e-5, so exporters always write it). */
+        public static final double DEFAULT_EPSILON = 1e-3;
+
+        public BatchNorm {
+            if (!(momentum >= 0.0 && momentum < 1.0)) {
+                throw new SmoothcalException("BatchNorm.momentum must be in [0, 1), found " + momentum);
+            }
+            if (!(epsilon > 0.0 && epsilon < 1.0)) {
+                throw new SmoothcalException("BatchNorm.epsilon must be in (0, 1), found " + epsilon);
+            }
+        }
+
+        /** Keras' defaults: momentum 0.99, epsilon 1e-3. */
+        public BatchNorm() {
+            this(DEFAULT_MOMENTUM, DEFAULT_EPSILON);
+        }
+    }
+
+    /**
+     * Parallel branches on the same {@code [H, W, C]} input, their outputs concatenated on the channel
+     * axis. Every branch must end in the same {@code H, W}; an empty branch passes the input through.
+     */
+    record Concat(List<List<Layer>> branches) implements Layer {
+        public Concat {
+            if (branches == null || branches.size() < 2) {
+                throw new SmoothcalException("Concat.branches must hold at least 2 branches, found "
+                        + (branches == null ? "none" : branches.size()));
+            }
+            List<List<Layer>> copy = new ArrayList<>();
+            for (List<Layer> b : branches) {
+                copy.add(List.copyOf(b));
+            }
+            branches = List.copyOf(copy);
+        }
+    }
+
+    private static void requireAtLeast(String field, int value, int min) {
+        if (value < min) {
+            throw new SmoothcalException(field + " must be at least " + min + ", found " + value);
+        }
+    }
+
+    private static void requireNonNull(String field, Object value) {
+        if (value == null) {
+            throw new SmoothcalException(field + " must be given, found none");
+        }
+    }
+
+    private static void requireWindow(String layer, int poolH, int poolW, int strideH, int strideW, Padding padding) {
+        requireAtLeast(layer + ".poolH", poolH, 1);
+        requireAtLeast(layer + ".poolW", poolW, 1);
+        requireAtLeast(layer + ".strideH", strideH, 1);
+        requireAtLeast(layer + ".strideW", strideW, 1);
+        requireNonNull(layer + ".padding", padding);
     }
 }

@@ -2,21 +2,41 @@ package dev.smoothcal.trainer.model;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.ImageShape;
+import dev.smoothcal.trainer.model.Layer.Bias;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A named, declarative network: the hidden layers; {@link #resolve} appends the classifier head.
  *
+ * <p>Presets ({@link #preset}):
+ * <ul>
+ * <li>{@code mlp}: Flatten, Dense 256, ReLU, Dense 128, ReLU.</li>
+ * <li>{@code cnn}: two blocks of Conv 3x3 SAME (32, then 64 filters, no bias) + BatchNorm + ReLU +
+ *     MaxPool 2x2 stride 2 SAME, then Flatten, Dropout 0.25, Dense 128, ReLU, Dropout 0.25. SAME pooling
+ *     rounds up (28 -> 14 -> 7, 8 -> 4 -> 2), so it takes any input from 1x1 and keeps every border pixel;
+ *     Flatten (not global pooling) keeps where features are, which Fashion-MNIST's classes need.</li>
+ * <li>{@code minigooglenet}: the CIFAR-10 MiniGoogLeNet (Zhang et al. 2017, as in the Keras tutorial):
+ *     conv(96, 3x3), inception(32,32), inception(32,48), downsample(80), inception(112,48),
+ *     inception(96,64), inception(80,80), inception(48,96), downsample(96), inception(176,160),
+ *     inception(176,160), global average pool, Dropout 0.5. conv = Conv SAME (with bias) + BatchNorm +
+ *     ReLU; inception(a,b) = Concat[conv(a,1x1), conv(b,3x3)]; downsample(k) = Concat[conv(k,3x3,
+ *     stride 2, VALID), MaxPool 3x3 stride 2 VALID]. On 32x32 the two downsamples give 15x15 and 7x7 (the
+ *     tutorial's 7x7 average pool); inputs need at least 7x7.</li>
+ * </ul>
+ * {@link ModelSpec#fromJson} reads user architectures.
+ *
  * @param name preset name or a user-chosen name
  * @param layers hidden layers, in order
  */
 public record ModelSpec(String name, List<Layer> layers) {
 
-    private static final Map<String, ModelSpec> PRESETS = Map.of(
-            "mlp", new ModelSpec("mlp", List.of(new Layer.Flatten(), new Layer.Dense(256), new Layer.Relu(),
-                    new Layer.Dense(128), new Layer.Relu())));
+    private static final Map<String, ModelSpec> PRESETS = presets();
 
     public ModelSpec {
         if (name == null || name.isBlank()) {
@@ -44,46 +64,248 @@ public record ModelSpec(String name, List<Layer> layers) {
     }
 
     /**
-     * Resolves every layer's parameter shapes for {@code input} images and {@code numClasses} classes,
-     * appending the head {@code Dense(numClasses)}. Parameter names are flat ({@code dense1_kernel}),
-     * which TF optimizers need for their slot names.
+     * A preset by name, or else a JSON model file ({@link #fromJson}).
      *
-     * @throws SmoothcalException if a layer cannot take its input (for example Dense on an unflattened image)
+     * @throws SmoothcalException when {@code presetOrPath} is neither a preset nor an existing file
+     */
+    public static ModelSpec load(String presetOrPath) {
+        if (presetOrPath == null || presetOrPath.isBlank()) {
+            throw new SmoothcalException("--model must be one of " + presetNames() + " or a JSON model file, found none");
+        }
+        if (PRESETS.containsKey(presetOrPath)) {
+            return PRESETS.get(presetOrPath);
+        }
+        Path file = Path.of(presetOrPath);
+        if (Files.isRegularFile(file)) {
+            return fromJson(file);
+        }
+        throw new SmoothcalException("--model must be one of " + presetNames()
+                + " or a JSON model file, found '" + presetOrPath + "' (no such preset or file)");
+    }
+
+    /**
+     * Reads a model from a JSON file; every error names the file, the layer path and the field.
+     * Schema: {@code {"name": "...", "layers": [LAYER, ...]}} with LAYER one of
+     * <pre>{@code
+     * {"type": "conv2d", "filters": 32, "kernel": [3, 3], "strides": [1, 1], "padding": "same", "use_bias": true}
+     * {"type": "max_pool" | "average_pool", "pool": [2, 2], "strides": [2, 2], "padding": "valid"}
+     * {"type": "batch_norm", "momentum": 0.99, "epsilon": 0.001}
+     * {"type": "concat", "branches": [[LAYER, ...], [LAYER, ...]]}
+     * {"type": "global_average_pool"} {"type": "flatten"} {"type": "relu"}
+     * {"type": "dropout", "rate": 0.25} {"type": "dense", "units": 128}
+     * }</pre>
+     * A single integer for {@code kernel}, {@code pool} or {@code strides} means the same on both axes.
+     * Defaults, as Keras: conv strides 1, padding "valid", use_bias true; pooling strides = pool, padding
+     * "valid"; batch_norm momentum 0.99, epsilon 0.001. The head {@code Dense(classes)} is appended by
+     * {@link #resolve}, never listed. Unknown keys are errors, so a misspelt key cannot fall back to a default.
+     */
+    public static ModelSpec fromJson(Path file) {
+        return ModelJson.read(file);
+    }
+
+    /** Parses a model from JSON text in the schema of {@link #fromJson}. */
+    public static ModelSpec parseJson(String json) {
+        return ModelJson.parse(json, "model JSON");
+    }
+
+    /** This model as JSON text in the schema that {@link #fromJson} reads. */
+    public String toJson() {
+        return ModelJson.write(this);
+    }
+
+    /**
+     * Resolves every layer's output and parameter shapes for {@code input} images and {@code numClasses}
+     * classes, appending the head {@code Dense(numClasses)}. Parameter names are flat and numbered per
+     * kind through the whole model, branches included ({@code conv3_kernel}, {@code bn2_moving_mean},
+     * {@code dense1_bias}), which TF optimizers need for their slot names.
+     *
+     * @throws SmoothcalException naming the layer (as {@code layers[i]} or {@code layers[i].branches[b][j]}),
+     *     its input shape and what it needs, if a layer cannot take its input: a window larger than a
+     *     VALID input, a spatial layer on a flat input, Dense on an unflattened image, Concat branches
+     *     that end in different spatial shapes
      */
     public ResolvedModel resolve(ImageShape input, int numClasses) {
         if (numClasses < 2) {
             throw new SmoothcalException("a classifier needs at least 2 classes, found " + numClasses);
         }
-        List<Layer> all = new ArrayList<>(layers);
-        all.add(new Layer.Dense(numClasses));
-        List<ResolvedModel.Step> steps = new ArrayList<>();
+        Resolver r = new Resolver(name);
         long[] shape = {input.height(), input.width(), input.channels()};
-        int dense = 0;
-        for (Layer layer : all) {
+        List<ResolvedModel.Step> steps = r.sequence(layers, shape, "layers");
+        long[] last = steps.isEmpty() ? shape : steps.get(steps.size() - 1).outputShape();
+        steps.add(r.step(new Layer.Dense(numClasses), last, "head"));
+        return new ResolvedModel(name, input, numClasses, steps);
+    }
+
+    /** Walks layers, numbering parameters per kind; one instance per resolve call. */
+    private static final class Resolver {
+        private final String model;
+        private int conv;
+        private int bn;
+        private int dense;
+
+        Resolver(String model) {
+            this.model = model;
+        }
+
+        List<ResolvedModel.Step> sequence(List<Layer> layers, long[] shape, String path) {
+            List<ResolvedModel.Step> steps = new ArrayList<>();
             long[] in = shape;
-            ResolvedModel.Step step;
+            for (int i = 0; i < layers.size(); i++) {
+                ResolvedModel.Step s = step(layers.get(i), in, path + "[" + i + "]");
+                steps.add(s);
+                in = s.outputShape();
+            }
+            return steps;
+        }
+
+        ResolvedModel.Step step(Layer layer, long[] in, String path) {
             if (layer instanceof Layer.Dense d) {
                 if (in.length != 1) {
-                    throw new SmoothcalException("model " + name + ": Dense expects a flat input, found shape "
-                            + java.util.Arrays.toString(in) + " (add a Flatten layer before it)");
+                    throw fail(path, layer, in, "a flat input (add a Flatten or GlobalAveragePool before it)");
                 }
                 dense++;
-                shape = new long[] {d.units()};
-                step = new ResolvedModel.Step(layer, in, shape, List.of(
-                        new ResolvedModel.Param("dense" + dense + "_kernel", new long[] {in[0], d.units()}),
-                        new ResolvedModel.Param("dense" + dense + "_bias", new long[] {d.units()})));
+                String p = "dense" + dense;
+                return new ResolvedModel.Step(layer, in, new long[] {d.units()}, List.of(
+                        param(p + "_kernel", new long[] {in[0], d.units()}, ParamKind.TRAINABLE,
+                                ResolvedModel.Init.GLOROT_UNIFORM),
+                        param(p + "_bias", new long[] {d.units()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS)));
+            } else if (layer instanceof Layer.Relu || layer instanceof Layer.Dropout) {
+                return new ResolvedModel.Step(layer, in, in, List.of());
             } else if (layer instanceof Layer.Flatten) {
                 long n = 1;
                 for (long v : in) {
                     n *= v;
                 }
-                shape = new long[] {n};
-                step = new ResolvedModel.Step(layer, in, shape, List.of());
-            } else {
-                step = new ResolvedModel.Step(layer, in, in, List.of());
+                return new ResolvedModel.Step(layer, in, new long[] {n}, List.of());
+            } else if (layer instanceof Layer.Conv2D c) {
+                long[] out = window(path, layer, in, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding());
+                out[2] = c.filters();
+                conv++;
+                String p = "conv" + conv;
+                List<ResolvedModel.Param> params = new ArrayList<>();
+                params.add(param(p + "_kernel", new long[] {c.kernelH(), c.kernelW(), in[2], c.filters()},
+                        ParamKind.TRAINABLE, ResolvedModel.Init.GLOROT_UNIFORM));
+                if (c.bias() == Bias.USE) {
+                    params.add(param(p + "_bias", new long[] {c.filters()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS));
+                }
+                return new ResolvedModel.Step(layer, in, out, params);
+            } else if (layer instanceof Layer.MaxPool m) {
+                return new ResolvedModel.Step(layer, in,
+                        window(path, layer, in, m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding()), List.of());
+            } else if (layer instanceof Layer.AveragePool a) {
+                return new ResolvedModel.Step(layer, in,
+                        window(path, layer, in, a.poolH(), a.poolW(), a.strideH(), a.strideW(), a.padding()), List.of());
+            } else if (layer instanceof Layer.GlobalAveragePool) {
+                if (in.length != 3) {
+                    throw fail(path, layer, in, "an image input [H, W, C]");
+                }
+                return new ResolvedModel.Step(layer, in, new long[] {in[2]}, List.of());
+            } else if (layer instanceof Layer.BatchNorm) {
+                long c = in[in.length - 1];
+                bn++;
+                String p = "bn" + bn;
+                return new ResolvedModel.Step(layer, in, in, List.of(
+                        param(p + "_gamma", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ONES),
+                        param(p + "_beta", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS),
+                        param(p + "_moving_mean", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ZEROS),
+                        param(p + "_moving_variance", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ONES)));
+            } else if (layer instanceof Layer.Concat cat) {
+                if (in.length != 3) {
+                    throw fail(path, layer, in, "an image input [H, W, C]");
+                }
+                List<List<ResolvedModel.Step>> branches = new ArrayList<>();
+                long channels = 0;
+                long[] spatial = null;
+                String first = null;
+                for (int b = 0; b < cat.branches().size(); b++) {
+                    String bp = path + ".branches[" + b + "]";
+                    List<ResolvedModel.Step> steps = sequence(cat.branches().get(b), in, bp);
+                    long[] out = steps.isEmpty() ? in : steps.get(steps.size() - 1).outputShape();
+                    if (out.length != 3) {
+                        throw new SmoothcalException("model " + model + ": " + bp + " of Concat must end in an image"
+                                + " [H, W, C] to concatenate on channels, found shape " + Arrays.toString(out));
+                    }
+                    if (spatial == null) {
+                        spatial = out;
+                        first = bp;
+                    } else if (spatial[0] != out[0] || spatial[1] != out[1]) {
+                        throw new SmoothcalException("model " + model + ": Concat at " + path
+                                + " needs branches of equal height and width, found " + first + " -> "
+                                + Arrays.toString(spatial) + " and " + bp + " -> " + Arrays.toString(out)
+                                + " (input " + Arrays.toString(in) + ")");
+                    }
+                    channels += out[2];
+                    branches.add(steps);
+                }
+                return new ResolvedModel.Step(layer, in, new long[] {spatial[0], spatial[1], channels}, List.of(),
+                        branches);
             }
-            steps.add(step);
+            throw new IllegalStateException("no shape rule for layer " + layer);
         }
-        return new ResolvedModel(name, input, numClasses, steps);
+
+        private long[] window(String path, Layer layer, long[] in, int kh, int kw, int sh, int sw, Padding padding) {
+            if (in.length != 3) {
+                throw fail(path, layer, in, "an image input [H, W, C]");
+            }
+            long oh = padding.outputSize(in[0], kh, sh);
+            long ow = padding.outputSize(in[1], kw, sw);
+            if (oh < 1 || ow < 1) {
+                throw fail(path, layer, in, "at least " + kh + "x" + kw + " pixels for its " + kh + "x" + kw
+                        + " " + padding + " window");
+            }
+            return new long[] {oh, ow, in[2]};
+        }
+
+        private SmoothcalException fail(String path, Layer layer, long[] in, String needs) {
+            return new SmoothcalException("model " + model + ": " + path + " " + layer + " needs " + needs
+                    + ", found input shape " + Arrays.toString(in));
+        }
+
+        private static ResolvedModel.Param param(String name, long[] shape, ParamKind kind, ResolvedModel.Init init) {
+            return new ResolvedModel.Param(name, shape, kind, init);
+        }
+    }
+
+    private static Map<String, ModelSpec> presets() {
+        Map<String, ModelSpec> m = new LinkedHashMap<>();
+        m.put("mlp", new ModelSpec("mlp", List.of(new Layer.Flatten(), new Layer.Dense(256), new Layer.Relu(),
+                new Layer.Dense(128), new Layer.Relu())));
+        m.put("cnn", new ModelSpec("cnn", List.of(
+                Layer.Conv2D.square(32, 3, 1, Padding.SAME, Bias.NONE), new Layer.BatchNorm(), new Layer.Relu(),
+                new Layer.MaxPool(2, 2, 2, 2, Padding.SAME),
+                Layer.Conv2D.square(64, 3, 1, Padding.SAME, Bias.NONE), new Layer.BatchNorm(), new Layer.Relu(),
+                new Layer.MaxPool(2, 2, 2, 2, Padding.SAME),
+                new Layer.Flatten(), new Layer.Dropout(0.25), new Layer.Dense(128), new Layer.Relu(),
+                new Layer.Dropout(0.25))));
+        List<Layer> g = new ArrayList<>();
+        g.addAll(convModule(96, 3, 1, Padding.SAME));
+        g.add(inception(32, 32));
+        g.add(inception(32, 48));
+        g.add(downsample(80));
+        g.add(inception(112, 48));
+        g.add(inception(96, 64));
+        g.add(inception(80, 80));
+        g.add(inception(48, 96));
+        g.add(downsample(96));
+        g.add(inception(176, 160));
+        g.add(inception(176, 160));
+        g.add(new Layer.GlobalAveragePool());
+        g.add(new Layer.Dropout(0.5));
+        m.put("minigooglenet", new ModelSpec("minigooglenet", g));
+        return Map.copyOf(m);
+    }
+
+    private static List<Layer> convModule(int filters, int k, int stride, Padding padding) {
+        return List.of(Layer.Conv2D.square(filters, k, stride, padding, Bias.USE), new Layer.BatchNorm(),
+                new Layer.Relu());
+    }
+
+    private static Layer inception(int n1, int n3) {
+        return new Layer.Concat(List.of(convModule(n1, 1, 1, Padding.SAME), convModule(n3, 3, 1, Padding.SAME)));
+    }
+
+    private static Layer downsample(int filters) {
+        return new Layer.Concat(List.of(convModule(filters, 3, 2, Padding.VALID),
+                List.of(new Layer.MaxPool(3, 3, 2, 2, Padding.VALID))));
     }
 }

@@ -6,14 +6,15 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Values of every parameter of a {@link ResolvedModel}, by flat name, in layer order. The one
- * representation of trained weights that both exporters (SavedModel and ONNX) read.
+ * Values of every parameter of a {@link ResolvedModel} (trainable and state), by flat name, in layer
+ * order. The one representation of trained weights that both exporters (SavedModel and ONNX) read.
  */
 public final class Weights {
     private final ResolvedModel model;
@@ -49,26 +50,31 @@ public final class Weights {
     }
 
     /**
-     * Initial weights drawn from {@code seed}: Glorot-uniform kernels
-     * ({@code U(-l, l)}, {@code l = sqrt(6 / (fan_in + fan_out))}) and zero biases, as Keras does.
-     * Drawn on the host with a seeded generator, so they are identical on every machine and device.
+     * Initial weights drawn from {@code seed}, as Keras initialises: Glorot-uniform kernels
+     * ({@code U(-l, l)}, {@code l = sqrt(6 / (fan_in + fan_out))}, where for an HWIO conv kernel
+     * {@code fan_in = kh*kw*cin} and {@code fan_out = kh*kw*cout}), zero biases, batch-norm gamma 1 and
+     * beta 0, moving mean 0 and moving variance 1. Drawn on the host with a seeded generator, so they
+     * are identical on every machine and device.
      */
     public static Weights initial(ResolvedModel model, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, float[]> values = new LinkedHashMap<>();
         for (ResolvedModel.Param p : model.params()) {
             float[] v = new float[p.size()];
-            if (p.shape().length >= 2) {
+            long[] shape = p.shape();
+            if (p.init() == ResolvedModel.Init.GLOROT_UNIFORM) {
                 long receptive = 1;
-                for (int i = 0; i < p.shape().length - 2; i++) {
-                    receptive *= p.shape()[i];
+                for (int i = 0; i < shape.length - 2; i++) {
+                    receptive *= shape[i];
                 }
-                double fanIn = p.shape()[p.shape().length - 2] * (double) receptive;
-                double fanOut = p.shape()[p.shape().length - 1] * (double) receptive;
+                double fanIn = shape[shape.length - 2] * (double) receptive;
+                double fanOut = shape[shape.length - 1] * (double) receptive;
                 double limit = Math.sqrt(6.0 / (fanIn + fanOut));
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * limit);
                 }
+            } else if (p.init() == ResolvedModel.Init.ONES) {
+                Arrays.fill(v, 1f);
             }
             values.put(p.name(), v);
         }
@@ -96,8 +102,8 @@ public final class Weights {
     }
 
     /**
-     * SHA-256 over parameter names, shapes and float bits, as {@code sha256:HEX}: identifies a trained
-     * model across its SavedModel and ONNX forms.
+     * SHA-256 over parameter names, shapes and float bits of every parameter, trainable and state, as
+     * {@code sha256:HEX}: identifies a trained model across its SavedModel and ONNX forms.
      */
     public String fingerprint() {
         try {

@@ -54,7 +54,7 @@ public final class TrainingRun {
      */
     public static RunManifest execute(TrainConfig config, Path dir, Path checkpoints, TrainingListener listener) {
         config.device().requireUsable();
-        ModelSpec spec = ModelSpec.preset(config.model());
+        ModelSpec spec = ModelSpec.load(config.model());
         listener.phase("loading " + config.data());
         Dataset data = DatasetSource.load(config.data(), DatasetSplit.TRAIN);
         ResolvedModel model = spec.resolve(data.shape(), data.numClasses());

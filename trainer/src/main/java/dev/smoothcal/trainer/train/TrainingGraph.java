@@ -9,7 +9,7 @@ import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.optim.GraphOptimizer;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
@@ -63,13 +63,21 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
             x = mixed.images();
             y = mixed.labels();
         }
-        Operand<TFloat32> trainLogits = NetworkGraph.forward(placed, x, model, norm, vars,
+        NetworkGraph.Pass trainPass = NetworkGraph.forward(placed, x, model, norm, vars,
                 NetworkGraph.Mode.TRAINING, stepSeed);
+        Operand<TFloat32> trainLogits = trainPass.logits();
         Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
-                NetworkGraph.Mode.INFERENCE, null);
+                NetworkGraph.Mode.INFERENCE, null).logits();
         // Labels are smoothed here, once, whatever the mixing did to them.
         Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, y, trainLogits);
-        GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, vars, List.of());
+        // Only trainable parameters get gradients; BatchNorm's moving statistics are updated by the
+        // training pass's own assign ops, run with every step.
+        Map<String, Variable<TFloat32>> trainable = new LinkedHashMap<>();
+        for (ResolvedModel.Param p : model.trainableParams()) {
+            trainable.put(p.name(), vars.get(p.name()));
+        }
+        GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, trainable,
+                trainPass.stateUpdates());
         return new TrainingGraph(images, labels, stepSeed, vars, trainLogits, evalLogits, loss, optimizer);
     }
 
