@@ -20,7 +20,7 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
 
     public LabelSmoothing {
         if (!(alpha >= 0.0 && alpha < 1.0)) {
-            throw new SmoothcalException("label smoothing must be in [0, 1), found " + alpha);
+            throw new SmoothcalException("--label-smoothing must be in [0, 1), found " + alpha);
         }
         if (convention == null) {
             throw new SmoothcalException("label smoothing convention must be uniform or other-classes, found none");

@@ -48,12 +48,17 @@ final class ModelJson {
             throw new SmoothcalException(source + ": expected a JSON object {\"name\": ..., \"layers\": [...]}, found "
                     + (root == null ? "nothing" : root.getNodeType()));
         }
-        onlyKeys(source, "", root, Set.of("name", "layers"));
+        onlyKeys(source, "", root, Set.of("name", "classes", "layers"));
         JsonNode name = root.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             throw new SmoothcalException(source + ": name: expected a non-empty string, found " + name);
         }
-        return new ModelSpec(name.asText(), layers(source, "layers", root.get("layers")));
+        JsonNode classes = root.get("classes");
+        if (classes != null && (!classes.canConvertToInt() || !classes.isIntegralNumber() || classes.asInt() < 2)) {
+            throw new SmoothcalException(source + ": classes: expected an integer of at least 2, found " + classes);
+        }
+        return new ModelSpec(name.asText(), layers(source, "layers", root.get("layers")),
+                classes == null ? 0 : classes.asInt());
     }
 
     private static List<Layer> layers(String source, String path, JsonNode node) {
@@ -210,6 +215,9 @@ final class ModelJson {
     static String write(ModelSpec spec) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", spec.name());
+        if (spec.classes() != 0) {
+            root.put("classes", spec.classes());
+        }
         root.set("layers", array(spec.layers()));
         return Json.toString(root);
     }

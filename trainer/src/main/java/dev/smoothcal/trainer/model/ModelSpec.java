@@ -33,8 +33,10 @@ import java.util.Map;
  *
  * @param name preset name or a user-chosen name
  * @param layers hidden layers, in order
+ * @param classes the class count the model is meant for, checked against the data by {@link #resolve};
+ *     0 when the data decides (every preset)
  */
-public record ModelSpec(String name, List<Layer> layers) {
+public record ModelSpec(String name, List<Layer> layers, int classes) {
 
     private static final Map<String, ModelSpec> PRESETS = presets();
 
@@ -43,6 +45,15 @@ public record ModelSpec(String name, List<Layer> layers) {
             throw new SmoothcalException("model name must not be empty");
         }
         layers = List.copyOf(layers);
+        if (classes < 0 || classes == 1) {
+            throw new SmoothcalException("model " + name + ": classes must be 0 (from the data) or at least 2, found "
+                    + classes);
+        }
+    }
+
+    /** A model whose class count comes from the data. */
+    public ModelSpec(String name, List<Layer> layers) {
+        this(name, layers, 0);
     }
 
     /** Preset names, sorted. */
@@ -85,7 +96,8 @@ public record ModelSpec(String name, List<Layer> layers) {
 
     /**
      * Reads a model from a JSON file; every error names the file, the layer path and the field.
-     * Schema: {@code {"name": "...", "layers": [LAYER, ...]}} with LAYER one of
+     * Schema: {@code {"name": "...", "classes": K, "layers": [LAYER, ...]}} ({@code classes} optional: when
+     * given, training refuses data with another class count) with LAYER one of
      * <pre>{@code
      * {"type": "conv2d", "filters": 32, "kernel": [3, 3], "strides": [1, 1], "padding": "same", "use_bias": true}
      * {"type": "max_pool" | "average_pool", "pool": [2, 2], "strides": [2, 2], "padding": "valid"}
@@ -127,6 +139,10 @@ public record ModelSpec(String name, List<Layer> layers) {
     public ResolvedModel resolve(ImageShape input, int numClasses) {
         if (numClasses < 2) {
             throw new SmoothcalException("a classifier needs at least 2 classes, found " + numClasses);
+        }
+        if (classes != 0 && classes != numClasses) {
+            throw new SmoothcalException("model " + name + " declares " + classes + " classes, found data with "
+                    + numClasses + " classes");
         }
         Resolver r = new Resolver(name);
         long[] shape = {input.height(), input.width(), input.channels()};
