@@ -11,7 +11,7 @@ import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
-import dev.smoothcal.evaluator.metrics.MetricsConfig;
+import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.ReportFiles;
 import dev.smoothcal.interop.ParityCheck;

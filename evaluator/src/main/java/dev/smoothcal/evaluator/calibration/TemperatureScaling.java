@@ -2,7 +2,7 @@ package dev.smoothcal.evaluator.calibration;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.inference.OutputKind;
-import dev.smoothcal.evaluator.metrics.MetricsAccumulator;
+import dev.smoothcal.core.metrics.MetricsAccumulator;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.univariate.BrentOptimizer;

@@ -2,7 +2,7 @@ package dev.smoothcal.evaluator.report;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.io.AtomicFiles;
-import dev.smoothcal.evaluator.metrics.ReliabilityBin;
+import dev.smoothcal.core.metrics.ReliabilityBin;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package dev.smoothcal.evaluator.report;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.evaluator.metrics.ReliabilityBin;
+import dev.smoothcal.core.metrics.ReliabilityBin;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

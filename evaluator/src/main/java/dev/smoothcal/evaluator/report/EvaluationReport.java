@@ -1,10 +1,10 @@
 package dev.smoothcal.evaluator.report;
 
-import dev.smoothcal.evaluator.metrics.BootstrapIntervals;
-import dev.smoothcal.evaluator.metrics.ClassificationReport;
-import dev.smoothcal.evaluator.metrics.MetricsResult;
-import dev.smoothcal.evaluator.metrics.ReliabilityBin;
-import dev.smoothcal.evaluator.metrics.TopKAccuracy;
+import dev.smoothcal.core.metrics.BootstrapIntervals;
+import dev.smoothcal.core.metrics.ClassificationReport;
+import dev.smoothcal.core.metrics.MetricsResult;
+import dev.smoothcal.core.metrics.ReliabilityBin;
+import dev.smoothcal.core.metrics.TopKAccuracy;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +60,7 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
 
     /**
      * Temperature scaling: T fitted on one split, and its effect on the evaluated split. Before and after
-     * values come from the same {@link dev.smoothcal.evaluator.metrics.MetricsAccumulator} computation on
+     * values come from the same {@link dev.smoothcal.core.metrics.MetricsAccumulator} computation on
      * the evaluated split, before = the model as it is, after = {@code softmax(z / t)}.
      *
      * @param t the temperature

@@ -1,7 +1,7 @@
 package dev.smoothcal.evaluator.report;
 
-import dev.smoothcal.evaluator.metrics.AveragedScores;
-import dev.smoothcal.evaluator.metrics.ClassScores;
+import dev.smoothcal.core.metrics.AveragedScores;
+import dev.smoothcal.core.metrics.ClassScores;
 import java.util.List;
 import java.util.Locale;
 

@@ -2,7 +2,7 @@ package dev.smoothcal.evaluator.report;
 
 import dev.smoothcal.core.io.AtomicFiles;
 import dev.smoothcal.core.json.Json;
-import dev.smoothcal.evaluator.metrics.ReliabilityBin;
+import dev.smoothcal.core.metrics.ReliabilityBin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,10 @@ package dev.smoothcal.trainer.train;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.metrics.MetricsAccumulator;
+import dev.smoothcal.core.metrics.MetricsConfig;
+import dev.smoothcal.core.metrics.MetricsResult;
+import dev.smoothcal.core.metrics.Softmax;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.model.ResolvedModel;
@@ -295,43 +299,24 @@ public final class Trainer {
         return best;
     }
 
-    /** Validation numbers computed on the host in double precision. */
+    /**
+     * Validation numbers on the host in double precision: the smoothed loss from core's reference, and
+     * accuracy, NLL and 15-bin ECE from the same accumulator the evaluator reports with.
+     */
     record ValidationScores(double loss, double accuracy, double nll, double ece) {
         static ValidationScores of(float[] logits, int[] labels, int k, LabelSmoothing smoothing) {
             int n = labels.length;
-            double loss = 0;
-            double nll = 0;
-            long correct = 0;
-            double[] binConf = new double[ECE_BINS];
-            double[] binAcc = new double[ECE_BINS];
-            long[] binCount = new long[ECE_BINS];
+            double[][] z = new double[n][k];
             for (int i = 0; i < n; i++) {
-                double[] z = new double[k];
                 for (int j = 0; j < k; j++) {
-                    z[j] = logits[i * k + j];
-                }
-                double[] logp = LabelSmoothing.logSoftmax(z);
-                double[] t = smoothing.smooth(labels[i], k);
-                for (int j = 0; j < k; j++) {
-                    loss -= t[j] * logp[j];
-                }
-                nll -= logp[labels[i]];
-                int pred = argmax(logits, i * k, k);
-                boolean ok = pred == labels[i];
-                correct += ok ? 1 : 0;
-                double conf = Math.exp(logp[pred]);
-                int bin = Math.min(ECE_BINS - 1, Math.max(0, (int) Math.ceil(conf * ECE_BINS) - 1));
-                binConf[bin] += conf;
-                binAcc[bin] += ok ? 1 : 0;
-                binCount[bin]++;
-            }
-            double ece = 0;
-            for (int b = 0; b < ECE_BINS; b++) {
-                if (binCount[b] > 0) {
-                    ece += Math.abs(binAcc[b] - binConf[b]) / n;
+                    z[i][j] = logits[i * k + j];
                 }
             }
-            return new ValidationScores(loss / n, (double) correct / n, nll / n, ece);
+            MetricsAccumulator metrics = new MetricsAccumulator(new MetricsConfig(k, ECE_BINS, List.of(1), 0, 0));
+            metrics.accept(Softmax.probabilities(logits, n, k), labels, n);
+            MetricsResult m = metrics.result();
+            return new ValidationScores(smoothing.loss(z, labels), m.accuracy(), m.negativeLogLikelihood(),
+                    m.expectedCalibrationError());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import java.util.HashSet;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * 95% Poisson-bootstrap percentile intervals.

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import dev.smoothcal.core.SmoothcalException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * Precision, recall and F1 of one class, as in scikit-learn's {@code classification_report}.

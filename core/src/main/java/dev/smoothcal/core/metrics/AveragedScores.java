@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * Precision, recall and F1 averaged over all K classes (classes absent from the data included,

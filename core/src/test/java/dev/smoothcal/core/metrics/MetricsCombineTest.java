@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.json.Json;
-import dev.smoothcal.evaluator.metrics.Predictions.ConfidenceSpacing;
+import dev.smoothcal.core.metrics.Predictions.ConfidenceSpacing;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

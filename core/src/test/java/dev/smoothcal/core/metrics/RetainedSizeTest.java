@@ -1,9 +1,9 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.smoothcal.evaluator.metrics.Predictions.ConfidenceSpacing;
+import dev.smoothcal.core.metrics.Predictions.ConfidenceSpacing;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.GraphLayout;
 

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 

@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * Classwise calibration (Kull et al. 2019): for every class k, equal-width bins (edges as in

@@ -1,10 +1,10 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.smoothcal.evaluator.metrics.Predictions.ConfidenceSpacing;
+import dev.smoothcal.core.metrics.Predictions.ConfidenceSpacing;
 import java.util.List;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.apache.commons.math3.util.CombinatoricsUtils;

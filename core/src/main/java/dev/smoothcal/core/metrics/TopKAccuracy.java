@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * Share of samples whose label is among the k most probable classes. Ties count in the label's

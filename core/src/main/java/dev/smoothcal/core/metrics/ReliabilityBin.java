@@ -1,4 +1,4 @@
-package dev.smoothcal.evaluator.metrics;
+package dev.smoothcal.core.metrics;
 
 /**
  * One bin of a reliability diagram over top-label confidence.

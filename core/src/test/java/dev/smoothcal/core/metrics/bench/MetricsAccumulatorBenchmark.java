@@ -1,8 +1,8 @@
-package dev.smoothcal.evaluator.metrics.bench;
+package dev.smoothcal.core.metrics.bench;
 
-import dev.smoothcal.evaluator.metrics.MetricsAccumulator;
-import dev.smoothcal.evaluator.metrics.MetricsConfig;
-import dev.smoothcal.evaluator.metrics.MetricsResult;
+import dev.smoothcal.core.metrics.MetricsAccumulator;
+import dev.smoothcal.core.metrics.MetricsConfig;
+import dev.smoothcal.core.metrics.MetricsResult;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
