@@ -184,6 +184,22 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(7)
+    void convolutionalModelWithMixingPassesInterop() throws IOException {
+        Path cnn = tmp.resolve("cnn");
+        assertEquals(0, Main.execute("train", "--model", "cnn", "--epochs", "1", "--mixup", "0.2", "--cutmix", "1.0",
+                "--seed", "5", "--out", cnn.toString()));
+        Path out = tmp.resolve("interop-cnn");
+        assertEquals(0, Main.execute("interop", "--run", cnn.toString(), "--out", out.toString()));
+        JsonNode parity = Json.MAPPER.readTree(out.resolve("parity.json").toFile());
+        assertTrue(parity.get("passed").asBoolean());
+        for (JsonNode b : parity.get("batch_sizes")) {
+            assertTrue(b.get("logits_max_abs_diff").asDouble() <= 1e-4, b.toString());
+        }
+        assertEquals(1797, parity.at("/argmax/agree").asInt() + parity.at("/argmax/disagree_on_ties").asInt());
+    }
+
+    @Test
     void badInputIsOneLineAndWritesNothing() throws IOException {
         Path out = tmp.resolve("never");
         Path corrupt = Files.writeString(tmp.resolve("corrupt.onnx"), "not a model");
