@@ -52,6 +52,10 @@ class EndToEndTest {
         assertEquals(manifest.get("model_fingerprint").asText(), OnnxModels.metadata(OnnxModels.read(
                 run.resolve("model.onnx"))).get("smoothcal.model_fingerprint"));
         assertTrue(Files.list(tmp).noneMatch(p -> p.getFileName().toString().contains("staging")), "staging left behind");
+        // Provenance round trip: model.onnx carries run.json itself and the class names.
+        var metadata = OnnxModels.metadata(OnnxModels.read(run.resolve("model.onnx")));
+        assertEquals(manifest, Json.MAPPER.readTree(metadata.get("smoothcal.run")));
+        assertEquals(manifest.get("class_names"), Json.MAPPER.readTree(metadata.get("smoothcal.class_names")));
     }
 
     @Test
