@@ -1,12 +1,10 @@
 package dev.smoothcal.cli;
 
-import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
 import dev.smoothcal.evaluator.inference.InputLayout;
 import dev.smoothcal.evaluator.inference.OutputKind;
 import dev.smoothcal.evaluator.inference.Preprocessing;
-import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -49,8 +47,10 @@ final class EvaluateOptions {
     double[] std;
 
     InferenceOptions inference() {
-        return new InferenceOptions(batchSize, Optional.ofNullable(layout).map(v -> parse(InputLayout.class, "--layout", v)),
-                Optional.ofNullable(outputName), Optional.ofNullable(outputKind).map(v -> parse(OutputKind.class, "--outputs", v)),
+        return new InferenceOptions(batchSize,
+                Optional.ofNullable(layout).map(v -> CliEnums.parse(InputLayout.class, "--layout", v)),
+                Optional.ofNullable(outputName),
+                Optional.ofNullable(outputKind).map(v -> CliEnums.parse(OutputKind.class, "--outputs", v)),
                 new Preprocessing(scale, mean, std));
     }
 
@@ -58,15 +58,4 @@ final class EvaluateOptions {
         return ExecutionProvider.parse(provider);
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            StringBuilder names = new StringBuilder();
-            for (E c : type.getEnumConstants()) {
-                names.append(names.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw new SmoothcalException(flag + " must be one of " + names + ", found '" + value + "'");
-        }
-    }
 }

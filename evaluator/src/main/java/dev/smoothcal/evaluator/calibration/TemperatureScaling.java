@@ -85,18 +85,22 @@ public final class TemperatureScaling {
     public static double meanNll(float[] logits, int[] labels, int n, int k, double t) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            int row = i * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[row + j] / t);
-            }
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                s += Math.exp(logits[row + j] / t - max);
-            }
-            sum += max + Math.log(s) - logits[row + labels[i]] / t;
+            sum += logSumExp(logits, i * k, k, t) - logits[i * k + labels[i]] / t;
         }
         return sum / n;
+    }
+
+    /** {@code log(sum_j exp(z_j / t))} of one row, stable: the row maximum is taken out first. */
+    private static double logSumExp(float[] logits, int row, int k, double t) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, logits[row + j] / t);
+        }
+        double s = 0;
+        for (int j = 0; j < k; j++) {
+            s += Math.exp(logits[row + j] / t - max);
+        }
+        return max + Math.log(s);
     }
 
     /**
@@ -119,18 +123,9 @@ public final class TemperatureScaling {
         double[] p = new double[n * k];
         for (int i = 0; i < n; i++) {
             int row = i * k;
-            double max = Double.NEGATIVE_INFINITY;
+            double logZ = logSumExp(logits, row, k, t);
             for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[row + j] / t);
-            }
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                double e = Math.exp(logits[row + j] / t - max);
-                p[row + j] = e;
-                s += e;
-            }
-            for (int j = 0; j < k; j++) {
-                p[row + j] /= s;
+                p[row + j] = Math.exp(logits[row + j] / t - logZ);
             }
         }
         return p;

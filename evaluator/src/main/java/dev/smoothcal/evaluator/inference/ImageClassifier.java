@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.ImageShape;
+import dev.smoothcal.core.metrics.Softmax;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -212,20 +213,10 @@ public final class ImageClassifier {
         if (kind == OutputKind.PROBABILITIES) {
             return raw;
         }
+        double[] exact = Softmax.probabilities(raw, count, k);
         float[] p = new float[raw.length];
-        for (int n = 0; n < count; n++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, raw[n * k + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(raw[n * k + j] - max);
-            }
-            double logSum = max + Math.log(sum);
-            for (int j = 0; j < k; j++) {
-                p[n * k + j] = (float) Math.exp(raw[n * k + j] - logSum);
-            }
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) exact[i];
         }
         return p;
     }
