@@ -62,7 +62,8 @@ public final class MetricsAccumulator {
     private final MetricsConfig config;
     private final int numClasses;
     private final int bins;
-    private final double[] row;
+    /** Batch of float probabilities widened to double; grows to the largest batch. */
+    private double[] widened = new double[0];
 
     private long firstSampleIndex;
     private long count;
@@ -95,7 +96,6 @@ public final class MetricsAccumulator {
         this.config = config;
         this.numClasses = config.numClasses();
         this.bins = config.bins();
-        this.row = new double[numClasses];
         this.firstSampleIndex = firstSampleIndex;
         this.rankCounts = new long[numClasses];
         this.confusion = new ConfusionMatrix(numClasses);
@@ -131,14 +131,15 @@ public final class MetricsAccumulator {
      */
     public void accept(float[] probabilities, int[] labels, int n) {
         checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
-        for (int i = 0; i < n; i++) {
-            copyRow(probabilities, i);
-            checkRow(row, 0, labels[i], i);
+        // Widened once per batch into a buffer that grows to the largest batch seen (not with the sample count).
+        int values = n * numClasses;
+        if (widened.length < values) {
+            widened = new double[values];
         }
-        for (int i = 0; i < n; i++) {
-            copyRow(probabilities, i);
-            acceptRow(row, 0, labels[i]);
+        for (int i = 0; i < values; i++) {
+            widened[i] = probabilities[i];
         }
+        accept(widened, labels, n);
     }
 
     /** As {@link #accept(float[], int[], int)} for probabilities already in double precision. */
@@ -255,13 +256,6 @@ public final class MetricsAccumulator {
             bootstrap.add(firstSampleIndex + count, bin, confidence, correct == 1);
         }
         count++;
-    }
-
-    private void copyRow(float[] probabilities, int i) {
-        int offset = i * numClasses;
-        for (int k = 0; k < numClasses; k++) {
-            row[k] = probabilities[offset + k];
-        }
     }
 
     private void checkBatch(int probabilityCount, int[] labels, int n) {
