@@ -19,13 +19,11 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Trains a {@link ResolvedModel} in a TensorFlow graph with the label-smoothed cross-entropy.
@@ -217,29 +215,15 @@ public final class Trainer {
                 long globalStep = firstStep + step;
                 rate = config.schedule().rate(config.optimizer().learningRate(), epoch - 1, globalStep,
                         config.epochs(), steps);
-                List<Tensor> owned = new ArrayList<>();
-                try {
-                    TFloat32 xt = Tensors.floats(x, size, train.shape().height(), train.shape().width(),
-                            train.shape().channels());
-                    owned.add(xt);
-                    TFloat32 yt = Tensors.floats(y, size, k);
-                    owned.add(yt);
-                    TInt64 seed = TInt64.vectorOf(config.seed(), globalStep);
-                    owned.add(seed);
-                    Session.Runner runner = session.runner().feed(g.images(), xt).feed(g.labels(), yt)
-                            .feed(g.stepSeed(), seed);
-                    try (Result r = g.optimizer().feed(runner, rate, globalStep, owned)
-                            .addTarget(g.optimizer().update()).fetch(g.loss()).fetch(g.trainLogits()).run()) {
-                        lossSum += ((TFloat32) r.get(0)).getFloat() * size;
-                        float[] logits = Tensors.toArray(r.get(1));
-                        for (int i = 0; i < size; i++) {
-                            if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
-                                correct++;
-                            }
+                try (Result r = g.step(session, x, y, size, train.shape(), config.seed(), rate, globalStep, g.loss(),
+                        g.trainLogits())) {
+                    lossSum += ((TFloat32) r.get(0)).getFloat() * size;
+                    float[] logits = Tensors.toArray(r.get(1));
+                    for (int i = 0; i < size; i++) {
+                        if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
+                            correct++;
                         }
                     }
-                } finally {
-                    owned.forEach(Tensor::close);
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));

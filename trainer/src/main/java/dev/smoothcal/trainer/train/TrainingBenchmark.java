@@ -11,10 +11,8 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Measures training steps per second of the real training graph (augmentation, forward, loss,
@@ -66,13 +64,13 @@ public final class TrainingBenchmark {
                 session.initialize();
                 long step = 0;
                 for (int i = 0; i < warmup; i++) {
-                    run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, k, step++);
+                    run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, step++);
                 }
                 double[] rates = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     long t0 = System.nanoTime();
                     for (int i = 0; i < steps; i++) {
-                        run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, k, step++);
+                        run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, step++);
                     }
                     rates[r] = steps / ((System.nanoTime() - t0) / 1e9);
                 }
@@ -86,24 +84,13 @@ public final class TrainingBenchmark {
     }
 
     private static void run(Session session, TrainingGraph g, TrainConfig config, Dataset data, float[] x, float[] y,
-            int batch, int k, long step) {
-        List<Tensor> owned = new ArrayList<>();
-        try {
-            TFloat32 xt = Tensors.floats(x, batch, data.shape().height(), data.shape().width(), data.shape().channels());
-            owned.add(xt);
-            TFloat32 yt = Tensors.floats(y, batch, k);
-            owned.add(yt);
-            TInt64 seed = TInt64.vectorOf(config.seed(), step);
-            owned.add(seed);
-            Session.Runner runner = session.runner().feed(g.images(), xt).feed(g.labels(), yt).feed(g.stepSeed(), seed);
-            try (org.tensorflow.Result r = g.optimizer().feed(runner, config.optimizer().learningRate(), step, owned)
-                    .addTarget(g.optimizer().update()).fetch(g.loss()).run()) {
-                if (!Float.isFinite(((TFloat32) r.get(0)).getFloat())) {
-                    throw new SmoothcalException("benchmark loss became " + ((TFloat32) r.get(0)).getFloat());
-                }
+            int batch, long step) {
+        try (org.tensorflow.Result r = g.step(session, x, y, batch, data.shape(), config.seed(),
+                config.optimizer().learningRate(), step, g.loss())) {
+            float loss = ((TFloat32) r.get(0)).getFloat();
+            if (!Float.isFinite(loss)) {
+                throw new SmoothcalException("benchmark loss became " + loss);
             }
-        } finally {
-            owned.forEach(Tensor::close);
         }
     }
 }

@@ -9,11 +9,17 @@ import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.optim.GraphOptimizer;
+import dev.smoothcal.core.data.ImageShape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -79,6 +85,35 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
         GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, trainable,
                 trainPass.stateUpdates());
         return new TrainingGraph(images, labels, stepSeed, vars, trainLogits, evalLogits, loss, optimizer);
+    }
+
+    /**
+     * Runs one training step: feeds the batch, the step seed {@code [runSeed, globalStep]}, the learning
+     * rate and Adam's corrections, runs the update, and returns the fetched values (the caller closes the
+     * result; the fed tensors are closed here).
+     *
+     * @param images {@code size} raw images, NHWC, of {@code shape}
+     * @param labels {@code size} one-hot rows of K
+     */
+    Result step(Session session, float[] images, float[] labels, int size, ImageShape shape, long runSeed,
+            double rate, long globalStep, Operand<?>... fetches) {
+        List<Tensor> owned = new ArrayList<>();
+        try {
+            TFloat32 x = Tensors.floats(images, size, shape.height(), shape.width(), shape.channels());
+            owned.add(x);
+            TFloat32 y = Tensors.floats(labels, size, labels.length / size);
+            owned.add(y);
+            TInt64 seed = TInt64.vectorOf(runSeed, globalStep);
+            owned.add(seed);
+            Session.Runner runner = session.runner().feed(images(), x).feed(labels(), y).feed(stepSeed(), seed);
+            runner = optimizer.feed(runner, rate, globalStep, owned).addTarget(optimizer.update());
+            for (Operand<?> f : fetches) {
+                runner = runner.fetch(f);
+            }
+            return runner.run();
+        } finally {
+            owned.forEach(Tensor::close);
+        }
     }
 
     /** The step seed of random stream {@code id}: {@code [runSeed + id * 2^32, step]}, apart from dropout's. */
