@@ -3,12 +3,13 @@ package dev.smoothcal.trainer.augment;
 import dev.smoothcal.core.SmoothcalException;
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.types.family.TType;
 
 /**
  * In-graph Mixup and CutMix from stateless random ops: no host loop, runs on the training device, and
@@ -52,62 +53,74 @@ public record MixAugmentation(MixConfig config) {
         checkRank("images", images, 4);
         checkRank("labels", labels, 2);
         Operand<TInt32> shape = tf.shape(images);
-        Operand<TInt32> n = dim(tf, shape, 0);
+        Operand<TInt32> n = dim(tf, images, shape, 0);
         Operand<TInt32> nVec = tf.reshape(n, tf.constant(new int[] {1}));
         if (!config.mixupOn() && !config.cutmixOn()) {
             return new Mixed(images, labels, tf.ones(nVec, TFloat32.class), tf.range(tf.constant(0), n, tf.constant(1)));
         }
         RandomStreams random = RandomStreams.split(tf, seed, 4);
+        // One draw per batch (m = 1) or per sample (m = N). Every per-draw value keeps shape [m] and
+        // broadcasts against the batch where it is used, so batch mode builds one box mask, not N.
         Operand<TInt32> m = config.mode() == MixMode.BATCH ? tf.constant(new int[] {1}) : nVec;
-        Operand<TFloat32> u = random.uniform(0, tf.concat(List.of(tf.constant(new int[] {4}), m), tf.constant(0)));
-        Operand<TBool> applied = perSample(tf, tf.math.less(row(tf, u, 0), tf.constant((float) config.probability())), nVec);
+        List<Output<TFloat32>> u = tf.unstack(
+                random.uniform(0, tf.concat(List.of(tf.constant(new int[] {4}), m), tf.constant(0))), 4L).output();
+        Operand<TBool> applied = tf.math.less(u.get(0), tf.constant((float) config.probability()));
         Operand<TInt32> partner = random.permutation(3, n);
         Operand<TFloat32> one = tf.constant(1f);
+        Operand<TFloat32> partnerImages = tf.gather(images, partner, tf.constant(0));
 
-        Operand<TFloat32> lam = null; // per-sample lam, before "applied"
-        Operand<TFloat32> imageWeight = null; // [N,H,W,1] or [N,1,1,1] weight of the sample's own pixels
+        Operand<TFloat32> lam = null; // per-draw lam, before "applied"
+        Operand<TFloat32> imageWeight = null; // [m,H,W,1] or [m,1,1,1] weight of the sample's own pixels
         if (config.mixupOn()) {
-            lam = perSample(tf, random.beta(1, m, config.mixupAlpha()), nVec);
-            imageWeight = tf.reshape(tf.select(applied, lam, tf.onesLike(lam)), tf.constant(new int[] {-1, 1, 1, 1}));
+            lam = random.beta(1, m, config.mixupAlpha());
+            imageWeight = tf.reshape(tf.select(applied, lam, one), tf.constant(new int[] {-1, 1, 1, 1}));
         }
         if (config.cutmixOn()) {
             Operand<TBool> cut = applied;
             Operand<TBool> useCut = null;
             if (config.mixupOn()) {
-                useCut = perSample(tf, tf.math.less(row(tf, u, 1), tf.constant((float) config.switchProbability())), nVec);
+                useCut = tf.math.less(u.get(1), tf.constant((float) config.switchProbability()));
                 cut = tf.math.logicalAnd(applied, useCut);
             }
-            Operand<TFloat32> h = tf.dtypes.cast(dim(tf, shape, 1), TFloat32.class);
-            Operand<TFloat32> w = tf.dtypes.cast(dim(tf, shape, 2), TFloat32.class);
-            Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, perSample(tf, random.beta(2, m, config.cutmixAlpha()), nVec)));
-            Interval rows = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 2), h), nVec), tf.math.mul(ratio, h), h, cut);
-            Interval cols = edges(tf, perSample(tf, tf.math.mul(row(tf, u, 3), w), nVec), tf.math.mul(ratio, w), w, cut);
+            Operand<TInt32> height = dim(tf, images, shape, 1);
+            Operand<TInt32> width = dim(tf, images, shape, 2);
+            Operand<TFloat32> h = tf.dtypes.cast(height, TFloat32.class);
+            Operand<TFloat32> w = tf.dtypes.cast(width, TFloat32.class);
+            Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, random.beta(2, m, config.cutmixAlpha())));
+            Interval rows = edges(tf, tf.math.mul(u.get(2), h), tf.math.mul(ratio, h), h, cut);
+            Interval cols = edges(tf, tf.math.mul(u.get(3), w), tf.math.mul(ratio, w), w, cut);
             Operand<TFloat32> area = tf.math.mul(rows.length(tf), cols.length(tf));
             Operand<TFloat32> cutLam = tf.math.sub(one, tf.math.div(area, tf.math.mul(h, w)));
             Operand<TBool> inBox = tf.math.logicalAnd(
-                    inside(tf, rows, dim(tf, shape, 1), new int[] {1, -1, 1, 1}),
-                    inside(tf, cols, dim(tf, shape, 2), new int[] {1, 1, -1, 1}));
+                    inside(tf, rows, height, new int[] {1, -1, 1, 1}),
+                    inside(tf, cols, width, new int[] {1, 1, -1, 1}));
             if (useCut == null) {
                 // CutMix alone: every pixel is either the sample's or the partner's, so one Select does the
-                // blend (the float mask arithmetic cost about 0.5 ms per batch of 128 28x28 images).
-                lam = tf.select(applied, cutLam, tf.onesLike(cutLam));
-                Operand<TFloat32> partnerImages = tf.gather(images, partner, tf.constant(0));
+                // blend (the float mask arithmetic cost about 0.5 ms per batch of 128 28x28 images). The
+                // mask is broadcast first: SelectV2's own broadcasting path is slower than a same-shape select.
+                lam = tf.select(applied, cutLam, one);
                 Operand<TFloat32> cutImages = tf.select(tf.broadcastTo(inBox, shape), partnerImages, images);
-                return new Mixed(cutImages, mixLabels(tf, labels, lam, partner, one), lam, partner);
+                return mixed(tf, cutImages, labels, lam, partner, nVec, one);
             }
             Operand<TFloat32> keep = tf.math.sub(one, tf.dtypes.cast(inBox, TFloat32.class));
             lam = tf.select(useCut, cutLam, lam);
             imageWeight = tf.math.mul(keep, tf.select(
-                    tf.reshape(useCut, tf.constant(new int[] {-1, 1, 1, 1})), tf.onesLike(imageWeight), imageWeight));
+                    tf.reshape(useCut, tf.constant(new int[] {-1, 1, 1, 1})), one, imageWeight));
         }
-        lam = tf.select(applied, lam, tf.onesLike(lam));
+        lam = tf.select(applied, lam, one);
 
         Operand<TFloat32> mixedImages = tf.math.add(tf.math.mul(imageWeight, images),
-                tf.math.mul(tf.math.sub(one, imageWeight), tf.gather(images, partner, tf.constant(0))));
-        return new Mixed(mixedImages, mixLabels(tf, labels, lam, partner, one), lam, partner);
+                tf.math.mul(tf.math.sub(one, imageWeight), partnerImages));
+        return mixed(tf, mixedImages, labels, lam, partner, nVec, one);
     }
 
-    /** {@code lam * y + (1 - lam) * y[partner]}, row by row. */
+    /** The outputs, with the labels mixed by the per-draw {@code lam} and {@code lam} given per sample. */
+    private static Mixed mixed(Ops tf, Operand<TFloat32> images, Operand<TFloat32> labels, Operand<TFloat32> lam,
+            Operand<TInt32> partner, Operand<TInt32> nVec, Operand<TFloat32> one) {
+        return new Mixed(images, mixLabels(tf, labels, lam, partner, one), tf.broadcastTo(lam, nVec), partner);
+    }
+
+    /** {@code lam * y + (1 - lam) * y[partner]}, row by row; {@code lam} is {@code [N]} or {@code [1]}. */
     private static Operand<TFloat32> mixLabels(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> lam,
             Operand<TInt32> partner, Operand<TFloat32> one) {
         Operand<TFloat32> lamColumn = tf.reshape(lam, tf.constant(new int[] {-1, 1}));
@@ -138,16 +151,15 @@ public record MixAugmentation(MixConfig config) {
         return tf.math.logicalAnd(tf.math.greaterEqual(p, lo), tf.math.less(p, hi));
     }
 
-    private static <T extends TType> Operand<T> perSample(Ops tf, Operand<T> draws,
-            Operand<TInt32> nVec) {
-        return tf.broadcastTo(draws, nVec);
-    }
-
-    private static Operand<TFloat32> row(Ops tf, Operand<TFloat32> u, int i) {
-        return tf.gather(u, tf.constant(i), tf.constant(0));
-    }
-
-    static Operand<TInt32> dim(Ops tf, Operand<TInt32> shape, int i) {
+    /**
+     * Dimension {@code i} of {@code x}: a constant when the static shape knows it (so that graph
+     * optimisation folds whatever depends on it alone), else read from {@code shape}, the runtime shape.
+     */
+    static Operand<TInt32> dim(Ops tf, Operand<?> x, Operand<TInt32> shape, int i) {
+        Shape s = x.shape();
+        if (!s.isUnknown() && s.numDimensions() > i && s.get(i) >= 0) {
+            return tf.constant(Math.toIntExact(s.get(i)));
+        }
         return tf.gather(shape, tf.constant(i), tf.constant(0));
     }
 

@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.augment;
 import dev.smoothcal.core.SmoothcalException;
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.StatelessRandomGetKeyCounterAlg;
 import org.tensorflow.types.TBool;
@@ -19,9 +20,9 @@ import org.tensorflow.types.TInt64;
  */
 final class RandomStreams {
     private final Ops tf;
-    private final Operand<TInt64> seeds;
+    private final List<Output<TInt64>> seeds;
 
-    private RandomStreams(Ops tf, Operand<TInt64> seeds) {
+    private RandomStreams(Ops tf, List<Output<TInt64>> seeds) {
         this.tf = tf;
         this.seeds = seeds;
     }
@@ -31,13 +32,13 @@ final class RandomStreams {
         if (!seed.shape().isUnknown() && !(seed.shape().numDimensions() == 1 && seed.shape().get(0) == 2)) {
             throw new SmoothcalException("seed must be an int64 vector [2] (runSeed, step), found shape " + seed.shape());
         }
-        return new RandomStreams(tf, tf.random.statelessRandomUniformFullInt(
-                tf.constant(new long[] {streams, 2}), seed, TInt64.class));
+        return new RandomStreams(tf, tf.unstack(tf.random.statelessRandomUniformFullInt(
+                tf.constant(new long[] {streams, 2}), seed, TInt64.class), (long) streams).output());
     }
 
     /** The seed of sub-stream {@code i}, int64 {@code [2]}. */
     Operand<TInt64> seed(int i) {
-        return tf.gather(seeds, tf.constant(i), tf.constant(0));
+        return seeds.get(i);
     }
 
     /** Uniform {@code [0, 1)} of {@code shape} from sub-stream {@code i}. */
@@ -55,12 +56,11 @@ final class RandomStreams {
         Operand<TInt32> shape2 = tf.concat(List.of(tf.constant(new int[] {2}), shape), tf.constant(0));
         Operand<TFloat64> g = tf.random.statelessRandomGamma(shape2, kca.key(), kca.counter(), kca.alg(),
                 tf.constant(alpha));
-        Operand<TFloat64> g1 = tf.gather(g, tf.constant(0), tf.constant(0));
-        Operand<TFloat64> g2 = tf.gather(g, tf.constant(1), tf.constant(0));
-        Operand<TFloat64> sum = tf.math.add(g1, g2);
+        List<Output<TFloat64>> pair = tf.unstack(g, 2L).output();
+        Operand<TFloat64> sum = tf.math.add(pair.get(0), pair.get(1));
         Operand<TBool> positive = tf.math.greater(sum, tf.constant(0.0));
-        Operand<TFloat64> ratio = tf.math.div(g1, tf.math.maximum(sum, tf.constant(Double.MIN_NORMAL)));
-        Operand<TFloat64> lam = tf.select(positive, ratio, tf.fill(tf.shape(ratio), tf.constant(0.5)));
+        Operand<TFloat64> ratio = tf.math.div(pair.get(0), tf.math.maximum(sum, tf.constant(Double.MIN_NORMAL)));
+        Operand<TFloat64> lam = tf.select(positive, ratio, tf.constant(0.5));
         return tf.dtypes.cast(lam, TFloat32.class);
     }
 

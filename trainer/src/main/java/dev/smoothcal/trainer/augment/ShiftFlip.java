@@ -38,9 +38,9 @@ public record ShiftFlip(ShiftFlipConfig config) {
     public Shifted apply(Ops tf, Operand<TFloat32> images, Operand<TInt64> seed) {
         MixAugmentation.checkRank("images", images, 4);
         Operand<TInt32> shape = tf.shape(images);
-        Operand<TInt32> n = MixAugmentation.dim(tf, shape, 0);
-        Operand<TInt32> h = MixAugmentation.dim(tf, shape, 1);
-        Operand<TInt32> w = MixAugmentation.dim(tf, shape, 2);
+        Operand<TInt32> n = MixAugmentation.dim(tf, images, shape, 0);
+        Operand<TInt32> h = MixAugmentation.dim(tf, images, shape, 1);
+        Operand<TInt32> w = MixAugmentation.dim(tf, images, shape, 2);
         Operand<TInt32> nVec = tf.reshape(n, tf.constant(new int[] {1}));
         if (config.isIdentity()) {
             // three distinct ops, so that fetching all of them in one run does not collide on one name
