@@ -20,13 +20,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "50", description = "Untimed steps of each configuration first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Timed steps per round. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "100", description = "Timed steps per configuration and round. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Rounds; the median is reported. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "9", description = "Rounds, each timing every configuration in turn; "
+            + "medians are reported. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--mixup", defaultValue = "0.2", paramLabel = "ALPHA", description = "Mixup alpha of the Mixup run. Default: ${DEFAULT-VALUE}.")

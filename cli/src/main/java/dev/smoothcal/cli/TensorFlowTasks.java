@@ -141,21 +141,21 @@ final class TensorFlowTasks {
                 "cost");
         for (String modelName : c.models) {
             var model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
-            double off = Double.NaN;
-            for (MixConfig mix : List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix))) {
-                TrainConfig config = new TrainConfig(c.data, modelName, 1, c.batchSize,
+            List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
+            List<TrainConfig> configs = new ArrayList<>();
+            for (MixConfig mix : mixes) {
+                configs.add(new TrainConfig(c.data, modelName, 1, c.batchSize,
                         new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0), LearningRateSchedule.CONSTANT,
                         LabelSmoothing.uniform(0.1), mix, ShiftFlipConfig.OFF, 42, 0.1, Monitor.VAL_LOSS, 0,
-                        Device.AUTO);
-                TrainingBenchmark.Result r = TrainingBenchmark.measure(config, model, data, c.warmup, c.steps, c.rounds);
+                        Device.AUTO));
+            }
+            List<TrainingBenchmark.Measurement> measured = TrainingBenchmark.compare(configs, model, data, c.warmup,
+                    c.steps, c.rounds);
+            for (TrainingBenchmark.Measurement m : measured) {
+                MixConfig mix = m.config().mix();
                 String name = mix.mixupOn() ? "mixup " + c.mixup : mix.cutmixOn() ? "cutmix " + c.cutmix : "off";
-                if (!mix.mixupOn() && !mix.cutmixOn()) {
-                    off = r.stepsPerSecond();
-                }
-                // Cost: extra time per step relative to no augmentation.
-                double cost = 100.0 * (off / r.stepsPerSecond() - 1.0);
-                BenchRow row = new BenchRow(modelName, name, r.stepsPerSecond(), r.stepsPerSecond() * c.batchSize, cost,
-                        r.roundsStepsPerSecond());
+                BenchRow row = new BenchRow(modelName, name, m.stepsPerSecond(), m.stepsPerSecond() * c.batchSize,
+                        m.costPercent(), m.roundsStepsPerSecond());
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%%%n", row.model(), row.augmentation(),
                         row.stepsPerSecond(), row.imagesPerSecond(), row.overheadPercent());

@@ -80,7 +80,8 @@ public final class Trainer {
             Map<String, Variable<TFloat32>> vars = g.variables();
             try (Session session = new Session(graph, sessionConfig())) {
                 session.initialize();
-                Loop loop = new Loop(config, model, train, validation, listener, session, g);
+                Loop loop = new Loop(config, model, train, validation, listener, session, g,
+                        new TrainingSteps(session, g, train.shape(), config.seed()));
                 List<EpochRecord> history = new ArrayList<>();
                 int bestEpoch = 0;
                 double bestValue = Double.NaN;
@@ -161,12 +162,13 @@ public final class Trainer {
         private final TrainingListener listener;
         private final Session session;
         private final TrainingGraph g;
+        private final TrainingSteps stepper;
         private final int batch;
         private final int steps;
         private Map<String, float[]> best;
 
         Loop(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
-                Session session, TrainingGraph g) {
+                Session session, TrainingGraph g, TrainingSteps stepper) {
             this.config = config;
             this.model = model;
             this.train = train;
@@ -174,6 +176,7 @@ public final class Trainer {
             this.listener = listener;
             this.session = session;
             this.g = g;
+            this.stepper = stepper;
             this.batch = Math.min(config.batchSize(), train.size());
             this.steps = (train.size() + batch - 1) / batch;
         }
@@ -192,31 +195,40 @@ public final class Trainer {
             best = values;
         }
 
+        /** Batch {@code step} of an epoch visiting the training images in {@code order}: raw images, one-hot labels. */
+        TrainingSteps.Batch batch(int[] order, int step) {
+            int per = train.shape().size();
+            int k = model.numClasses();
+            int from = step * batch;
+            int size = Math.min(batch, train.size() - from);
+            float[] x = new float[size * per];
+            float[] y = new float[size * k];
+            for (int i = 0; i < size; i++) {
+                int src = order[from + i];
+                System.arraycopy(train.images(), src * per, x, i * per, per);
+                y[i * k + train.labels()[src]] = 1f;
+            }
+            return new TrainingSteps.Batch(x, y, size);
+        }
+
         EpochRecord epoch(int epoch, long firstStep) {
             int n = train.size();
             int k = model.numClasses();
-            int per = train.shape().size();
             int[] order = permutation(n, new SplittableRandom(config.seed() * 1_000_003L + epoch));
             listener.epochStarted(epoch, config.epochs(), steps);
             double lossSum = 0.0;
             long correct = 0;
             double rate = 0;
             long started = System.nanoTime();
+            stepper.start(batch(order, 0), firstStep);
             for (int step = 0; step < steps; step++) {
                 int from = step * batch;
                 int size = Math.min(batch, n - from);
-                float[] x = new float[size * per];
-                float[] y = new float[size * k];
-                for (int i = 0; i < size; i++) {
-                    int src = order[from + i];
-                    System.arraycopy(train.images(), src * per, x, i * per, per);
-                    y[i * k + train.labels()[src]] = 1f;
-                }
                 long globalStep = firstStep + step;
                 rate = config.schedule().rate(config.optimizer().learningRate(), epoch - 1, globalStep,
                         config.epochs(), steps);
-                try (Result r = g.step(session, x, y, size, train.shape(), config.seed(), rate, globalStep, g.loss(),
-                        g.trainLogits())) {
+                TrainingSteps.Batch next = step + 1 < steps ? batch(order, step + 1) : null;
+                try (Result r = stepper.step(next, rate, g.loss(), g.trainLogits())) {
                     lossSum += ((TFloat32) r.get(0)).getFloat() * size;
                     float[] logits = Tensors.toArray(r.get(1));
                     for (int i = 0; i < size; i++) {

@@ -15,82 +15,184 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Measures training steps per second of the real training graph (augmentation, forward, loss,
- * gradients, update) on real images. Batches are prepared on the host before timing, so the figure is
- * the session's own cost. Each measurement runs {@code warmup} untimed steps, then {@code rounds}
- * rounds of {@code steps} timed steps, and reports the median round.
+ * Measures training steps per second of the real training step (augmentation, forward, loss, gradients,
+ * update; {@link Trainer} runs the same {@link TrainingSteps}) on real images, for several
+ * configurations side by side. Batches are prepared on the host before timing, so the figure is the
+ * session's own cost.
+ *
+ * <p>Every configuration gets its own graph and session, all open at once. After {@code warmup}
+ * untimed steps each, the rounds are interleaved: round {@code r} times {@code steps} steps of every
+ * configuration, starting with configuration {@code r mod n}, so that a slow phase of the machine (a
+ * frequency change, another process, the JIT) falls on all of them alike rather than on whichever ran
+ * first. A configuration's cost is the median over rounds of {@code t_i / t_0 - 1}, with {@code t} the
+ * time per step in the same round and configuration 0 the baseline: pairing within a round cancels
+ * drift between rounds.
  */
 public final class TrainingBenchmark {
     private TrainingBenchmark() {
     }
 
     /**
-     * One measurement.
+     * One configuration's figures.
      *
+     * @param config what was measured
      * @param stepsPerSecond median over rounds
      * @param roundsStepsPerSecond every round, for the spread
+     * @param costPercent median over rounds of the extra time per step relative to the baseline
+     *     (configuration 0) in the same round, in percent; 0 for the baseline itself
      */
-    public record Result(double stepsPerSecond, double[] roundsStepsPerSecond) {
+    public record Measurement(TrainConfig config, double stepsPerSecond, double[] roundsStepsPerSecond,
+            double costPercent) {
     }
 
-    public static Result measure(TrainConfig config, ResolvedModel model, Dataset data, int warmup, int steps, int rounds) {
+    /**
+     * Measures {@code configs}, the first being the baseline of the costs.
+     *
+     * @throws SmoothcalException for empty {@code configs}, counts out of range, fewer images than a
+     *     batch, configurations of different batch sizes, or a TensorFlow failure
+     */
+    public static List<Measurement> compare(List<TrainConfig> configs, ResolvedModel model, Dataset data, int warmup,
+            int steps, int rounds) {
+        if (configs.isEmpty()) {
+            throw new SmoothcalException("benchmark needs at least one configuration, found none");
+        }
         if (warmup < 0 || steps < 1 || rounds < 1) {
             throw new SmoothcalException("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found " + warmup
                     + ", " + steps + ", " + rounds);
         }
-        int batch = config.batchSize();
+        int batch = configs.get(0).batchSize();
+        for (TrainConfig c : configs) {
+            if (c.batchSize() != batch) {
+                throw new SmoothcalException("benchmark configurations must share one batch size; expected " + batch
+                        + ", found " + c.batchSize());
+            }
+        }
         if (data.size() < batch) {
             throw new SmoothcalException("benchmark batch size " + batch + " needs at least that many images, found "
                     + data.size() + " in " + data.name());
         }
-        int k = model.numClasses();
-        int per = data.shape().size();
-        int batches = Math.min(16, data.size() / batch);
-        List<float[]> xs = new ArrayList<>();
-        List<float[]> ys = new ArrayList<>();
-        for (int b = 0; b < batches; b++) {
-            float[] x = Arrays.copyOfRange(data.images(), b * batch * per, (b + 1) * batch * per);
-            float[] y = new float[batch * k];
-            for (int i = 0; i < batch; i++) {
-                y[i * k + data.labels()[b * batch + i]] = 1f;
+        Batches batches = Batches.of(data, batch, model.numClasses());
+        Normalization norm = Normalization.fit(data);
+        List<Bench> benches = new ArrayList<>();
+        try {
+            for (TrainConfig c : configs) {
+                benches.add(Bench.open(c, model, norm, data, batches));
             }
-            xs.add(x);
-            ys.add(y);
-        }
-        try (Graph graph = new Graph()) {
-            TrainingGraph g = TrainingGraph.build(graph, config, model, Normalization.fit(data),
-                    Weights.initial(model, config.seed()));
-            try (Session session = new Session(graph, Trainer.sessionConfig())) {
-                session.initialize();
-                long step = 0;
-                for (int i = 0; i < warmup; i++) {
-                    run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, step++);
-                }
-                double[] rates = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
+            for (Bench b : benches) {
+                b.run(batches, warmup);
+            }
+            int n = benches.size();
+            double[][] secondsPerStep = new double[n][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int j = 0; j < n; j++) {
+                    int i = (r + j) % n;
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < steps; i++) {
-                        run(session, g, config, data, xs.get(i % batches), ys.get(i % batches), batch, step++);
-                    }
-                    rates[r] = steps / ((System.nanoTime() - t0) / 1e9);
+                    benches.get(i).run(batches, steps);
+                    secondsPerStep[i][r] = (System.nanoTime() - t0) / 1e9 / steps;
                 }
-                double[] sorted = rates.clone();
-                Arrays.sort(sorted);
-                return new Result(sorted[rounds / 2], rates);
             }
+            List<Measurement> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double[] rates = new double[rounds];
+                double[] costs = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    rates[r] = 1.0 / secondsPerStep[i][r];
+                    costs[r] = 100.0 * (secondsPerStep[i][r] / secondsPerStep[0][r] - 1.0);
+                }
+                out.add(new Measurement(configs.get(i), median(rates), rates, i == 0 ? 0.0 : median(costs)));
+            }
+            return out;
         } catch (TensorFlowException e) {
             throw new SmoothcalException("TensorFlow failed in the benchmark: " + e.getMessage(), e);
+        } finally {
+            benches.forEach(Bench::close);
         }
     }
 
-    private static void run(Session session, TrainingGraph g, TrainConfig config, Dataset data, float[] x, float[] y,
-            int batch, long step) {
-        try (org.tensorflow.Result r = g.step(session, x, y, batch, data.shape(), config.seed(),
-                config.optimizer().learningRate(), step, g.loss())) {
-            float loss = ((TFloat32) r.get(0)).getFloat();
-            if (!Float.isFinite(loss)) {
-                throw new SmoothcalException("benchmark loss became " + loss);
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
+    }
+
+    /** Up to 16 host batches of raw images and one-hot labels, cycled through. */
+    private record Batches(List<TrainingSteps.Batch> list) {
+        static Batches of(Dataset data, int batch, int k) {
+            int per = data.shape().size();
+            int count = Math.min(16, data.size() / batch);
+            List<TrainingSteps.Batch> list = new ArrayList<>();
+            for (int b = 0; b < count; b++) {
+                float[] y = new float[batch * k];
+                for (int i = 0; i < batch; i++) {
+                    y[i * k + data.labels()[b * batch + i]] = 1f;
+                }
+                list.add(new TrainingSteps.Batch(Arrays.copyOfRange(data.images(), b * batch * per,
+                        (b + 1) * batch * per), y, batch));
             }
+            return new Batches(list);
+        }
+
+        TrainingSteps.Batch get(long step) {
+            return list.get((int) (step % list.size()));
+        }
+    }
+
+    /**
+     * One configuration's graph and session. Its steps form one unbroken sequence across warm-up and
+     * rounds, as within a training epoch, so a round times steps alone.
+     */
+    private static final class Bench implements AutoCloseable {
+        private final TrainConfig config;
+        private final Graph graph;
+        private final Session session;
+        private final TrainingGraph g;
+        private final TrainingSteps steps;
+        private long step;
+
+        private Bench(TrainConfig config, Graph graph, Session session, TrainingGraph g, TrainingSteps steps) {
+            this.config = config;
+            this.graph = graph;
+            this.session = session;
+            this.g = g;
+            this.steps = steps;
+        }
+
+        static Bench open(TrainConfig config, ResolvedModel model, Normalization norm, Dataset data, Batches batches) {
+            Graph graph = new Graph();
+            try {
+                TrainingGraph g = TrainingGraph.build(graph, config, model, norm, Weights.initial(model, config.seed()));
+                Session session = new Session(graph, Trainer.sessionConfig());
+                try {
+                    session.initialize();
+                    TrainingSteps steps = new TrainingSteps(session, g, data.shape(), config.seed());
+                    steps.start(batches.get(0), 0);
+                    return new Bench(config, graph, session, g, steps);
+                } catch (RuntimeException e) {
+                    session.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                graph.close();
+                throw e;
+            }
+        }
+
+        void run(Batches batches, int count) {
+            for (int i = 0; i < count; i++, step++) {
+                try (Result r = steps.step(batches.get(step + 1), config.optimizer().learningRate(), g.loss())) {
+                    float loss = ((TFloat32) r.get(0)).getFloat();
+                    if (!Float.isFinite(loss)) {
+                        throw new SmoothcalException("benchmark loss became " + loss + " at step " + step);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            session.close();
+            graph.close();
         }
     }
 }

@@ -9,65 +9,94 @@ import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.optim.GraphOptimizer;
-import dev.smoothcal.core.data.ImageShape;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Stage;
+import org.tensorflow.op.core.Unstage;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The training graph: placeholders for raw images {@code [N, H, W, C]}, one-hot labels {@code [N, K]}
- * and the step seed {@code int64 [2]}; the network's training-mode and inference-mode forward passes
- * over shared variables; the smoothed loss; the optimizer update. Everything but the placeholders is
- * placed on the configured device. The {@link Graph} belongs to the caller.
+ * The training graph: placeholders for a batch of raw images {@code [N, H, W, C]}, its one-hot labels
+ * {@code [N, K]} and seeds; the network's training-mode and inference-mode forward passes over shared
+ * variables; the smoothed loss; the optimizer update. Everything but the placeholders is placed on the
+ * configured device. The {@link Graph} belongs to the caller; {@link TrainingSteps} runs it.
  *
- * @param images raw pixels fed per step
- * @param labels one-hot labels fed per step (unsmoothed: smoothing happens once, in the loss)
- * @param stepSeed {@code [runSeed, globalStep]}, seeding every stateless random op of the step
+ * <p>Without augmentation the fed batch is trained directly. With augmentation (shifts, flips, Mixup,
+ * CutMix) the fed batch is augmented with {@code batchSeed} and {@linkplain #stage() staged} in a FIFO
+ * staging area, and the training pass takes the oldest staged batch. A step then stages batch
+ * {@code i+1} while it trains batch {@code i}: both are in one session run, so the augmentation works in
+ * parallel with the forward and backward passes instead of before them.
+ *
+ * @param images raw pixels of the fed batch
+ * @param labels one-hot labels of the fed batch (unsmoothed: smoothing happens once, in the loss)
+ * @param stepSeed {@code [runSeed, globalStep]} of the trained batch, seeding its dropout
+ * @param batchSeed {@code [runSeed, globalStep]} of the fed batch, seeding its augmentation; null without
+ * @param stage stages the augmented fed batch; null without augmentation
  * @param variables parameters by flat name
+ * @param trainImages images of the training pass: the fed batch, or the staged augmented batch
+ * @param trainLabels labels of the training pass, likewise
  * @param trainLogits logits of the training pass (on shifted, flipped and mixed images when configured)
- * @param evalLogits logits of the inference pass (for validation)
+ * @param evalLogits logits of the inference pass on the fed images (for validation)
  * @param loss mean label-smoothed cross-entropy of the training pass
  * @param optimizer the update
  */
 record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels, Placeholder<TInt64> stepSeed,
-        Map<String, Variable<TFloat32>> variables, Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits,
-        Operand<TFloat32> loss, GraphOptimizer optimizer) {
+        Placeholder<TInt64> batchSeed, Op stage, Map<String, Variable<TFloat32>> variables,
+        Operand<TFloat32> trainImages, Operand<TFloat32> trainLabels, Operand<TFloat32> trainLogits,
+        Operand<TFloat32> evalLogits, Operand<TFloat32> loss, GraphOptimizer optimizer) {
+
+    /** Distinguishes the staging areas of graphs built in one process. */
+    private static final AtomicLong STAGING_AREAS = new AtomicLong();
 
     static TrainingGraph build(Graph graph, TrainConfig config, ResolvedModel model, Normalization norm,
             Weights initial) {
         Ops tf = Ops.create(graph);
         DeviceSpec device = config.device().spec();
         Ops placed = device == null ? tf : tf.withDevice(device);
-        Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(
-                Shape.of(-1, model.input().height(), model.input().width(), model.input().channels())));
+        Shape imageShape = Shape.of(-1, model.input().height(), model.input().width(), model.input().channels());
+        Shape labelShape = Shape.of(-1, model.numClasses());
+        Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(imageShape));
         Placeholder<TFloat32> labels = tf.withName("labels").placeholder(TFloat32.class,
-                Placeholder.shape(Shape.of(-1, model.numClasses())));
+                Placeholder.shape(labelShape));
         Placeholder<TInt64> stepSeed = tf.withName("step_seed").placeholder(TInt64.class,
                 Placeholder.shape(Shape.of(2)));
         Map<String, Variable<TFloat32>> vars = NetworkGraph.createVariables(placed, model, initial);
-        // Augmentation on raw pixels, then the network; each random stream gets its own seed.
         Operand<TFloat32> x = images;
         Operand<TFloat32> y = labels;
-        if (!config.shiftFlip().isIdentity()) {
-            x = new ShiftFlip(config.shiftFlip()).apply(placed, x, stream(placed, stepSeed, 2)).images();
-        }
-        if (config.mix().mixupOn() || config.mix().cutmixOn()) {
-            Mixed mixed = new MixAugmentation(config.mix()).apply(placed, x, y, stream(placed, stepSeed, 1));
-            x = mixed.images();
-            y = mixed.labels();
+        Placeholder<TInt64> batchSeed = null;
+        Op stage = null;
+        boolean mixes = config.mix().mixupOn() || config.mix().cutmixOn();
+        if (!config.shiftFlip().isIdentity() || mixes) {
+            // Augmentation on raw pixels, each random stream with its own seed; staged for the next step.
+            batchSeed = tf.withName("batch_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+            Operand<TFloat32> ax = images;
+            Operand<TFloat32> ay = labels;
+            if (!config.shiftFlip().isIdentity()) {
+                ax = new ShiftFlip(config.shiftFlip()).apply(placed, ax, stream(placed, batchSeed, 2)).images();
+            }
+            if (mixes) {
+                Mixed mixed = new MixAugmentation(config.mix()).apply(placed, ax, ay, stream(placed, batchSeed, 1));
+                ax = mixed.images();
+                ay = mixed.labels();
+            }
+            String area = "smoothcal_augmented_" + STAGING_AREAS.incrementAndGet();
+            stage = placed.withName("stage_augmented").stage(List.of(ax, ay), Stage.sharedName(area));
+            Unstage staged = placed.withName("unstage_augmented").unstage(List.of(TFloat32.class, TFloat32.class),
+                    Unstage.sharedName(area));
+            // The staging area forgets static shapes; the network and the loss need them (K in particular).
+            x = placed.ensureShape(staged.values().get(0).expect(TFloat32.class), imageShape);
+            y = placed.ensureShape(staged.values().get(1).expect(TFloat32.class), labelShape);
         }
         NetworkGraph.Pass trainPass = NetworkGraph.forward(placed, x, model, norm, vars,
                 NetworkGraph.Mode.TRAINING, stepSeed);
@@ -84,40 +113,17 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
         }
         GraphOptimizer optimizer = GraphOptimizer.build(placed, config.optimizer(), loss, trainable,
                 trainPass.stateUpdates());
-        return new TrainingGraph(images, labels, stepSeed, vars, trainLogits, evalLogits, loss, optimizer);
+        return new TrainingGraph(images, labels, stepSeed, batchSeed, stage, vars, x, y, trainLogits, evalLogits,
+                loss, optimizer);
     }
 
-    /**
-     * Runs one training step: feeds the batch, the step seed {@code [runSeed, globalStep]}, the learning
-     * rate and Adam's corrections, runs the update, and returns the fetched values (the caller closes the
-     * result; the fed tensors are closed here).
-     *
-     * @param images {@code size} raw images, NHWC, of {@code shape}
-     * @param labels {@code size} one-hot rows of K
-     */
-    Result step(Session session, float[] images, float[] labels, int size, ImageShape shape, long runSeed,
-            double rate, long globalStep, Operand<?>... fetches) {
-        List<Tensor> owned = new ArrayList<>();
-        try {
-            TFloat32 x = Tensors.floats(images, size, shape.height(), shape.width(), shape.channels());
-            owned.add(x);
-            TFloat32 y = Tensors.floats(labels, size, labels.length / size);
-            owned.add(y);
-            TInt64 seed = TInt64.vectorOf(runSeed, globalStep);
-            owned.add(seed);
-            Session.Runner runner = session.runner().feed(images(), x).feed(labels(), y).feed(stepSeed(), seed);
-            runner = optimizer.feed(runner, rate, globalStep, owned).addTarget(optimizer.update());
-            for (Operand<?> f : fetches) {
-                runner = runner.fetch(f);
-            }
-            return runner.run();
-        } finally {
-            owned.forEach(Tensor::close);
-        }
+    /** Whether fed batches are augmented and staged for the next step rather than trained directly. */
+    boolean staged() {
+        return stage != null;
     }
 
     /** The step seed of random stream {@code id}: {@code [runSeed + id * 2^32, step]}, apart from dropout's. */
-    private static Operand<TInt64> stream(Ops tf, Operand<TInt64> stepSeed, long id) {
+    static Operand<TInt64> stream(Ops tf, Operand<TInt64> stepSeed, long id) {
         return tf.math.add(stepSeed, tf.constant(new long[] {id << 32, 0L}));
     }
 }

@@ -1,0 +1,75 @@
+package dev.smoothcal.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.DatasetSource;
+import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.smoothing.LabelSmoothing;
+import dev.smoothcal.trainer.augment.MixConfig;
+import dev.smoothcal.trainer.augment.ShiftFlipConfig;
+import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.optim.LearningRateSchedule;
+import dev.smoothcal.trainer.optim.OptimizerConfig;
+import dev.smoothcal.trainer.optim.OptimizerKind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's bookkeeping; its figures themselves are measurements, reported by {@code smoothcal bench}. */
+class TrainingBenchmarkTest {
+    private static final Dataset DIGITS = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
+    private static final ResolvedModel MLP = ModelSpec.preset("mlp").resolve(DIGITS.shape(), DIGITS.numClasses());
+
+    @Test
+    void measuresEveryConfigurationInEveryRoundAgainstTheFirst() {
+        List<TrainConfig> configs = List.of(config(MixConfig.OFF, 32), config(MixConfig.mixup(0.2), 32),
+                config(MixConfig.cutmix(1.0), 32));
+        List<TrainingBenchmark.Measurement> m = TrainingBenchmark.compare(configs, MLP, DIGITS, 2, 3, 3);
+        assertEquals(3, m.size());
+        for (int i = 0; i < 3; i++) {
+            assertSame(configs.get(i), m.get(i).config());
+            assertEquals(3, m.get(i).roundsStepsPerSecond().length);
+            for (double rate : m.get(i).roundsStepsPerSecond()) {
+                assertTrue(rate > 0 && Double.isFinite(rate), "steps/s " + rate);
+            }
+            assertEquals(TrainingBenchmark.median(m.get(i).roundsStepsPerSecond()), m.get(i).stepsPerSecond());
+            assertTrue(Double.isFinite(m.get(i).costPercent()) && m.get(i).costPercent() > -100, "cost");
+        }
+        assertEquals(0.0, m.get(0).costPercent(), "the baseline costs nothing relative to itself");
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, TrainingBenchmark.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, TrainingBenchmark.median(new double[] {4, 1, 3, 2}));
+        assertEquals(7.0, TrainingBenchmark.median(new double[] {7}));
+    }
+
+    @Test
+    void refusesWhatCannotBeCompared() {
+        SmoothcalException batch = assertThrows(SmoothcalException.class, () -> TrainingBenchmark.compare(
+                List.of(config(MixConfig.OFF, 32), config(MixConfig.OFF, 64)), MLP, DIGITS, 0, 1, 1));
+        assertEquals("benchmark configurations must share one batch size; expected 32, found 64", batch.getMessage());
+        SmoothcalException counts = assertThrows(SmoothcalException.class,
+                () -> TrainingBenchmark.compare(List.of(config(MixConfig.OFF, 32)), MLP, DIGITS, 0, 0, 1));
+        assertEquals("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found 0, 0, 1", counts.getMessage());
+        SmoothcalException none = assertThrows(SmoothcalException.class,
+                () -> TrainingBenchmark.compare(List.of(), MLP, DIGITS, 0, 1, 1));
+        assertEquals("benchmark needs at least one configuration, found none", none.getMessage());
+        SmoothcalException tooBig = assertThrows(SmoothcalException.class,
+                () -> TrainingBenchmark.compare(List.of(config(MixConfig.OFF, 5000)), MLP, DIGITS, 0, 1, 1));
+        assertTrue(tooBig.getMessage().startsWith("benchmark batch size 5000 needs at least that many images, found "
+                + DIGITS.size()), tooBig.getMessage());
+    }
+
+    private static TrainConfig config(MixConfig mix, int batch) {
+        return new TrainConfig("digits", "mlp", 1, batch, new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0),
+                LearningRateSchedule.CONSTANT, LabelSmoothing.uniform(0.1), mix, ShiftFlipConfig.OFF, 3, 0.1,
+                Monitor.VAL_LOSS, 0, Device.AUTO);
+    }
+}
