@@ -162,7 +162,25 @@ public final class Charts {
         s.setAntiAlias(true);
         chart.getStyler().setYAxisDecimalPattern("0.00").setXAxisDecimalPattern("0.0");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        tickGuide(chart);
         return chart;
+    }
+
+    /**
+     * XChart puts the x ticks at the data's own x values when there are few of them; with the bin edges of
+     * 15 bins that gave ticks at k/15 labelled with one decimal ("0.9" at 0.933, none at 1). An invisible
+     * series at every hundredth makes it fall back to evenly spaced ticks at tenths.
+     */
+    private static void tickGuide(XYChart chart) {
+        double[] xs = new double[101];
+        double[] ys = new double[101];
+        for (int i = 0; i <= 100; i++) {
+            xs[i] = i / 100.0;
+        }
+        XYSeries guide = chart.addSeries(" ", xs, ys);
+        guide.setLineColor(new Color(0, 0, 0, 0));
+        guide.setMarker(SeriesMarkers.NONE);
+        guide.setShowInLegend(false);
     }
 
     private static void diagonal(XYChart chart) {
