@@ -99,10 +99,11 @@ class EvaluationCommandsTest {
         assertEquals("digits/train", t.get("fitted_on").asText());
         assertTrue(t.get("warning").isNull());
         for (String f : new String[] {"bins.csv", "report.html", "reliability.png", "reliability.svg",
-                "confidence.png", "confidence.svg"}) {
+                "confidence.png", "confidence.svg", "reliability-calibrated.png", "reliability-calibrated.svg"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertNotNull(ImageIO.read(out.resolve("reliability.png").toFile()));
+        assertNotNull(ImageIO.read(out.resolve("reliability-calibrated.png").toFile()));
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
         assertEquals(1798, predictions.size(), "header + 1797 test images");
         // Accuracy recomputed from predictions.csv (label vs predicted columns).
@@ -121,6 +122,15 @@ class EvaluationCommandsTest {
         assertEquals(t.get("nll_after").asDouble(), second.get("nll").asDouble(), 1e-5);
         assertEquals(t.get("ece_after").asDouble(), second.get("ece").asDouble(), 1e-5);
         assertTrue(second.get("temperature").isNull());
+        assertFalse(Files.exists(again.resolve("reliability-calibrated.png")), "no temperature, no tempered diagram");
+        // The tempered diagram's bins are those of the exported model evaluated plainly (a sample within
+        // float rounding of a bin edge may land in the neighbouring bin).
+        long moved = 0;
+        for (int b = 0; b < second.get("bins").size(); b++) {
+            moved += Math.abs(t.get("bins_after").get(b).get("count").asLong()
+                    - second.get("bins").get(b).get("count").asLong());
+        }
+        assertTrue(moved <= 2, "bin counts differ by " + moved);
     }
 
     @Test

@@ -7,15 +7,19 @@ import java.util.Locale;
 
 /**
  * {@code report.html}: one self-contained page (no external resources, no scripts) with the headline
- * numbers, the temperature section, the reliability diagram and confidence histogram as inline SVG, the
- * per-class scores and the confusion matrix. Every piece of text, class names and paths included, is
+ * numbers, the temperature section (with the tempered model's reliability diagram), the reliability
+ * diagram and confidence histogram of the model as it is, all charts as inline SVG, the per-class scores
+ * and the confusion matrix. Every piece of text, class names and paths included, is
  * HTML-escaped.
  */
 final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String render(EvaluationReport r, String reliabilitySvg, String histogramSvg) {
+    /**
+     * @param calibratedSvg reliability diagram with the fitted temperature; null without temperature scaling
+     */
+    static String render(EvaluationReport r, String reliabilitySvg, String histogramSvg, String calibratedSvg) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>smoothcal report: ").append(escape(r.model().path())).append("</title>\n")
@@ -63,8 +67,12 @@ final class HtmlReport {
             h.append("<tr><td class=\"l\">NLL</td>").append(cell(t.nllBefore())).append(cell(t.nllAfter())).append("</tr>\n");
             h.append("<tr><td class=\"l\">ECE</td>").append(cell(t.eceBefore())).append(cell(t.eceAfter())).append("</tr>\n");
             h.append("</table>\n");
+            if (calibratedSvg != null) {
+                h.append("<div class=\"charts\">\n").append(inline(calibratedSvg)).append("\n</div>\n");
+            }
         }
-        h.append("<h2>Reliability</h2>\n<div class=\"charts\">\n").append(inline(reliabilitySvg)).append('\n')
+        h.append(t == null ? "<h2>Reliability</h2>\n" : "<h2>Reliability of the model as it is (T = 1)</h2>\n")
+                .append("<div class=\"charts\">\n").append(inline(reliabilitySvg)).append('\n')
                 .append(inline(histogramSvg)).append("\n</div>\n");
         List<String> names = r.data().classNames();
         h.append("<h2>Per class</h2>\n<table>\n<tr><th class=\"l\">class</th><th>precision</th><th>recall</th>"

@@ -10,18 +10,21 @@ import org.knowm.xchart.XYChart;
 
 /**
  * Writes an {@link EvaluationReport} into a folder: {@code report.json}, {@code bins.csv}, the reliability
- * diagram and confidence histogram as PNG and SVG, and the self-contained {@code report.html}. Each file
- * is written atomically.
+ * diagram and confidence histogram as PNG and SVG, with temperature scaling the reliability diagram of
+ * the tempered model too, and the self-contained {@code report.html}. Each file is written atomically.
  */
 public final class ReportFiles {
     public static final String REPORT_JSON = "report.json";
     public static final String BINS_CSV = "bins.csv";
     public static final String RELIABILITY = "reliability";
     public static final String CONFIDENCE = "confidence";
+    /** The reliability diagram with the fitted temperature applied; written only with temperature scaling. */
+    public static final String RELIABILITY_CALIBRATED = "reliability-calibrated";
     public static final String REPORT_HTML = "report.html";
-    /** Every file {@link #write} creates, for clash checks before work starts. */
+    /** Every file {@link #write} may create, for clash checks before work starts. */
     public static final List<String> ALL = List.of(REPORT_JSON, BINS_CSV, RELIABILITY + ".png", RELIABILITY + ".svg",
-            CONFIDENCE + ".png", CONFIDENCE + ".svg", REPORT_HTML);
+            CONFIDENCE + ".png", CONFIDENCE + ".svg", RELIABILITY_CALIBRATED + ".png", RELIABILITY_CALIBRATED + ".svg",
+            REPORT_HTML);
 
     private ReportFiles() {
     }
@@ -34,8 +37,16 @@ public final class ReportFiles {
         XYChart confidence = Charts.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram");
         Charts.writePngAndSvg(reliability, dir, RELIABILITY);
         Charts.writePngAndSvg(confidence, dir, CONFIDENCE);
+        String calibratedSvg = null;
+        EvaluationReport.Temperature t = report.temperature();
+        if (t != null) {
+            XYChart calibrated = Charts.reliability(t.binsAfter(), String.format(Locale.ROOT,
+                    "Reliability with T = %.4f (ECE %.4f, %d bins)", t.t(), t.eceAfter(), report.numBins()));
+            Charts.writePngAndSvg(calibrated, dir, RELIABILITY_CALIBRATED);
+            calibratedSvg = Charts.svg(calibrated);
+        }
         AtomicFiles.writeString(dir.resolve(REPORT_HTML),
-                HtmlReport.render(report, Charts.svg(reliability), Charts.svg(confidence)));
+                HtmlReport.render(report, Charts.svg(reliability), Charts.svg(confidence), calibratedSvg));
     }
 
     static String binsCsv(List<ReliabilityBin> bins) {

@@ -70,8 +70,11 @@ class ReportFilesTest {
         }
         // The inline SVGs clip with url(#id): references inside the page only.
         assertFalse(java.util.regex.Pattern.compile("url\\((?!#)").matcher(html).find(), "only url(#...) references");
-        assertEquals(2, html.split("<svg", -1).length - 1, "reliability diagram and histogram inline");
+        assertEquals(3, html.split("<svg", -1).length - 1,
+                "reliability diagram with T, reliability diagram and histogram of the model as it is, inline");
         assertTrue(html.contains("Temperature scaling"));
+        assertTrue(html.indexOf("Reliability with T = ") < html.indexOf("Reliability of the model as it is"),
+                "the tempered diagram stands in the temperature section");
         // The confusion matrix in the page: its diagonal cells sum to accuracy * N.
         long diagonal = 0;
         for (String cell : html.split("<td class=\"d\">")) {
@@ -81,7 +84,8 @@ class ReportFilesTest {
         }
         assertEquals(Math.round(report.accuracy() * N), diagonal);
 
-        for (String chart : new String[] {ReportFiles.RELIABILITY, ReportFiles.CONFIDENCE}) {
+        for (String chart : new String[] {ReportFiles.RELIABILITY, ReportFiles.CONFIDENCE,
+                ReportFiles.RELIABILITY_CALIBRATED}) {
             BufferedImage png = ImageIO.read(out.resolve(chart + ".png").toFile());
             assertNotNull(png, chart + ".png decodes");
             assertEquals(640, png.getWidth());
@@ -135,7 +139,10 @@ class ReportFilesTest {
         ReportFiles.write(report, out);
         JsonNode json = Json.MAPPER.readTree(out.resolve(ReportFiles.REPORT_JSON).toFile());
         assertTrue(json.has("temperature") && json.get("temperature").isNull());
-        assertFalse(Files.readString(out.resolve(ReportFiles.REPORT_HTML)).contains("Temperature scaling"));
+        String html = Files.readString(out.resolve(ReportFiles.REPORT_HTML));
+        assertFalse(html.contains("Temperature scaling"));
+        assertEquals(2, html.split("<svg", -1).length - 1, "reliability diagram and histogram inline");
+        assertFalse(Files.exists(out.resolve(ReportFiles.RELIABILITY_CALIBRATED + ".png")), "no T, no tempered diagram");
         // bins.csv counts: every image in exactly one bin.
         long total = Files.readAllLines(out.resolve(ReportFiles.BINS_CSV)).stream().skip(1)
                 .mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
