@@ -30,6 +30,7 @@ import dev.smoothcal.trainer.optim.OptimizerConfig;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -59,35 +60,30 @@ class TrainingStepsTest {
         // three batches of different sizes (the last one partial, as at the end of an epoch)
         List<TrainingSteps.Batch> batches = List.of(batch(0, 16), batch(16, 16), batch(32, 5));
         long firstStep = 40;
-        try (Graph graph = new Graph()) {
-            TrainingGraph g = TrainingGraph.build(graph, config, MLP, Normalization.fit(DIGITS),
-                    Weights.initial(MLP, config.seed()));
+        inSession(config, (g, session) -> {
             assertTrue(g.staged(), "augmentation on: batches are staged");
-            try (Session session = new Session(graph, Trainer.sessionConfig())) {
-                session.initialize();
-                TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
-                steps.start(batches.get(0), firstStep);
-                for (int i = 0; i < batches.size(); i++) {
-                    TrainingSteps.Batch next = i + 1 < batches.size() ? batches.get(i + 1) : null;
-                    float[][] expected = augmentedAlone(batches.get(i), firstStep + i);
-                    try (Result r = steps.step(next, 1e-3, g.trainImages(), g.trainLabels(), g.loss())) {
-                        float[] images = Tensors.toArray(r.get(0));
-                        float[] labels = Tensors.toArray(r.get(1));
-                        // same ops on the same inputs and seeds in another graph: equal up to float rounding
-                        assertArrayEquals(expected[0], images, 1e-4f, "images trained at step " + (firstStep + i));
-                        assertArrayEquals(expected[1], labels, 1e-6f, "labels trained at step " + (firstStep + i));
-                        assertTrue(Float.isFinite(((TFloat32) r.get(2)).getFloat()), "finite loss");
-                    }
-                }
-                // The augmentation really changed the batch, so the comparison above could tell batches apart.
-                assertFalse(Arrays.equals(batches.get(0).images(), augmentedAlone(batches.get(0), firstStep)[0]));
-                // the sequence is over and the staging area empty: a new sequence starts cleanly
-                steps.start(batches.get(1), 0);
-                try (Result r = steps.step(null, 1e-3, g.trainImages())) {
-                    assertArrayEquals(augmentedAlone(batches.get(1), 0)[0], Tensors.toArray(r.get(0)), 1e-4f);
+            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            steps.start(batches.get(0), firstStep);
+            for (int i = 0; i < batches.size(); i++) {
+                TrainingSteps.Batch next = i + 1 < batches.size() ? batches.get(i + 1) : null;
+                float[][] expected = augmentedAlone(batches.get(i), firstStep + i);
+                try (Result r = steps.step(next, 1e-3, g.trainImages(), g.trainLabels(), g.loss())) {
+                    float[] images = Tensors.toArray(r.get(0));
+                    float[] labels = Tensors.toArray(r.get(1));
+                    // same ops on the same inputs and seeds in another graph: equal up to float rounding
+                    assertArrayEquals(expected[0], images, 1e-4f, "images trained at step " + (firstStep + i));
+                    assertArrayEquals(expected[1], labels, 1e-6f, "labels trained at step " + (firstStep + i));
+                    assertTrue(Float.isFinite(((TFloat32) r.get(2)).getFloat()), "finite loss");
                 }
             }
-        }
+            // The augmentation really changed the batch, so the comparison above could tell batches apart.
+            assertFalse(Arrays.equals(batches.get(0).images(), augmentedAlone(batches.get(0), firstStep)[0]));
+            // the sequence is over and the staging area empty: a new sequence starts cleanly
+            steps.start(batches.get(1), 0);
+            try (Result r = steps.step(null, 1e-3, g.trainImages())) {
+                assertArrayEquals(augmentedAlone(batches.get(1), 0)[0], Tensors.toArray(r.get(0)), 1e-4f);
+            }
+        });
     }
 
     @Test
@@ -95,24 +91,19 @@ class TrainingStepsTest {
         TrainConfig config = config(MixConfig.OFF, ShiftFlipConfig.OFF);
         TrainingSteps.Batch a = batch(0, 8);
         TrainingSteps.Batch b = batch(8, 8);
-        try (Graph graph = new Graph()) {
-            TrainingGraph g = TrainingGraph.build(graph, config, MLP, Normalization.fit(DIGITS),
-                    Weights.initial(MLP, config.seed()));
+        inSession(config, (g, session) -> {
             assertFalse(g.staged(), "nothing to augment: nothing staged");
-            try (Session session = new Session(graph, Trainer.sessionConfig())) {
-                session.initialize();
-                TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
-                assertSame(g.images(), g.trainImages(), "the training pass reads the fed images");
-                steps.start(a, 0);
-                // Each step's loss is that of its own batch under the weights before its update (no dropout in mlp).
-                for (TrainingSteps.Batch[] pair : new TrainingSteps.Batch[][] {{a, b}, {b, null}}) {
-                    double expected = SMOOTHING.loss(logits(session, g, pair[0]), labels(pair[0]));
-                    try (Result r = steps.step(pair[1], 1e-2, g.loss())) {
-                        assertEquals(expected, ((TFloat32) r.get(0)).getFloat(), 1e-5);
-                    }
+            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            assertSame(g.images(), g.trainImages(), "the training pass reads the fed images");
+            steps.start(a, 0);
+            // Each step's loss is that of its own batch under the weights before its update (no dropout in mlp).
+            for (TrainingSteps.Batch[] pair : new TrainingSteps.Batch[][] {{a, b}, {b, null}}) {
+                double expected = SMOOTHING.loss(logits(session, g, pair[0]), labels(pair[0]));
+                try (Result r = steps.step(pair[1], 1e-2, g.loss())) {
+                    assertEquals(expected, ((TFloat32) r.get(0)).getFloat(), 1e-5);
                 }
             }
-        }
+        });
     }
 
     private static double[][] logits(Session session, TrainingGraph g, TrainingSteps.Batch batch) {
@@ -144,23 +135,29 @@ class TrainingStepsTest {
 
     @Test
     void callsOutOfOrderAreRefusedBeforeTensorFlowCouldBlock() {
-        TrainConfig config = config(MIX, ShiftFlipConfig.OFF);
+        inSession(config(MIX, ShiftFlipConfig.OFF), (g, session) -> {
+            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            IllegalStateException notStarted = assertThrows(IllegalStateException.class,
+                    () -> steps.step(null, 1e-3, g.loss()));
+            assertEquals("no batch to train: call start first", notStarted.getMessage());
+            steps.start(batch(0, 4), 7);
+            IllegalStateException twice = assertThrows(IllegalStateException.class,
+                    () -> steps.start(batch(4, 4), 8));
+            assertEquals("a sequence of steps is under way at step 7; step until next is null before starting another",
+                    twice.getMessage());
+            steps.step(null, 1e-3, g.loss()).close();
+            assertThrows(IllegalStateException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over");
+        });
+    }
+
+    /** Runs {@code body} with the training graph of {@code config} for the mlp and an initialised session. */
+    private static void inSession(TrainConfig config, BiConsumer<TrainingGraph, Session> body) {
         try (Graph graph = new Graph()) {
             TrainingGraph g = TrainingGraph.build(graph, config, MLP, Normalization.fit(DIGITS),
                     Weights.initial(MLP, config.seed()));
             try (Session session = new Session(graph, Trainer.sessionConfig())) {
                 session.initialize();
-                TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
-                IllegalStateException notStarted = assertThrows(IllegalStateException.class,
-                        () -> steps.step(null, 1e-3, g.loss()));
-                assertEquals("no batch to train: call start first", notStarted.getMessage());
-                steps.start(batch(0, 4), 7);
-                IllegalStateException twice = assertThrows(IllegalStateException.class,
-                        () -> steps.start(batch(4, 4), 8));
-                assertEquals("a sequence of steps is under way at step 7; step until next is null before starting another",
-                        twice.getMessage());
-                steps.step(null, 1e-3, g.loss()).close();
-                assertThrows(IllegalStateException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over");
+                body.accept(g, session);
             }
         }
     }
