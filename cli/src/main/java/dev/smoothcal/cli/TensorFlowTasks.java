@@ -131,7 +131,7 @@ final class TensorFlowTasks {
 
     /** One row of the benchmark table. */
     record BenchRow(String model, String augmentation, double stepsPerSecond, double imagesPerSecond,
-            double overheadPercent, double[] rounds) {
+            double costPercent, double[] rounds) {
     }
 
     static int bench(BenchCommand c) {
@@ -158,7 +158,7 @@ final class TensorFlowTasks {
                         m.costPercent(), m.roundsStepsPerSecond());
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%%%n", row.model(), row.augmentation(),
-                        row.stepsPerSecond(), row.imagesPerSecond(), row.overheadPercent());
+                        row.stepsPerSecond(), row.imagesPerSecond(), row.costPercent());
             }
         }
         if (c.out != null) {

@@ -1,0 +1,61 @@
+package dev.smoothcal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smoothcal.core.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code smoothcal bench} through the command line: the table, its JSON, and refused counts. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesOneRowPerAugmentationWithEveryRound() throws IOException {
+        Path out = tmp.resolve("bench.json");
+        assertEquals(0, Main.execute("bench", "--models", "mlp", "--batch-size", "32", "--warmup", "1", "--steps", "2",
+                "--rounds", "3", "--out", out.toString()));
+        JsonNode rows = Json.MAPPER.readTree(out.toFile());
+        assertEquals(3, rows.size());
+        String[] names = {"off", "mixup 0.2", "cutmix 1.0"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode row = rows.get(i);
+            assertEquals("mlp", row.get("model").asText());
+            assertEquals(names[i], row.get("augmentation").asText());
+            assertEquals(3, row.get("rounds").size());
+            double rate = row.get("steps_per_second").asDouble();
+            assertTrue(rate > 0, "steps/s " + rate);
+            assertEquals(32 * rate, row.get("images_per_second").asDouble(), 1e-9 * rate);
+        }
+        assertEquals(0.0, rows.get(0).get("cost_percent").asDouble(), "off is the baseline");
+    }
+
+    @Test
+    void refusesCountsOutOfRangeBeforeAnyWork() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        Path out = tmp.resolve("bench.json");
+        try {
+            code = Main.execute("bench", "--rounds", "0", "--out", out.toString());
+        } finally {
+            System.setErr(old);
+        }
+        String err = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, err);
+        assertTrue(err.contains("smoothcal: error: benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found 50, 100, 0"),
+                err);
+        assertFalse(Files.exists(out), "no table for a refused run");
+    }
+}
