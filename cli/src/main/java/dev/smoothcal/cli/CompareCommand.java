@@ -59,8 +59,7 @@ final class CompareCommand implements Callable<Integer> {
             dir.requireNoClash(ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
-                EvaluationRequest request = new EvaluationRequest(models.get(i), first.data(), first.inference(),
-                        first.provider(), first.bins(), first.bootstrapReplicates(), first.seed());
+                EvaluationRequest request = first.withModel(models.get(i));
                 System.err.println("evaluating " + names.get(i) + " (" + models.get(i) + ")");
                 try {
                     reports.add(evaluate(request, models.get(i).toString()));
@@ -78,9 +77,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {
-        try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size())) {
-            return Evaluation.run(request, progress::stepTo,
-                    note -> System.err.println("note: " + note)).withModelPath(modelPath);
+        try (ConsoleEvaluationListener listener = new ConsoleEvaluationListener((from, count, p, k) -> { })) {
+            return Evaluation.run(request, listener).withModelPath(modelPath);
         }
     }
 

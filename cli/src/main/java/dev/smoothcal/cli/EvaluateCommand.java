@@ -112,7 +112,8 @@ final class EvaluateCommand implements Callable<Integer> {
         var inference = options.inference();
         var provider = options.executionProvider();
         Dataset dataset = DatasetSource.load(data, DatasetSplit.parse(split));
-        return new EvaluationRequest(model, dataset, inference, provider, options.bins, options.bootstrap, options.seed);
+        return EvaluationRequest.of(model, dataset).withInference(inference).withProvider(provider)
+                .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }
 
     private static DatasetSplit parseSplit(String flag, String value) {
@@ -130,12 +131,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked. */
     static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions) {
-        try (ConsoleProgress progress = ConsoleProgress.start("evaluating", request.data().size());
-                PredictionsCsv csv = predictions == Predictions.SAVE
-                        ? PredictionsCsv.open(dir, request.data().labels()) : null) {
-            EvaluationReport report = Evaluation.run(request, progress::stepTo,
-                    note -> System.err.println("note: " + note),
-                    csv == null ? (from, count, p, k) -> { } : csv).withModelPath(modelPath);
+        try (PredictionsCsv csv = predictions == Predictions.SAVE
+                        ? PredictionsCsv.open(dir, request.data().labels()) : null;
+                ConsoleEvaluationListener listener = new ConsoleEvaluationListener(
+                        csv == null ? (from, count, p, k) -> { } : csv)) {
+            EvaluationReport report = Evaluation.run(request, listener).withModelPath(modelPath);
             if (csv != null) {
                 csv.finish();
             }

@@ -9,9 +9,6 @@ import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.core.run.RunManifest;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
-import dev.smoothcal.evaluator.inference.ExecutionProvider;
-import dev.smoothcal.evaluator.inference.InferenceOptions;
-import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.ReportFiles;
 import dev.smoothcal.interop.ParityCheck;
@@ -110,9 +107,8 @@ final class TensorFlowTasks {
             TrainingRun.execute(config, staging, new ConsoleTrainingProgress(System.err));
             System.err.println("2/3 evaluating model.onnx with ONNX Runtime on the test split ...");
             Dataset test = DatasetSource.load(config.data(), DatasetSplit.TEST);
-            EvaluationReport report = EvaluateCommand.run(new EvaluationRequest(staging.resolve(RunDirectory.MODEL_ONNX),
-                    test, InferenceOptions.DEFAULTS, ExecutionProvider.AUTO, MetricsConfig.DEFAULT_BINS,
-                    MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, config.seed()), staging,
+            EvaluationReport report = EvaluateCommand.run(
+                    EvaluationRequest.of(staging.resolve(RunDirectory.MODEL_ONNX), test).withSeed(config.seed()), staging,
                     dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
             System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
             ParityReport parity = checkParity(new RunDirectory(staging), test, ParityTolerance.DEFAULT,

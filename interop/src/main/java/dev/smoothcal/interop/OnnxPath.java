@@ -14,36 +14,32 @@ import dev.smoothcal.onnx.loss.SmoothedLossGraph;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The ONNX Runtime side of a parity check: model.onnx outputs and the ONNX loss graph. */
 final class OnnxPath implements AutoCloseable {
-    private final Path model;
     private final ClassifierSession session;
 
-    private OnnxPath(Path model, ClassifierSession session) {
-        this.model = model;
+    private OnnxPath(ClassifierSession session) {
         this.session = session;
     }
 
     static OnnxPath open(Path model) {
-        return new OnnxPath(model, ClassifierSession.open(model, ExecutionProvider.CPU));
+        return new OnnxPath(ClassifierSession.open(model, ExecutionProvider.CPU));
     }
 
+    /** Both outputs of model.onnx for every image, read from one session run per batch. */
     TensorFlowPath.Outputs run(float[] images, int n, ImageShape shape, int batch) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         int per = shape.size();
+        List<String> names = List.of(RunDirectory.LOGITS, RunDirectory.PROBABILITIES);
         BatchedOutputs outputs = new BatchedOutputs(n);
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
             FloatBuffer x = FloatBuffer.wrap(images, from * per, count * per).slice();
-            try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {count, shape.height(), shape.width(),
-                    shape.channels()})) {
-                outputs.add(from, count, session.run(t, RunDirectory.LOGITS), session.run(t, RunDirectory.PROBABILITIES));
-            } catch (OrtException e) {
-                throw new SmoothcalException("ONNX Runtime could not take the input batch for " + model + ": "
-                        + e.getMessage(), e);
-            }
+            Map<String, float[]> out = session.run(x, new long[] {count, shape.height(), shape.width(),
+                    shape.channels()}, names);
+            outputs.add(from, count, out.get(RunDirectory.LOGITS), out.get(RunDirectory.PROBABILITIES));
         }
         return outputs.outputs();
     }

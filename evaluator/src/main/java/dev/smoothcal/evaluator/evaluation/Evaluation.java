@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * Evaluates one ONNX classifier on one labelled dataset, optionally with a temperature fitted on another
@@ -28,9 +26,14 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** {@link #run(EvaluationRequest, IntConsumer, Consumer, ImageClassifier.BatchConsumer)} without a predictions listener. */
-    public static EvaluationReport run(EvaluationRequest request, IntConsumer progress, Consumer<String> notes) {
-        return run(request, progress, notes, (from, count, probabilities, k) -> { });
+    /**
+     * Evaluates as {@link #run(EvaluationRequest, EvaluationListener)} with no listener.
+     *
+     * @param request what to evaluate and how
+     * @return the report, exactly what {@code report.json} holds
+     */
+    public static EvaluationReport run(EvaluationRequest request) {
+        return run(request, EvaluationListener.NONE);
     }
 
     /**
@@ -39,49 +42,51 @@ public final class Evaluation {
      * report's {@code temperature} compares NLL and ECE of the evaluated split before and after it (both
      * through {@link MetricsAccumulator}).
      *
-     * @param progress receives the number of evaluated images done after each batch
-     * @param notes receives notes for the user (for example a CUDA fallback)
-     * @param predictions receives each batch's (untempered) probabilities, in order
+     * @param request what to evaluate and how
+     * @param listener hears the phases, progress, notes (for example a CUDA fallback) and each batch's
+     *     probabilities of the evaluated split (untempered), in order
+     * @return the report, exactly what {@code report.json} holds
      * @throws SmoothcalException for an empty split, a model that cannot take the data, or labels the
      *     model cannot output
      */
-    public static EvaluationReport run(EvaluationRequest request, IntConsumer progress, Consumer<String> notes,
-            ImageClassifier.BatchConsumer predictions) {
+    public static EvaluationReport run(EvaluationRequest request, EvaluationListener listener) {
         Dataset data = request.data();
         requireNonEmpty(data);
         Path file = ModelSource.onnxFile(request.model());
-        try (ClassifierSession session = ClassifierSession.open(file, request.provider())) {
-            session.notes().forEach(notes);
-            ImageClassifier classifier = new ImageClassifier(session, data.shape(), request.inference());
+        try (ImageClassifier classifier = ImageClassifier.open(file, data.shape(), request.inference(),
+                request.provider())) {
+            ClassifierSession session = classifier.session();
+            session.notes().forEach(listener::note);
+            int k = classifier.numClasses();
+            requireLabels(data, k);
             TemperatureFit fit = null;
             Dataset fitData = request.calibrateOn().orElse(null);
             if (fitData != null) {
-                fit = fitTemperature(classifier, fitData);
+                listener.phase("fitting temperature", fitData.size());
+                fit = fitTemperature(classifier, fitData, listener);
                 if (fit.position() != TemperatureFit.Position.INSIDE) {
-                    notes.accept(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
+                    listener.note(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
                             + "(T = %.4g, %s)", fit.temperature(), fit.position().name().toLowerCase(Locale.ROOT)));
                 }
             }
             double t = fit == null ? Double.NaN : fit.temperature();
-            int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
-            MetricsAccumulator[] acc = new MetricsAccumulator[2];
+            MetricsConfig config = new MetricsConfig(k, request.bins(), List.of(1, 5), request.bootstrapReplicates(),
+                    request.seed());
+            MetricsAccumulator asIs = new MetricsAccumulator(config);
+            MetricsAccumulator tempered = new MetricsAccumulator(config.withoutBootstrap());
+            listener.phase("evaluating", data.size());
             long started = System.nanoTime();
-            classifier.predictRaw(data, (from, count, raw, probabilities, k) -> {
-                if (acc[0] == null) {
-                    requireLabels(data, maxLabel, k);
-                    MetricsConfig config = new MetricsConfig(k, request.bins(), List.of(1, 5),
-                            request.bootstrapReplicates(), request.seed());
-                    acc[0] = new MetricsAccumulator(config);
-                    acc[1] = new MetricsAccumulator(config.withoutBootstrap());
-                }
+            classifier.predictBatches(data, batch -> {
+                int from = batch.from();
+                int count = batch.count();
                 int[] labels = Arrays.copyOfRange(data.labels(), from, from + count);
-                acc[0].accept(probabilities, labels, count);
+                asIs.accept(batch.probabilities(), labels, count);
                 if (!Double.isNaN(t)) {
-                    float[] z = TemperatureScaling.logits(raw, classifier.outputKind());
-                    acc[1].accept(TemperatureScaling.temperedProbabilities(z, count, k, t), labels, count);
+                    float[] z = TemperatureScaling.logits(batch.raw(), classifier.outputKind());
+                    tempered.accept(TemperatureScaling.temperedProbabilities(z, count, k, t), labels, count);
                 }
-                predictions.accept(from, count, probabilities, k);
-                progress.accept(from + count);
+                listener.predictions(from, count, batch.probabilities(), k);
+                listener.progress(from + count);
             });
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, String> provenance = new TreeMap<>();
@@ -99,26 +104,24 @@ public final class Evaluation {
                     data.fingerprint(), data.classNames());
             EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(
                     request.inference().batchSize(), seconds, data.size() / Math.max(seconds, 1e-9));
-            MetricsResult before = acc[0].result();
+            MetricsResult before = asIs.result();
             EvaluationReport.Temperature temperature = fit == null ? null
-                    : temperature(fit, fitData, data, before, acc[1].result());
+                    : temperature(fit, fitData, data, before, tempered.result());
             return EvaluationReport.of(model, dataInfo, before, temperature, throughput);
         }
     }
 
-    private static TemperatureFit fitTemperature(ImageClassifier classifier, Dataset fitData) {
+    private static TemperatureFit fitTemperature(ImageClassifier classifier, Dataset fitData,
+            EvaluationListener listener) {
         requireNonEmpty(fitData);
-        int maxLabel = Arrays.stream(fitData.labels()).max().orElse(0);
+        int k = classifier.numClasses();
+        requireLabels(fitData, k);
         GrowingFloats logits = new GrowingFloats();
-        int[] classes = new int[1];
-        classifier.predictRaw(fitData, (from, count, raw, probabilities, k) -> {
-            if (from == 0) {
-                requireLabels(fitData, maxLabel, k);
-                classes[0] = k;
-            }
-            logits.add(TemperatureScaling.logits(raw, classifier.outputKind()), count * k);
+        classifier.predictBatches(fitData, batch -> {
+            logits.add(TemperatureScaling.logits(batch.raw(), classifier.outputKind()), batch.count() * k);
+            listener.progress(batch.from() + batch.count());
         });
-        return TemperatureScaling.fit(logits.toArray(), fitData.labels(), fitData.size(), classes[0]);
+        return TemperatureScaling.fit(logits.toArray(), fitData.labels(), fitData.size(), k);
     }
 
     private static EvaluationReport.Temperature temperature(TemperatureFit fit, Dataset fitData, Dataset data,
@@ -138,7 +141,8 @@ public final class Evaluation {
         }
     }
 
-    private static void requireLabels(Dataset data, int maxLabel, int k) {
+    private static void requireLabels(Dataset data, int k) {
+        int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel
                     + " but the model outputs " + k + " classes; expected labels in [0, " + (k - 1) + "]");

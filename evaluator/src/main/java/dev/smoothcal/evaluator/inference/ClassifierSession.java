@@ -9,11 +9,13 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.smoothcal.core.SmoothcalException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -162,23 +164,48 @@ public final class ClassifierSession implements AutoCloseable {
     }
 
     /**
-     * Runs one batch and returns the named output as a row-major float array.
+     * Runs one batch and returns the named outputs, all from the same run.
      *
-     * @param input the input tensor in the model's layout
+     * @param input the batch in the model's layout, row-major; its remaining values are read
+     * @param shape the input shape, batch first (for example {@code [n, H, W, C]})
+     * @param names outputs to read, each one of {@link #outputs()}
+     * @return each named output as a row-major float array, in the order of {@code names}
+     * @throws SmoothcalException when a name is not an output of the model, or ONNX Runtime fails
      */
-    public float[] run(OnnxTensor input, String output) {
-        try (OrtSession.Result result = session.run(Map.of(inputName, input), java.util.Set.of(output))) {
-            OnnxValue value = result.get(0);
-            if (!(value instanceof OnnxTensor t) || !(t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT)) {
-                throw new SmoothcalException(path + ": expected output '" + output + "' to be a float tensor, found "
-                        + value.getInfo());
+    public Map<String, float[]> run(FloatBuffer input, long[] shape, List<String> names) {
+        for (String name : names) {
+            if (!outputs.containsKey(name)) {
+                throw SmoothcalException.invalid("outputName", "must be one of " + outputs.keySet() + ", found '"
+                        + name + "'");
             }
-            var buffer = t.getFloatBuffer();
-            float[] out = new float[buffer.remaining()];
-            buffer.get(out);
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input, shape)) {
+            return run(tensor, names);
+        } catch (OrtException e) {
+            throw new SmoothcalException("expected an input of shape " + Arrays.toString(shape) + " for " + path
+                    + ", found: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Runs {@code input} (owned by the caller) and copies the named outputs out, closing the result. */
+    Map<String, float[]> run(OnnxTensor input, List<String> names) {
+        try (OrtSession.Result result = session.run(Map.of(inputName, input), new LinkedHashSet<>(names))) {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (String name : names) {
+                OnnxValue value = result.get(name).orElseThrow(() -> SmoothcalException.defect(
+                        "ONNX Runtime returned no output '" + name + "' for " + path));
+                if (!(value instanceof OnnxTensor t) || !(t.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT)) {
+                    throw new SmoothcalException(path + ": expected output '" + name + "' to be a float tensor, found "
+                            + value.getInfo());
+                }
+                var buffer = t.getFloatBuffer();
+                float[] values = new float[buffer.remaining()];
+                buffer.get(values);
+                out.put(name, values);
+            }
             return out;
         } catch (OrtException e) {
-            throw new SmoothcalException("ONNX Runtime failed running " + path + " on input shape "
+            throw SmoothcalException.backend("ONNX Runtime failed running " + path + " on input shape "
                     + Arrays.toString(safeShape(input)) + ": " + firstLine(e.getMessage()), e);
         }
     }

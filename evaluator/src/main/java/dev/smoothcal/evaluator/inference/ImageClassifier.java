@@ -10,56 +10,133 @@ import dev.smoothcal.core.metrics.Softmax;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Feeds images of one shape to a {@link ClassifierSession} and returns class probabilities.
+ * An ONNX classifier ready to take images of one shape: the entry point for inference on any ONNX
+ * model. {@link #open} resolves everything at once (the input layout, the output read, what it holds
+ * and the class count), so every accessor is valid from the start; closing it closes the native session.
+ *
+ * <pre>{@code
+ * try (ImageClassifier model = ImageClassifier.open(Path.of("model.onnx"), data.shape(),
+ *         InferenceOptions.DEFAULTS, ExecutionProvider.CPU)) {
+ *     ImageClassifier.Batch batch = model.predict(data.images(), 0, 32);
+ *     float[] p = batch.probabilities();   // [32, K], rows sum to 1
+ * }
+ * }</pre>
  *
  * <p>Layout detection: a rank-4 input whose last three dimensions match {@code H, W, C} is NHWC;
  * one matching {@code C, H, W} is NCHW (NHWC wins when both match); a rank-2 input of width
- * {@code H*W*C} is flat. Symbolic dimensions (-1) match anything. Output kind detection: an output
- * named like {@code logits} holds logits; otherwise the first batch decides: rows that are
- * non-negative and sum to 1 within 1e-3 are probabilities, anything else is logits. Logits are turned
- * into probabilities with a numerically stable softmax in double precision.
+ * {@code H*W*C} is flat. Symbolic dimensions (-1) match anything. Output: {@code logits} when the model
+ * has an output of that name, else its first output. Output kind detection: an output named like
+ * {@code logits} holds logits; otherwise a probe at open (an all-zero and an all-one image) decides:
+ * rows that are non-negative and sum to 1 within 1e-3 are probabilities, anything else is logits. Logits
+ * are turned into probabilities with a numerically stable softmax in double precision.
  */
-public final class ImageClassifier {
+public final class ImageClassifier implements AutoCloseable {
     private static final double SUM_TOLERANCE = 1e-3;
 
     private final ClassifierSession session;
+    private final boolean ownsSession;
     private final ImageShape imageShape;
     private final InferenceOptions options;
     private final InputLayout layout;
     private final String output;
     private final int numClasses;
-    private OutputKind kind;
+    private final OutputKind kind;
 
     /**
-     * Plans how to feed {@code imageShape} images to {@code session}.
+     * Opens {@code model} for images of {@code imageShape}, resolving layout, output and output kind.
      *
+     * @param model an {@code .onnx} file
+     * @param imageShape the shape of the images it will be fed (H, W, C of the raw pixels)
+     * @param options how to feed it; empty choices are detected
+     * @param provider where ONNX Runtime runs ({@link ExecutionProvider#AUTO} falls back to CPU with a note)
+     * @return the open classifier, to be closed by the caller
+     * @throws SmoothcalException when the file is not a loadable classifier, or its input cannot take such
+     *     images, or the output named in {@code options} does not exist
+     */
+    public static ImageClassifier open(Path model, ImageShape imageShape, InferenceOptions options,
+            ExecutionProvider provider) {
+        ClassifierSession session = ClassifierSession.open(model, provider);
+        try {
+            return new ImageClassifier(session, true, imageShape, options);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Plans how to feed {@code imageShape} images to {@code session}, which stays the caller's to close.
+     *
+     * @param session an open session
+     * @param imageShape the shape of the images it will be fed
+     * @param options how to feed it; empty choices are detected
      * @throws SmoothcalException when the model's input cannot take such images, or the output is unknown
      */
     public ImageClassifier(ClassifierSession session, ImageShape imageShape, InferenceOptions options) {
+        this(session, false, imageShape, options);
+    }
+
+    private ImageClassifier(ClassifierSession session, boolean ownsSession, ImageShape imageShape,
+            InferenceOptions options) {
         this.session = session;
+        this.ownsSession = ownsSession;
         this.imageShape = imageShape;
         this.options = options;
         options.preprocessing().requireChannels(imageShape.channels());
         this.layout = options.layout().orElseGet(() -> detectLayout(session.inputShape(), imageShape, session));
         requireCompatible(session.inputShape(), layout, imageShape, session);
         Map<String, long[]> outputs = session.outputs();
+        if (outputs.isEmpty()) {
+            throw new SmoothcalException(session.path() + ": expected a classifier with at least one tensor output, "
+                    + "found none");
+        }
         this.output = options.outputName().orElseGet(() -> outputs.containsKey("logits") ? "logits"
                 : outputs.keySet().iterator().next());
         long[] outShape = outputs.get(output);
         if (outShape == null) {
-            throw new SmoothcalException("--output: expected one of " + outputs.keySet() + ", found '" + output + "'");
+            throw SmoothcalException.invalid("outputName", "must be one of " + outputs.keySet() + ", found '"
+                    + output + "'");
         }
         if (outShape.length != 2) {
             throw new SmoothcalException(session.path() + ": expected output '" + output
                     + "' of shape [batch, classes], found " + Arrays.toString(outShape));
         }
-        this.numClasses = (int) outShape[1];
-        this.kind = options.outputKind().orElse(output.toLowerCase(Locale.ROOT).contains("logit") ? OutputKind.LOGITS : null);
+        OutputKind named = output.toLowerCase(Locale.ROOT).contains("logit") ? OutputKind.LOGITS : null;
+        OutputKind given = options.outputKind().orElse(named);
+        if (given != null && outShape[1] > 0) {
+            this.kind = given;
+            this.numClasses = (int) outShape[1];
+        } else {
+            float[] probe = probe();
+            int k = probe.length / 2;
+            this.numClasses = k;
+            this.kind = given != null ? given
+                    : looksLikeProbabilities(probe, 2, k) ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+        }
+    }
+
+    /** Runs an all-zero and an all-one image through the raw output, unpreprocessed. */
+    private float[] probe() {
+        int per = imageShape.size();
+        FloatBuffer images = FloatBuffer.allocate(2 * per);
+        for (int i = 0; i < per; i++) {
+            images.put(i, 0f);
+            images.put(per + i, 1f);
+        }
+        float[] raw = session.run(images, inputShape(2), List.of(output)).get(output);
+        if (raw.length == 0 || raw.length % 2 != 0) {
+            throw new SmoothcalException(session.path() + ": expected output '" + output + "' to return [2, K] "
+                    + "for 2 images, found " + raw.length + " values");
+        }
+        return raw;
     }
 
     /** The input layout in use. */
@@ -72,51 +149,93 @@ public final class ImageClassifier {
         return output;
     }
 
-    /** What the output holds; null until the first batch when it is being detected. */
+    /** What the output holds, as given or detected at open. */
     public OutputKind outputKind() {
         return kind;
     }
 
-    /** Classes in the output, or -1 when its class dimension is symbolic (known after the first batch). */
+    /** K, the number of classes the output scores. */
     public int numClasses() {
         return numClasses;
+    }
+
+    /** The image shape this classifier takes. */
+    public ImageShape imageShape() {
+        return imageShape;
+    }
+
+    /** The session underneath: input name and shape, outputs, metadata, provider, notes. */
+    public ClassifierSession session() {
+        return session;
+    }
+
+    /**
+     * One batch's output.
+     *
+     * @param from index of the batch's first sample in the dataset (0 for {@link #predict(float[], int, int)})
+     * @param count images in the batch
+     * @param numClasses K
+     * @param raw the output as the model returned it, row-major {@code [count, K]}: logits or probabilities,
+     *     see {@link #outputKind()}
+     * @param probabilities row-major {@code [count, K]}, each row summing to 1; the same array as {@code raw}
+     *     for a probabilities output
+     */
+    public record Batch(int from, int count, int numClasses, float[] raw, float[] probabilities) {
     }
 
     /** Receives each batch's probabilities. */
     @FunctionalInterface
     public interface BatchConsumer {
         /**
+         * Receives one batch.
+         *
          * @param from index of the batch's first sample in the dataset
+         * @param count images in the batch
          * @param probabilities row-major {@code [count, K]}
          * @param numClasses K
          */
         void accept(int from, int count, float[] probabilities, int numClasses);
     }
 
-    /** Receives each batch's raw model output beside its probabilities. */
-    @FunctionalInterface
-    public interface RawBatchConsumer {
-        /**
-         * @param from index of the batch's first sample in the dataset
-         * @param raw the output as the model returned it, row-major {@code [count, K]}: logits or
-         *     probabilities, see {@link #outputKind()}
-         * @param probabilities row-major {@code [count, K]}; the same array as {@code raw} for a
-         *     probabilities output
-         * @param numClasses K
-         */
-        void accept(int from, int count, float[] raw, float[] probabilities, int numClasses);
+    /**
+     * Predicts {@code count} images of {@code images} starting at image {@code first}, in one batch.
+     *
+     * @param images raw pixels, NHWC row-major, at least {@code (first + count) * H*W*C} values
+     * @param first index of the first image to predict
+     * @param count images to predict, at least 1
+     * @return the output and the probabilities; {@link Batch#from()} is {@code first}
+     */
+    public Batch predict(float[] images, int first, int count) {
+        int per = imageShape.size();
+        if (count < 1 || first < 0 || (long) (first + count) * per > images.length) {
+            throw new SmoothcalException("expected images " + first + ".." + (first + count - 1) + " of " + imageShape
+                    + " in an array of " + images.length + " floats (" + images.length / per + " images)");
+        }
+        FloatBuffer buffer = FloatBuffer.allocate(count * per);
+        fill(buffer, images, first, count);
+        float[] raw = session.run(buffer, inputShape(count), List.of(output)).get(output);
+        return new Batch(first, count, raw.length / count, raw, toProbabilities(raw, count, first));
     }
 
-    /** Runs every image of {@code data} in batches, in order. */
+    /**
+     * Runs every image of {@code data} in batches of {@link InferenceOptions#batchSize()}, in order.
+     *
+     * @param data the images (their labels are not read)
+     * @param consumer receives each batch's probabilities
+     */
     public void predict(Dataset data, BatchConsumer consumer) {
-        predictRaw(data, (from, count, raw, probabilities, k) -> consumer.accept(from, count, probabilities, k));
+        predictBatches(data, b -> consumer.accept(b.from(), b.count(), b.probabilities(), b.numClasses()));
     }
 
     /**
      * Runs every image of {@code data} in batches, in order, handing over the raw output too (temperature
-     * scaling needs the logits, which the probabilities have lost to float32 rounding).
+     * scaling needs the logits, which the probabilities have lost to float32 rounding). The arrays of a
+     * batch are fresh: the consumer may keep them.
+     *
+     * @param data the images (their labels are not read)
+     * @param consumer receives each batch
      */
-    public void predictRaw(Dataset data, RawBatchConsumer consumer) {
+    public void predictBatches(Dataset data, Consumer<Batch> consumer) {
         if (!data.shape().equals(imageShape)) {
             throw new SmoothcalException("expected images of " + imageShape + ", found " + data.shape());
         }
@@ -125,6 +244,7 @@ public final class ImageClassifier {
         int batch = Math.min(options.batchSize(), Math.max(1, data.size()));
         FloatBuffer buffer = ByteBuffer.allocateDirect(batch * per * Float.BYTES).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
+        List<String> names = List.of(output);
         OnnxTensor full = null;
         try {
             for (int from = 0; from < data.size(); from += batch) {
@@ -136,23 +256,31 @@ public final class ImageClassifier {
                         // A direct buffer is shared with ORT, so the tensor is reused for every full batch.
                         full = OnnxTensor.createTensor(env, buffer, inputShape(batch));
                     }
-                    raw = session.run(full, output);
+                    raw = session.run(full, names).get(output);
                 } else {
                     FloatBuffer part = buffer.duplicate();
                     part.limit(count * per);
                     try (OnnxTensor last = OnnxTensor.createTensor(env, part.slice(), inputShape(count))) {
-                        raw = session.run(last, output);
+                        raw = session.run(last, names).get(output);
                     }
                 }
-                consumer.accept(from, count, raw, toProbabilities(raw, count, from), raw.length / count);
+                consumer.accept(new Batch(from, count, raw.length / count, raw, toProbabilities(raw, count, from)));
             }
         } catch (OrtException e) {
-            throw new SmoothcalException("could not create an input tensor for " + session.path() + ": "
+            throw SmoothcalException.backend("could not create an input tensor for " + session.path() + ": "
                     + e.getMessage(), e);
         } finally {
             if (full != null) {
                 full.close();
             }
+        }
+    }
+
+    /** Closes the session when this classifier opened it ({@link #open}); otherwise nothing. */
+    @Override
+    public void close() {
+        if (ownsSession) {
+            session.close();
         }
     }
 
@@ -201,8 +329,9 @@ public final class ImageClassifier {
                     + " images; expected a multiple of the batch size");
         }
         int k = raw.length / count;
-        if (kind == null) {
-            kind = looksLikeProbabilities(raw, count, k) ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+        if (k != numClasses) {
+            throw new SmoothcalException("output '" + output + "' returned " + k + " classes per image for this batch, "
+                    + "expected " + numClasses + " as at open");
         }
         for (int i = 0; i < raw.length; i++) {
             if (!Float.isFinite(raw[i])) {

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
@@ -106,8 +103,8 @@ class CalibratedModelTest {
         Dataset fitSplit = linear.sample("synthetic/fit", 3000, 3.0, 21, NAMES);
         Dataset testSplit = linear.sample("synthetic/test", 2000, 3.0, 22, NAMES);
         InferenceOptions options = InferenceOptions.DEFAULTS.withBatchSize(128);
-        EvaluationReport report = Evaluation.run(new EvaluationRequest(model, testSplit, options,
-                ExecutionProvider.CPU, 15, 0, 0).withCalibration(fitSplit), n -> { }, note -> { });
+        EvaluationReport report = Evaluation.run(EvaluationRequest.of(model, testSplit).withInference(options)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0).withCalibration(fitSplit));
         EvaluationReport.Temperature t = report.temperature();
         assertNotNull(t);
         assertEquals(3.0, t.t(), 0.3, "labels drawn at temperature 3");
@@ -119,18 +116,18 @@ class CalibratedModelTest {
 
         Path calibrated = tmp.resolve("over-calibrated.onnx");
         CalibratedModel.export(model, calibrated, report.model().output(), OutputKind.LOGITS, t.t());
-        EvaluationReport onFit = Evaluation.run(new EvaluationRequest(calibrated, fitSplit, options,
-                ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { });
+        EvaluationReport onFit = Evaluation.run(EvaluationRequest.of(calibrated, fitSplit).withInference(options)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0));
         // float32 graph + MetricsAccumulator vs the double-precision fit objective.
         assertEquals(t.fitNllAfter(), onFit.nll(), 1e-5);
-        EvaluationReport onTest = Evaluation.run(new EvaluationRequest(calibrated, testSplit, options,
-                ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { });
+        EvaluationReport onTest = Evaluation.run(EvaluationRequest.of(calibrated, testSplit).withInference(options)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0));
         assertEquals(t.nllAfter(), onTest.nll(), 1e-5);
         assertEquals(t.eceAfter(), onTest.ece(), 1e-5);
         assertEquals(report.accuracy(), onTest.accuracy(), 0.0, "a temperature never changes the arg-max");
 
-        EvaluationReport same = Evaluation.run(new EvaluationRequest(model, fitSplit, options,
-                ExecutionProvider.CPU, 15, 0, 0).withCalibration(fitSplit), n -> { }, note -> { });
+        EvaluationReport same = Evaluation.run(EvaluationRequest.of(model, fitSplit).withInference(options)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0).withCalibration(fitSplit));
         assertTrue(same.temperature().warning().contains("optimistic"), same.temperature().warning());
     }
 
@@ -148,12 +145,8 @@ class CalibratedModelTest {
     }
 
     private static float[] run(Path model, float[] x, int n, int width, String output) {
-        try (ClassifierSession session = ClassifierSession.open(model, ExecutionProvider.CPU);
-                OnnxTensor input = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(x),
-                        new long[] {n, width})) {
-            return session.run(input, output);
-        } catch (OrtException e) {
-            throw new AssertionError(e);
+        try (ClassifierSession session = ClassifierSession.open(model, ExecutionProvider.CPU)) {
+            return session.run(FloatBuffer.wrap(x), new long[] {n, width}, List.of(output)).get(output);
         }
     }
 

@@ -67,8 +67,9 @@ class ForeignModelEvaluationTest {
         }
         Dataset data = new Dataset("synthetic", images, labels, SHAPE, List.of("a", "b", "c", "d", "e"));
 
-        EvaluationReport report = Evaluation.run(new EvaluationRequest(model, data,
-                InferenceOptions.DEFAULTS.withBatchSize(64), ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { });
+        EvaluationReport report = Evaluation.run(EvaluationRequest.of(model, data)
+                .withInference(InferenceOptions.DEFAULTS.withBatchSize(64)).withProvider(ExecutionProvider.CPU)
+                .withBootstrapReplicates(0));
 
         assertEquals("NCHW", report.model().layout());
         assertEquals("probabilities", report.model().outputKind());
@@ -134,8 +135,8 @@ class ForeignModelEvaluationTest {
                 .node("Softmax", List.of("z"), "p", Attribute.ofInt("axis", 1))
                 .build(ModelMetadata.NONE), model);
         Dataset data = new Dataset("three-classes", new float[3 * 48], new int[] {0, 1, 2}, SHAPE, List.of("a", "b", "c"));
-        SmoothcalException e = assertThrows(SmoothcalException.class, () -> Evaluation.run(new EvaluationRequest(model,
-                data, InferenceOptions.DEFAULTS, ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { }));
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> Evaluation.run(EvaluationRequest.of(model, data)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0)));
         assertTrue(e.getMessage().contains("labels up to 2 but the model outputs 2 classes"), e.getMessage());
     }
 
@@ -148,8 +149,8 @@ class ForeignModelEvaluationTest {
                 .node("Identity", List.of("x"), "y")
                 .build(ModelMetadata.NONE), model);
         Dataset data = new Dataset("small", new float[48], new int[] {0}, SHAPE, List.of("a", "b"));
-        SmoothcalException e = assertThrows(SmoothcalException.class, () -> Evaluation.run(new EvaluationRequest(model,
-                data, InferenceOptions.DEFAULTS, ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { }));
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> Evaluation.run(EvaluationRequest.of(model, data)
+                .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(0)));
         assertTrue(e.getMessage().contains("has shape [-1, 28, 28, 1]"), e.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
+import dev.smoothcal.evaluator.evaluation.EvaluationListener;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
@@ -47,8 +48,14 @@ class ReportFilesTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         EvaluationReport report;
         try (PredictionsCsv predictions = PredictionsCsv.open(out, data.labels())) {
-            report = Evaluation.run(new EvaluationRequest(model, data, InferenceOptions.DEFAULTS.withBatchSize(100),
-                    ExecutionProvider.CPU, 10, 0, 0).withCalibration(fit), n -> { }, note -> { }, predictions);
+            report = Evaluation.run(EvaluationRequest.of(model, data).withInference(InferenceOptions.DEFAULTS
+                    .withBatchSize(100)).withProvider(ExecutionProvider.CPU).withBins(10).withBootstrapReplicates(0)
+                    .withCalibration(fit), new EvaluationListener() {
+                @Override
+                public void predictions(int from, int count, float[] probabilities, int numClasses) {
+                    predictions.accept(from, count, probabilities, numClasses);
+                }
+            });
             predictions.finish();
         }
         ReportFiles.write(report, out);
@@ -133,8 +140,8 @@ class ReportFilesTest {
         LinearClassifier linear = new LinearClassifier(6, 4, 9, 0.8);
         Path model = linear.writeLogitsModel(tmp.resolve("m.onnx"), Map.of());
         Dataset data = linear.sample("synthetic/test", 200, 1.0, 3, HOSTILE);
-        EvaluationReport report = Evaluation.run(new EvaluationRequest(model, data, InferenceOptions.DEFAULTS,
-                ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { });
+        EvaluationReport report = Evaluation.run(EvaluationRequest.of(model, data).withProvider(ExecutionProvider.CPU)
+                .withBootstrapReplicates(0));
         Path out = Files.createDirectories(tmp.resolve("plain"));
         ReportFiles.write(report, out);
         JsonNode json = Json.MAPPER.readTree(out.resolve(ReportFiles.REPORT_JSON).toFile());
