@@ -116,14 +116,36 @@ public final class NetworkGraph {
         }
 
         private Operand<TFloat32> step(ResolvedModel.Step step, Operand<TFloat32> x) {
-            Layer layer = step.layer();
-            if (layer instanceof Layer.Dense) {
+            return step.layer().accept(new LayerOps(step, x));
+        }
+
+        /** The TensorFlow ops of each layer type for one step reading {@code x}. */
+        private final class LayerOps implements Layer.Visitor<Operand<TFloat32>> {
+            private final ResolvedModel.Step step;
+            private final Operand<TFloat32> x;
+
+            LayerOps(ResolvedModel.Step step, Operand<TFloat32> x) {
+                this.step = step;
+                this.x = x;
+            }
+
+            @Override
+            public Operand<TFloat32> dense(Layer.Dense d) {
                 return tf.math.add(tf.linalg.matMul(x, param(step, "kernel")), param(step, "bias"));
-            } else if (layer instanceof Layer.Relu) {
+            }
+
+            @Override
+            public Operand<TFloat32> relu(Layer.Relu r) {
                 return tf.nn.relu(x);
-            } else if (layer instanceof Layer.Flatten) {
+            }
+
+            @Override
+            public Operand<TFloat32> flatten(Layer.Flatten f) {
                 return tf.reshape(x, tf.constant(new long[] {-1, step.outputShape()[0]}));
-            } else if (layer instanceof Layer.Dropout d) {
+            }
+
+            @Override
+            public Operand<TFloat32> dropout(Layer.Dropout d) {
                 dropouts++;
                 if (mode == Mode.TRAINING && d.rate() > 0.0) {
                     Operand<TInt64> seed = tf.math.add(stepSeed, tf.constant(new long[] {0L, 1_000_003L * dropouts}));
@@ -133,28 +155,45 @@ public final class NetworkGraph {
                     return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - d.rate())))));
                 }
                 return x;
-            } else if (layer instanceof Layer.Conv2D c) {
+            }
+
+            @Override
+            public Operand<TFloat32> conv2d(Layer.Conv2D c) {
                 Operand<TFloat32> y = tf.nn.conv2d(x, param(step, "kernel"),
                         List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), c.padding().name());
                 return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, "bias")) : y;
-            } else if (layer instanceof Layer.MaxPool m) {
+            }
+
+            @Override
+            public Operand<TFloat32> maxPool(Layer.MaxPool m) {
                 return tf.nn.maxPool(x, tf.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
                         tf.constant(new int[] {1, m.strideH(), m.strideW(), 1}), m.padding().name());
-            } else if (layer instanceof Layer.AveragePool a) {
+            }
+
+            @Override
+            public Operand<TFloat32> averagePool(Layer.AveragePool a) {
                 return tf.nn.avgPool(x, List.of(1L, (long) a.poolH(), (long) a.poolW(), 1L),
                         List.of(1L, (long) a.strideH(), (long) a.strideW(), 1L), a.padding().name());
-            } else if (layer instanceof Layer.GlobalAveragePool) {
+            }
+
+            @Override
+            public Operand<TFloat32> globalAveragePool(Layer.GlobalAveragePool g) {
                 return tf.math.mean(x, tf.constant(new int[] {1, 2}));
-            } else if (layer instanceof Layer.BatchNorm bn) {
-                return batchNorm(step, bn, x);
-            } else if (layer instanceof Layer.Concat) {
+            }
+
+            @Override
+            public Operand<TFloat32> batchNorm(Layer.BatchNorm bn) {
+                return Builder.this.batchNorm(step, bn, x);
+            }
+
+            @Override
+            public Operand<TFloat32> concat(Layer.Concat c) {
                 List<Operand<TFloat32>> outs = new ArrayList<>();
                 for (List<ResolvedModel.Step> branch : step.branches()) {
                     outs.add(sequence(branch, x));
                 }
                 return tf.concat(outs, tf.constant(3));
             }
-            throw new IllegalStateException("no TensorFlow builder for layer " + layer);
         }
 
         private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {

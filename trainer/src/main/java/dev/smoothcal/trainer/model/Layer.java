@@ -11,6 +11,103 @@ import java.util.List;
  */
 public sealed interface Layer {
 
+    /**
+     * Calls the method of {@code visitor} for this layer's type: the one dispatch over layer types, so a
+     * new layer type is a compile error in every walker until each handles it.
+     *
+     * @param <R> what the visitor returns
+     * @param visitor the walker
+     * @return the visitor's result for this layer
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per layer type, for {@link Layer#accept}.
+     *
+     * @param <R> what each method returns
+     */
+    interface Visitor<R> {
+        /**
+         * Visits a fully connected layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R dense(Dense layer);
+
+        /**
+         * Visits a ReLU.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R relu(Relu layer);
+
+        /**
+         * Visits a Flatten.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R flatten(Flatten layer);
+
+        /**
+         * Visits a dropout layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R dropout(Dropout layer);
+
+        /**
+         * Visits a 2-D convolution.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R conv2d(Conv2D layer);
+
+        /**
+         * Visits a max pooling layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R maxPool(MaxPool layer);
+
+        /**
+         * Visits an average pooling layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R averagePool(AveragePool layer);
+
+        /**
+         * Visits a global average pooling layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R globalAveragePool(GlobalAveragePool layer);
+
+        /**
+         * Visits a batch normalisation layer.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R batchNorm(BatchNorm layer);
+
+        /**
+         * Visits parallel branches concatenated on channels.
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R concat(Concat layer);
+    }
+
     /** Whether a convolution adds a per-filter bias. */
     enum Bias {
         /** {@code y = conv(x, W) + b}. */
@@ -24,14 +121,27 @@ public sealed interface Layer {
         public Dense {
             requireAtLeast("Dense.units", units, 1);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.dense(this);
+        }
     }
 
     /** {@code max(x, 0)}. */
     record Relu() implements Layer {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.relu(this);
+        }
     }
 
     /** Reshapes {@code [N, H, W, C]} to {@code [N, H*W*C]} in row-major NHWC order. */
     record Flatten() implements Layer {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.flatten(this);
+        }
     }
 
     /** Inverted dropout with drop probability {@code rate} while training; identity at inference and export. */
@@ -40,6 +150,11 @@ public sealed interface Layer {
             if (!(rate >= 0.0 && rate < 1.0)) {
                 throw new SmoothcalException("Dropout.rate must be in [0, 1), found " + rate);
             }
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.dropout(this);
         }
     }
 
@@ -60,6 +175,11 @@ public sealed interface Layer {
             requireNonNull("Conv2D.bias", bias);
         }
 
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.conv2d(this);
+        }
+
         /** Square kernel {@code k x k}, stride {@code s}, with a bias. */
         public static Conv2D square(int filters, int k, int s, Padding padding, Bias bias) {
             return new Conv2D(filters, k, k, s, s, padding, bias);
@@ -71,6 +191,11 @@ public sealed interface Layer {
         public MaxPool {
             requireWindow("MaxPool", poolH, poolW, strideH, strideW, padding);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.maxPool(this);
+        }
     }
 
     /** Mean over each window; with SAME padding the mean is over the real (unpadded) values only, as TF. */
@@ -78,10 +203,19 @@ public sealed interface Layer {
         public AveragePool {
             requireWindow("AveragePool", poolH, poolW, strideH, strideW, padding);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.averagePool(this);
+        }
     }
 
     /** {@code [H, W, C] -> [C]}: the mean over all spatial positions. */
     record GlobalAveragePool() implements Layer {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.globalAveragePool(this);
+        }
     }
 
     /**
@@ -110,6 +244,11 @@ public sealed interface Layer {
         public BatchNorm() {
             this(DEFAULT_MOMENTUM, DEFAULT_EPSILON);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.batchNorm(this);
+        }
     }
 
     /**
@@ -127,6 +266,11 @@ public sealed interface Layer {
                 copy.add(List.copyOf(b));
             }
             branches = List.copyOf(copy);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.concat(this);
         }
     }
 

@@ -175,7 +175,23 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
 
         ResolvedModel.Step step(Layer layer, long[] in, String path) {
-            if (layer instanceof Layer.Dense d) {
+            return layer.accept(new Shapes(layer, in, path));
+        }
+
+        /** The shape rule of each layer type for one layer reading {@code in}, at {@code path} in the model. */
+        private final class Shapes implements Layer.Visitor<ResolvedModel.Step> {
+            private final Layer layer;
+            private final long[] in;
+            private final String path;
+
+            Shapes(Layer layer, long[] in, String path) {
+                this.layer = layer;
+                this.in = in;
+                this.path = path;
+            }
+
+            @Override
+            public ResolvedModel.Step dense(Layer.Dense d) {
                 if (in.length != 1) {
                     throw fail(path, layer, in, "a flat input (add a Flatten or GlobalAveragePool before it)");
                 }
@@ -185,15 +201,29 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                         param(p + "_kernel", new long[] {in[0], d.units()}, ParamKind.TRAINABLE,
                                 ResolvedModel.Init.GLOROT_UNIFORM),
                         param(p + "_bias", new long[] {d.units()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS)));
-            } else if (layer instanceof Layer.Relu || layer instanceof Layer.Dropout) {
-                return new ResolvedModel.Step(layer, in, in, List.of());
-            } else if (layer instanceof Layer.Flatten) {
+            }
+
+            @Override
+            public ResolvedModel.Step relu(Layer.Relu r) {
+                return same();
+            }
+
+            @Override
+            public ResolvedModel.Step dropout(Layer.Dropout d) {
+                return same();
+            }
+
+            @Override
+            public ResolvedModel.Step flatten(Layer.Flatten f) {
                 long n = 1;
                 for (long v : in) {
                     n *= v;
                 }
                 return new ResolvedModel.Step(layer, in, new long[] {n}, List.of());
-            } else if (layer instanceof Layer.Conv2D c) {
+            }
+
+            @Override
+            public ResolvedModel.Step conv2d(Layer.Conv2D c) {
                 long[] out = window(path, layer, in, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding());
                 out[2] = c.filters();
                 conv++;
@@ -205,18 +235,30 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                     params.add(param(p + "_bias", new long[] {c.filters()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS));
                 }
                 return new ResolvedModel.Step(layer, in, out, params);
-            } else if (layer instanceof Layer.MaxPool m) {
+            }
+
+            @Override
+            public ResolvedModel.Step maxPool(Layer.MaxPool m) {
                 return new ResolvedModel.Step(layer, in,
                         window(path, layer, in, m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding()), List.of());
-            } else if (layer instanceof Layer.AveragePool a) {
+            }
+
+            @Override
+            public ResolvedModel.Step averagePool(Layer.AveragePool a) {
                 return new ResolvedModel.Step(layer, in,
                         window(path, layer, in, a.poolH(), a.poolW(), a.strideH(), a.strideW(), a.padding()), List.of());
-            } else if (layer instanceof Layer.GlobalAveragePool) {
+            }
+
+            @Override
+            public ResolvedModel.Step globalAveragePool(Layer.GlobalAveragePool g) {
                 if (in.length != 3) {
                     throw fail(path, layer, in, "an image input [H, W, C]");
                 }
                 return new ResolvedModel.Step(layer, in, new long[] {in[2]}, List.of());
-            } else if (layer instanceof Layer.BatchNorm) {
+            }
+
+            @Override
+            public ResolvedModel.Step batchNorm(Layer.BatchNorm b) {
                 long c = in[in.length - 1];
                 bn++;
                 String p = "bn" + bn;
@@ -225,7 +267,10 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                         param(p + "_beta", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS),
                         param(p + "_moving_mean", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ZEROS),
                         param(p + "_moving_variance", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ONES)));
-            } else if (layer instanceof Layer.Concat cat) {
+            }
+
+            @Override
+            public ResolvedModel.Step concat(Layer.Concat cat) {
                 if (in.length != 3) {
                     throw fail(path, layer, in, "an image input [H, W, C]");
                 }
@@ -256,7 +301,11 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                 return new ResolvedModel.Step(layer, in, new long[] {spatial[0], spatial[1], channels}, List.of(),
                         branches);
             }
-            throw new IllegalStateException("no shape rule for layer " + layer);
+
+            /** A layer that keeps its input's shape and has no parameters. */
+            private ResolvedModel.Step same() {
+                return new ResolvedModel.Step(layer, in, in, List.of());
+            }
         }
 
         private long[] window(String path, Layer layer, long[] in, int kh, int kw, int sh, int sw, Padding padding) {

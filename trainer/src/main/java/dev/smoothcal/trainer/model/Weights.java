@@ -121,7 +121,7 @@ public final class Weights {
             }
             return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw SmoothcalException.defect("this JVM has no SHA-256, which every Java platform must provide", e);
         }
     }
 }
