@@ -15,6 +15,7 @@ import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.train.TrainedModel;
 import java.nio.file.Path;
@@ -162,7 +163,7 @@ public final class OnnxExport {
             @Override
             public Value dense(Layer.Dense d) {
                 String o = fresh(out);
-                g.node("Gemm", List.of(x.name(), init(step.param("kernel")), init(step.param("bias"))), o);
+                g.node("Gemm", List.of(x.name(), init(step.param(Role.KERNEL)), init(step.param(Role.BIAS))), o);
                 return new Value(o, Layout.NHWC);
             }
 
@@ -196,14 +197,14 @@ public final class OnnxExport {
             @Override
             public Value conv2d(Layer.Conv2D c) {
                 Value v = nchw(x);
-                ResolvedModel.Param k = step.param("kernel");
+                ResolvedModel.Param k = step.param(Role.KERNEL);
                 long[] hwio = k.shape();
                 String kernel = k.name();
                 g.initializer(kernel, hwioToOihw(weights.get(kernel), hwio),
                         hwio[3], hwio[2], hwio[0], hwio[1]);
                 List<String> inputs = new ArrayList<>(List.of(v.name(), kernel));
                 if (c.bias() == Layer.Bias.USE) {
-                    inputs.add(init(step.param("bias")));
+                    inputs.add(init(step.param(Role.BIAS)));
                 }
                 String o = fresh(out);
                 g.node("Conv", inputs, o,
@@ -255,8 +256,8 @@ public final class OnnxExport {
             public Value batchNorm(Layer.BatchNorm bn) {
                 Value v = image ? nchw(x) : x;
                 String o = fresh(out);
-                g.node("BatchNormalization", List.of(v.name(), init(step.param("gamma")), init(step.param("beta")),
-                        init(step.param("moving_mean")), init(step.param("moving_variance"))), o,
+                g.node("BatchNormalization", List.of(v.name(), init(step.param(Role.GAMMA)), init(step.param(Role.BETA)),
+                        init(step.param(Role.MOVING_MEAN)), init(step.param(Role.MOVING_VARIANCE))), o,
                         Attribute.ofFloat("epsilon", (float) bn.epsilon()),
                         Attribute.ofFloat("momentum", (float) bn.momentum()));
                 return new Value(o, v.layout());

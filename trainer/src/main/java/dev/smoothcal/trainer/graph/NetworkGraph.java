@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.graph;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,8 +107,8 @@ public final class NetworkGraph {
             return x;
         }
 
-        private Operand<TFloat32> param(ResolvedModel.Step step, String suffix) {
-            String name = step.param(suffix).name();
+        private Operand<TFloat32> param(ResolvedModel.Step step, Role role) {
+            String name = step.param(role).name();
             Operand<TFloat32> p = params.get(name);
             if (p == null) {
                 throw new SmoothcalException("no operand for parameter " + name + "; expected one of " + params.keySet());
@@ -131,7 +132,7 @@ public final class NetworkGraph {
 
             @Override
             public Operand<TFloat32> dense(Layer.Dense d) {
-                return tf.math.add(tf.linalg.matMul(x, param(step, "kernel")), param(step, "bias"));
+                return tf.math.add(tf.linalg.matMul(x, param(step, Role.KERNEL)), param(step, Role.BIAS));
             }
 
             @Override
@@ -159,9 +160,9 @@ public final class NetworkGraph {
 
             @Override
             public Operand<TFloat32> conv2d(Layer.Conv2D c) {
-                Operand<TFloat32> y = tf.nn.conv2d(x, param(step, "kernel"),
+                Operand<TFloat32> y = tf.nn.conv2d(x, param(step, Role.KERNEL),
                         List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), c.padding().name());
-                return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, "bias")) : y;
+                return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, Role.BIAS)) : y;
             }
 
             @Override
@@ -197,29 +198,29 @@ public final class NetworkGraph {
         }
 
         private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {
-            Operand<TFloat32> movingMean = param(step, "moving_mean");
-            Operand<TFloat32> movingVar = param(step, "moving_variance");
+            Operand<TFloat32> movingMean = param(step, Role.MOVING_MEAN);
+            Operand<TFloat32> movingVar = param(step, Role.MOVING_VARIANCE);
             Operand<TFloat32> mean;
             Operand<TFloat32> variance;
             if (mode == Mode.TRAINING) {
                 int[] axes = step.inputShape().length == 3 ? new int[] {0, 1, 2} : new int[] {0};
                 mean = tf.math.mean(x, tf.constant(axes));
                 variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(axes));
-                updates.add(moveTowards(step, "moving_mean", movingMean, mean, bn.momentum()));
-                updates.add(moveTowards(step, "moving_variance", movingVar, variance, bn.momentum()));
+                updates.add(moveTowards(step, Role.MOVING_MEAN, movingMean, mean, bn.momentum()));
+                updates.add(moveTowards(step, Role.MOVING_VARIANCE, movingVar, variance, bn.momentum()));
             } else {
                 mean = movingMean;
                 variance = movingVar;
             }
-            Operand<TFloat32> scale = tf.math.mul(param(step, "gamma"),
+            Operand<TFloat32> scale = tf.math.mul(param(step, Role.GAMMA),
                     tf.math.rsqrt(tf.math.add(variance, tf.constant((float) bn.epsilon()))));
-            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, "beta"));
+            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, Role.BETA));
         }
 
-        private Op moveTowards(ResolvedModel.Step step, String suffix, Operand<TFloat32> moving,
+        private Op moveTowards(ResolvedModel.Step step, Role role, Operand<TFloat32> moving,
                 Operand<TFloat32> batch, double momentum) {
             if (!(moving instanceof Variable)) {
-                throw new SmoothcalException("training mode updates " + step.param(suffix).name()
+                throw new SmoothcalException("training mode updates " + step.param(role).name()
                         + ", so it must be a variable, found " + moving.getClass().getSimpleName());
             }
             Operand<TFloat32> next = tf.math.add(tf.math.mul(moving, tf.constant((float) momentum)),

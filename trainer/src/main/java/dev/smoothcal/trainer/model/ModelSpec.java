@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.model;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.trainer.model.Layer.Bias;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,9 +199,8 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                 dense++;
                 String p = "dense" + dense;
                 return new ResolvedModel.Step(layer, in, new long[] {d.units()}, List.of(
-                        param(p + "_kernel", new long[] {in[0], d.units()}, ParamKind.TRAINABLE,
-                                ResolvedModel.Init.GLOROT_UNIFORM),
-                        param(p + "_bias", new long[] {d.units()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS)));
+                        param(p, new long[] {in[0], d.units()}, Role.KERNEL),
+                        param(p, new long[] {d.units()}, Role.BIAS)));
             }
 
             @Override
@@ -229,10 +229,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                 conv++;
                 String p = "conv" + conv;
                 List<ResolvedModel.Param> params = new ArrayList<>();
-                params.add(param(p + "_kernel", new long[] {c.kernelH(), c.kernelW(), in[2], c.filters()},
-                        ParamKind.TRAINABLE, ResolvedModel.Init.GLOROT_UNIFORM));
+                params.add(param(p, new long[] {c.kernelH(), c.kernelW(), in[2], c.filters()}, Role.KERNEL));
                 if (c.bias() == Bias.USE) {
-                    params.add(param(p + "_bias", new long[] {c.filters()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS));
+                    params.add(param(p, new long[] {c.filters()}, Role.BIAS));
                 }
                 return new ResolvedModel.Step(layer, in, out, params);
             }
@@ -263,10 +262,10 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                 bn++;
                 String p = "bn" + bn;
                 return new ResolvedModel.Step(layer, in, in, List.of(
-                        param(p + "_gamma", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ONES),
-                        param(p + "_beta", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS),
-                        param(p + "_moving_mean", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ZEROS),
-                        param(p + "_moving_variance", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ONES)));
+                        param(p, new long[] {c}, Role.GAMMA),
+                        param(p, new long[] {c}, Role.BETA),
+                        param(p, new long[] {c}, Role.MOVING_MEAN),
+                        param(p, new long[] {c}, Role.MOVING_VARIANCE)));
             }
 
             @Override
@@ -326,8 +325,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                     + ", found input shape " + Arrays.toString(in));
         }
 
-        private static ResolvedModel.Param param(String name, long[] shape, ParamKind kind, ResolvedModel.Init init) {
-            return new ResolvedModel.Param(name, shape, kind, init);
+        /** The parameter with {@code role} of the layer called {@code layer} ({@code conv3}), named {@code conv3_kernel}. */
+        private static ResolvedModel.Param param(String layer, long[] shape, Role role) {
+            return new ResolvedModel.Param(layer + "_" + role.suffix(), shape, role);
         }
     }
 

@@ -32,22 +32,96 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
     }
 
     /**
-     * A parameter with a flat, model-unique name.
-     *
-     * @param name flat name such as {@code conv1_kernel}
-     * @param shape dimensions, row-major (conv kernels HWIO)
-     * @param kind trainable, or state updated by the training pass
-     * @param init how {@link Weights#initial} fills it
+     * What a parameter is to its layer; the step's walkers find parameters by role, never by name. Each role
+     * fixes whether the optimizer trains the parameter and how it is initialised.
      */
-    public record Param(String name, long[] shape, ParamKind kind, Init init) {
+    public enum Role {
+        /** Dense kernel {@code [in, units]} or conv kernel HWIO; trainable, Glorot-uniform. */
+        KERNEL("kernel", ParamKind.TRAINABLE, Init.GLOROT_UNIFORM),
+        /** Dense or conv bias, one per unit or filter; trainable, zeros. */
+        BIAS("bias", ParamKind.TRAINABLE, Init.ZEROS),
+        /** Batch-norm scale; trainable, ones. */
+        GAMMA("gamma", ParamKind.TRAINABLE, Init.ONES),
+        /** Batch-norm offset; trainable, zeros. */
+        BETA("beta", ParamKind.TRAINABLE, Init.ZEROS),
+        /** Batch-norm moving mean; state, zeros. */
+        MOVING_MEAN("moving_mean", ParamKind.STATE, Init.ZEROS),
+        /** Batch-norm moving (biased) variance; state, ones. */
+        MOVING_VARIANCE("moving_variance", ParamKind.STATE, Init.ONES);
+
+        private final String suffix;
+        private final ParamKind kind;
+        private final Init init;
+
+        Role(String suffix, ParamKind kind, Init init) {
+            this.suffix = suffix;
+            this.kind = kind;
+            this.init = init;
+        }
+
+        /**
+         * The end of the flat name of a parameter with this role: {@code conv3_} + {@code kernel}.
+         *
+         * @return the suffix, such as {@code moving_mean}
+         */
+        public String suffix() {
+            return suffix;
+        }
+
+        /**
+         * Whether a parameter with this role is trained or is state.
+         *
+         * @return the kind
+         */
+        public ParamKind kind() {
+            return kind;
+        }
+
+        /**
+         * How {@link Weights#initial} fills a parameter with this role.
+         *
+         * @return the initialiser
+         */
+        public Init init() {
+            return init;
+        }
+    }
+
+    /**
+     * A parameter with a flat, model-unique name. Its kind and initialiser follow from its role.
+     *
+     * @param name flat name such as {@code conv1_kernel} (layer kind, its number in the model, the role's
+     *     suffix); checkpoints, SavedModel variables, ONNX initialisers and the weights fingerprint use it
+     * @param shape dimensions, row-major (conv kernels HWIO)
+     * @param role what the parameter is to its layer
+     */
+    public record Param(String name, long[] shape, Role role) {
         public Param {
             if (name == null || name.isBlank()) {
                 throw new SmoothcalException("Param.name must not be blank, found " + name);
             }
             shape = shape.clone();
-            if (kind == null || init == null) {
-                throw new SmoothcalException("Param " + name + ": kind and init must be given, found " + kind + ", " + init);
+            if (role == null) {
+                throw new SmoothcalException("Param " + name + ": role must be given, found none");
             }
+        }
+
+        /**
+         * Whether the optimizer trains this parameter or the training pass updates it.
+         *
+         * @return {@code role().kind()}
+         */
+        public ParamKind kind() {
+            return role.kind();
+        }
+
+        /**
+         * How {@link Weights#initial} fills this parameter.
+         *
+         * @return {@code role().init()}
+         */
+        public Init init() {
+            return role.init();
         }
 
         @Override
@@ -66,7 +140,7 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
 
         @Override
         public String toString() {
-            return name + Arrays.toString(shape) + " " + kind;
+            return name + Arrays.toString(shape) + " " + kind();
         }
     }
 
@@ -107,14 +181,21 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
             return outputShape.clone();
         }
 
-        /** The parameter of this step whose name ends in {@code _suffix} (such as {@code kernel}). */
-        public Param param(String suffix) {
+        /**
+         * The parameter of this step with {@code role}. Walkers ask only for roles the layer has (a conv
+         * without bias is never asked for its {@link Role#BIAS}), so a missing role is a defect.
+         *
+         * @param role what the parameter is to the layer
+         * @return the parameter
+         * @throws SmoothcalException a defect, when the step has no parameter with that role
+         */
+        public Param param(Role role) {
             for (Param p : params) {
-                if (p.name().endsWith("_" + suffix)) {
+                if (p.role() == role) {
                     return p;
                 }
             }
-            throw new SmoothcalException("layer " + layer + " has no parameter *_" + suffix + "; found " + params);
+            throw SmoothcalException.defect("layer " + layer + " has no " + role + " parameter; found " + params);
         }
     }
 
