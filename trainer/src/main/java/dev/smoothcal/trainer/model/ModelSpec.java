@@ -57,6 +57,67 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         this(name, layers, 0);
     }
 
+    /**
+     * Starts a model description in Java, for example
+     * {@code ModelSpec.builder("small").conv2d(16, 3).batchNorm().relu().maxPool(2).flatten().dense(64)
+     * .relu().dropout(0.25).build()}. Left-out settings take Keras' defaults (listed on {@link LayerBuilder}):
+     * conv stride 1, VALID, with bias; pooling stride = pool, VALID; batch norm 0.99 / 1e-3. The class
+     * count comes from the data unless {@link Builder#classes} sets it.
+     *
+     * @param name the model's name, not blank (checked by {@link Builder#build})
+     * @return an empty builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * Starts one branch of a {@link Layer.Concat}, for {@link LayerBuilder#concat(LayerBuilder.Branch,
+     * LayerBuilder.Branch, LayerBuilder.Branch...)}; an empty branch passes the input through. For example
+     * {@code .concat(ModelSpec.branch().conv2d(32, 1, Padding.SAME), ModelSpec.branch().maxPool(3, 1, Padding.SAME))}.
+     *
+     * @return an empty branch builder
+     */
+    public static LayerBuilder.Branch branch() {
+        return new LayerBuilder.Branch();
+    }
+
+    /** Builds a {@link ModelSpec} layer by layer; made by {@link ModelSpec#builder}. */
+    public static final class Builder extends LayerBuilder<Builder> {
+        private final String name;
+        private int classes;
+
+        Builder(String name) {
+            this.name = name;
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Declares the class count, so training refuses data with another one; by default (0) the data decides.
+         *
+         * @param classes 0, or at least 2
+         * @return this builder
+         */
+        public Builder classes(int classes) {
+            this.classes = classes;
+            return this;
+        }
+
+        /**
+         * The model described so far.
+         *
+         * @return the model
+         * @throws SmoothcalException if the name is blank or the class count is 1 or negative
+         */
+        public ModelSpec build() {
+            return new ModelSpec(name, layers(), classes);
+        }
+    }
+
     /** Preset names, sorted. */
     public static List<String> presetNames() {
         return PRESETS.keySet().stream().sorted().toList();
