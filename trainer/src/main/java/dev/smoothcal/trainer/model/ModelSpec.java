@@ -126,12 +126,14 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
     /**
      * The preset called {@code name}.
      *
-     * @throws SmoothcalException listing the presets when the name is unknown
+     * @param name a preset name, one of {@link #presetNames()}
+     * @return the preset
+     * @throws SmoothcalException naming parameter {@code model} and listing the presets when the name is unknown
      */
     public static ModelSpec preset(String name) {
         ModelSpec spec = PRESETS.get(name);
         if (spec == null) {
-            throw new SmoothcalException("--model must be one of " + presetNames() + ", found '" + name + "'");
+            throw SmoothcalException.invalid("model", "must be one of " + presetNames() + ", found '" + name + "'");
         }
         return spec;
     }
@@ -139,11 +141,14 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
     /**
      * A preset by name, or else a JSON model file ({@link #fromJson}).
      *
-     * @throws SmoothcalException when {@code presetOrPath} is neither a preset nor an existing file
+     * @param presetOrPath a preset name or the path of a JSON model file
+     * @return the model
+     * @throws SmoothcalException naming parameter {@code model} when {@code presetOrPath} is neither a preset
+     *     nor an existing file; as {@link #fromJson} when the file is not a valid model
      */
     public static ModelSpec load(String presetOrPath) {
         if (presetOrPath == null || presetOrPath.isBlank()) {
-            throw new SmoothcalException("--model must be one of " + presetNames() + " or a JSON model file, found none");
+            throw SmoothcalException.invalid("model", "must be one of " + presetNames() + " or a JSON model file, found none");
         }
         if (PRESETS.containsKey(presetOrPath)) {
             return PRESETS.get(presetOrPath);
@@ -152,7 +157,7 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         if (Files.isRegularFile(file)) {
             return fromJson(file);
         }
-        throw new SmoothcalException("--model must be one of " + presetNames()
+        throw SmoothcalException.invalid("model", "must be one of " + presetNames()
                 + " or a JSON model file, found '" + presetOrPath + "' (no such preset or file)");
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +210,12 @@ class ModelSpecTest {
         SmoothcalException e = assertThrows(SmoothcalException.class, () -> ModelSpec.load("resnet"));
         assertTrue(e.getMessage().contains("[cnn, minigooglenet, mlp]") && e.getMessage().contains("'resnet'"),
                 e.getMessage());
+        assertEquals("model must be one of [cnn, minigooglenet, mlp] or a JSON model file, found 'resnet'"
+                + " (no such preset or file)", e.getMessage());
+        assertEquals(Optional.of("model"), e.parameter());
+        SmoothcalException preset = assertThrows(SmoothcalException.class, () -> ModelSpec.preset("resnet"));
+        assertEquals("model must be one of [cnn, minigooglenet, mlp], found 'resnet'", preset.getMessage());
+        assertEquals(Optional.of("model"), preset.parameter());
     }
 
     @ParameterizedTest
