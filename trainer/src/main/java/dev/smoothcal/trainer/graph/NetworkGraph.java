@@ -33,7 +33,10 @@ public final class NetworkGraph {
 
     /** Whether training-only behaviour (dropout, batch statistics) is active. */
     public enum Mode {
-        TRAINING, INFERENCE
+        /** Dropout drops, batch norm uses and updates batch statistics. */
+        TRAINING,
+        /** Dropout is the identity, batch norm uses the moving statistics. */
+        INFERENCE
     }
 
     /**
@@ -44,6 +47,12 @@ public final class NetworkGraph {
      *     each training step; empty in INFERENCE mode and for models without batch norm
      */
     public record Pass(Operand<TFloat32> logits, List<Op> stateUpdates) {
+        /**
+         * Copies the update list.
+         *
+         * @param logits {@code [N, K]}
+         * @param stateUpdates the moving-statistics assign ops, possibly none
+         */
         public Pass {
             stateUpdates = List.copyOf(stateUpdates);
         }
@@ -55,6 +64,11 @@ public final class NetworkGraph {
     /**
      * One variable per parameter (trainable and state), flat-named, initialised from {@code initial},
      * in layer order.
+     *
+     * @param tf the ops of the graph to add the variables to
+     * @param model the model whose parameters they hold
+     * @param initial their initial values
+     * @return flat name to variable, in layer order
      */
     public static Map<String, Variable<TFloat32>> createVariables(Ops tf, ResolvedModel model, Weights initial) {
         Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
@@ -68,10 +82,15 @@ public final class NetworkGraph {
     /**
      * Adds one forward pass: normalisation, then every layer.
      *
+     * @param tf the ops of the graph to add the pass to
      * @param images raw pixels {@code [N, H, W, C]}
+     * @param model the model to build
+     * @param norm per-channel mean and standard deviation, subtracted and divided first
      * @param params the parameters by flat name: variables, or (INFERENCE mode only) constants
      * @param stepSeed {@code int64 [2]} seed of the stateless random ops of this step (dropout);
      *     unused in inference mode, where it may be null
+     * @param mode whether dropout and batch statistics are active
+     * @return the logits and, in TRAINING mode, the moving-statistics updates
      * @throws SmoothcalException if TRAINING mode meets a batch-norm moving statistic that is not a variable
      */
     public static Pass forward(Ops tf, Operand<TFloat32> images, ResolvedModel model, Normalization norm,

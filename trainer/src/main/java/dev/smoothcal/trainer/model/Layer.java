@@ -118,6 +118,11 @@ public sealed interface Layer {
 
     /** Fully connected layer {@code y = x W + b}, kernel {@code [in, units]}, Glorot-uniform initialised. */
     record Dense(int units) implements Layer {
+        /**
+         * Validates the field: {@code units >= 1}.
+         *
+         * @param units output width, at least 1
+         */
         public Dense {
             requireAtLeast("Dense.units", units, 1);
         }
@@ -146,6 +151,11 @@ public sealed interface Layer {
 
     /** Inverted dropout with drop probability {@code rate} while training; identity at inference and export. */
     record Dropout(double rate) implements Layer {
+        /**
+         * Validates the field: {@code 0 <= rate < 1}.
+         *
+         * @param rate drop probability while training, in [0, 1)
+         */
         public Dropout {
             if (!(rate >= 0.0 && rate < 1.0)) {
                 throw new SmoothcalException("Dropout.rate must be in [0, 1), found " + rate);
@@ -165,6 +175,17 @@ public sealed interface Layer {
      */
     record Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding, Bias bias)
             implements Layer {
+        /**
+         * Validates the fields: sizes and strides at least 1, padding and bias given.
+         *
+         * @param filters output channels
+         * @param kernelH kernel height
+         * @param kernelW kernel width
+         * @param strideH vertical stride
+         * @param strideW horizontal stride
+         * @param padding SAME or VALID
+         * @param bias whether a per-filter bias is added
+         */
         public Conv2D {
             requireAtLeast("Conv2D.filters", filters, 1);
             requireAtLeast("Conv2D.kernelH", kernelH, 1);
@@ -180,7 +201,16 @@ public sealed interface Layer {
             return visitor.conv2d(this);
         }
 
-        /** Square kernel {@code k x k}, stride {@code s}, with a bias. */
+        /**
+         * A square {@code k x k} kernel with stride {@code s} on both axes.
+         *
+         * @param filters output channels, at least 1
+         * @param k kernel height and width, at least 1
+         * @param s stride on both axes, at least 1
+         * @param padding SAME or VALID
+         * @param bias whether a per-filter bias is added
+         * @return the layer
+         */
         public static Conv2D square(int filters, int k, int s, Padding padding, Bias bias) {
             return new Conv2D(filters, k, k, s, s, padding, bias);
         }
@@ -188,6 +218,15 @@ public sealed interface Layer {
 
     /** Max over each window; SAME padding never wins the max (TF pads with -infinity). */
     record MaxPool(int poolH, int poolW, int strideH, int strideW, Padding padding) implements Layer {
+        /**
+         * Validates the fields: pool and strides at least 1, padding given.
+         *
+         * @param poolH window height
+         * @param poolW window width
+         * @param strideH vertical stride
+         * @param strideW horizontal stride
+         * @param padding SAME or VALID
+         */
         public MaxPool {
             requireWindow("MaxPool", poolH, poolW, strideH, strideW, padding);
         }
@@ -200,6 +239,15 @@ public sealed interface Layer {
 
     /** Mean over each window; with SAME padding the mean is over the real (unpadded) values only, as TF. */
     record AveragePool(int poolH, int poolW, int strideH, int strideW, Padding padding) implements Layer {
+        /**
+         * Validates the fields: pool and strides at least 1, padding given.
+         *
+         * @param poolH window height
+         * @param poolW window width
+         * @param strideH vertical stride
+         * @param strideW horizontal stride
+         * @param padding SAME or VALID
+         */
         public AveragePool {
             requireWindow("AveragePool", poolH, poolW, strideH, strideW, padding);
         }
@@ -231,6 +279,12 @@ public sealed interface Layer {
         /** Keras' default epsilon (ONNX's own default is 1e-5, so exporters always write it). */
         public static final double DEFAULT_EPSILON = 1e-3;
 
+        /**
+         * Validates the fields: {@code 0 <= momentum < 1}, {@code 0 < epsilon < 1}.
+         *
+         * @param momentum weight of the old moving statistics in each update
+         * @param epsilon added to the variance before the square root
+         */
         public BatchNorm {
             if (!(momentum >= 0.0 && momentum < 1.0)) {
                 throw new SmoothcalException("BatchNorm.momentum must be in [0, 1), found " + momentum);
@@ -256,6 +310,11 @@ public sealed interface Layer {
      * axis. Every branch must end in the same {@code H, W}; an empty branch passes the input through.
      */
     record Concat(List<List<Layer>> branches) implements Layer {
+        /**
+         * Validates and copies: at least 2 branches, each an immutable copy.
+         *
+         * @param branches the layer lists applied to the same input; an empty one passes the input through
+         */
         public Concat {
             if (branches == null || branches.size() < 2) {
                 throw new SmoothcalException("Concat.branches must hold at least 2 branches, found "

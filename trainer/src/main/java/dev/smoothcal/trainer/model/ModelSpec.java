@@ -41,6 +41,13 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
 
     private static final Map<String, ModelSpec> PRESETS = presets();
 
+    /**
+     * Validates: name not blank, {@code classes} 0 or at least 2; copies the layer list.
+     *
+     * @param name preset name or a user-chosen name
+     * @param layers hidden layers, in order
+     * @param classes 0 when the data decides, else at least 2
+     */
     public ModelSpec {
         if (name == null || name.isBlank()) {
             throw new SmoothcalException("model name must not be empty");
@@ -52,7 +59,12 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
     }
 
-    /** A model whose class count comes from the data. */
+    /**
+     * A model whose class count comes from the data.
+     *
+     * @param name preset name or a user-chosen name
+     * @param layers hidden layers, in order
+     */
     public ModelSpec(String name, List<Layer> layers) {
         this(name, layers, 0);
     }
@@ -118,7 +130,11 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
     }
 
-    /** Preset names, sorted. */
+    /**
+     * The names {@link #preset} knows.
+     *
+     * @return preset names, sorted
+     */
     public static List<String> presetNames() {
         return PRESETS.keySet().stream().sorted().toList();
     }
@@ -177,17 +193,32 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      * Defaults, as Keras: conv strides 1, padding "valid", use_bias true; pooling strides = pool, padding
      * "valid"; batch_norm momentum 0.99, epsilon 0.001. The head {@code Dense(classes)} is appended by
      * {@link #resolve}, never listed. Unknown keys are errors, so a misspelt key cannot fall back to a default.
+     *
+     * @param file the JSON model file
+     * @return the model it describes
+     * @throws SmoothcalException when the file cannot be read or is not a valid model
      */
     public static ModelSpec fromJson(Path file) {
         return ModelJson.read(file);
     }
 
-    /** Parses a model from JSON text in the schema of {@link #fromJson}. */
+    /**
+     * Parses a model from JSON text in the schema of {@link #fromJson}.
+     *
+     * @param json the JSON text
+     * @return the model it describes
+     * @throws SmoothcalException naming the layer path and field when the text is not a valid model
+     */
     public static ModelSpec parseJson(String json) {
         return ModelJson.parse(json, "model JSON");
     }
 
-    /** This model as JSON text in the schema that {@link #fromJson} reads. */
+    /**
+     * This model as JSON text in the schema that {@link #fromJson} reads; {@link #parseJson} gives back an
+     * equal {@code ModelSpec}.
+     *
+     * @return the JSON text
+     */
     public String toJson() {
         return ModelJson.write(this);
     }
@@ -202,6 +233,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      *     its input shape and what it needs, if a layer cannot take its input: a window larger than a
      *     VALID input, a spatial layer on a flat input, Dense on an unflattened image, Concat branches
      *     that end in different spatial shapes
+     * @param input the image shape the model reads
+     * @param numClasses the class count of the data, at least 2 (and equal to {@link #classes} when that is set)
+     * @return the model with every shape and parameter resolved
      */
     public ResolvedModel resolve(ImageShape input, int numClasses) {
         if (numClasses < 2) {

@@ -17,6 +17,14 @@ import java.util.List;
  */
 public record ResolvedModel(String name, ImageShape input, int numClasses, List<Step> steps) {
 
+    /**
+     * Copies the step list.
+     *
+     * @param name model name
+     * @param input image shape (NHWC without batch)
+     * @param numClasses width of the logits
+     * @param steps layers in order, with shapes and parameters
+     */
     public ResolvedModel {
         steps = List.copyOf(steps);
     }
@@ -96,6 +104,13 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
      * @param role what the parameter is to its layer
      */
     public record Param(String name, long[] shape, Role role) {
+        /**
+         * Validates: name not blank, role given; copies the shape.
+         *
+         * @param name flat name such as {@code conv1_kernel}
+         * @param shape dimensions, row-major
+         * @param role what the parameter is to its layer
+         */
         public Param {
             if (name == null || name.isBlank()) {
                 throw new SmoothcalException("Param.name must not be blank, found " + name);
@@ -124,12 +139,21 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
             return role.init();
         }
 
+        /**
+         * The dimensions (a copy).
+         *
+         * @return row-major dimensions
+         */
         @Override
         public long[] shape() {
             return shape.clone();
         }
 
-        /** Number of values. */
+        /**
+         * Number of values, the product of the dimensions.
+         *
+         * @return the element count
+         */
         public int size() {
             long n = 1;
             for (long d : shape) {
@@ -155,6 +179,15 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
      */
     public record Step(Layer layer, long[] inputShape, long[] outputShape, List<Param> params,
             List<List<Step>> branches) {
+        /**
+         * Copies the shapes and lists.
+         *
+         * @param layer the layer
+         * @param inputShape shape it reads (without batch)
+         * @param outputShape shape it writes (without batch)
+         * @param params its own parameters
+         * @param branches for a Concat, each branch's steps; empty otherwise
+         */
         public Step {
             inputShape = inputShape.clone();
             outputShape = outputShape.clone();
@@ -166,16 +199,33 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
             branches = List.copyOf(copy);
         }
 
-        /** A step without branches. */
+        /**
+         * A step without branches.
+         *
+         * @param layer the layer
+         * @param inputShape shape it reads (without batch)
+         * @param outputShape shape it writes (without batch)
+         * @param params its parameters
+         */
         public Step(Layer layer, long[] inputShape, long[] outputShape, List<Param> params) {
             this(layer, inputShape, outputShape, params, List.of());
         }
 
+        /**
+         * The shape this step reads (a copy).
+         *
+         * @return dimensions without the batch axis
+         */
         @Override
         public long[] inputShape() {
             return inputShape.clone();
         }
 
+        /**
+         * The shape this step writes (a copy).
+         *
+         * @return dimensions without the batch axis
+         */
         @Override
         public long[] outputShape() {
             return outputShape.clone();
@@ -199,24 +249,40 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
         }
     }
 
-    /** All parameters (trainable and state), depth-first in layer order, branches in order. */
+    /**
+     * All parameters, trainable and state.
+     *
+     * @return depth-first in layer order, branches in order
+     */
     public List<Param> params() {
         List<Param> all = new ArrayList<>();
         collect(steps, all);
         return all;
     }
 
-    /** The parameters the optimizer trains. */
+    /**
+     * The parameters the optimizer trains.
+     *
+     * @return the {@link ParamKind#TRAINABLE} parameters, in the order of {@link #params()}
+     */
     public List<Param> trainableParams() {
         return params().stream().filter(p -> p.kind() == ParamKind.TRAINABLE).toList();
     }
 
-    /** Total number of values, trainable and state (as Keras' "total params"). */
+    /**
+     * Total number of values, trainable and state (as Keras' "total params").
+     *
+     * @return the value count
+     */
     public long parameterCount() {
         return params().stream().mapToLong(Param::size).sum();
     }
 
-    /** Number of trainable values. */
+    /**
+     * Number of trainable values (Keras' "trainable params").
+     *
+     * @return the value count
+     */
     public long trainableParameterCount() {
         return trainableParams().stream().mapToLong(Param::size).sum();
     }
