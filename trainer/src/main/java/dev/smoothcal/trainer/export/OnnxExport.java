@@ -15,6 +15,7 @@ import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.train.TrainedModel;
 import java.nio.file.Path;
@@ -142,19 +143,44 @@ public final class OnnxExport {
 
         /** Emits {@code step} reading {@code x}; its last node writes {@code out} when not null. */
         Value step(ResolvedModel.Step step, Value x, String out) {
-            Layer layer = step.layer();
-            boolean image = step.inputShape().length == 3;
-            if (layer instanceof Layer.Dense) {
+            return step.layer().accept(new Nodes(step, x, out));
+        }
+
+        /** The ONNX nodes of each layer type for one step reading {@code x}, the last writing {@code out}. */
+        private final class Nodes implements Layer.Visitor<Value> {
+            private final ResolvedModel.Step step;
+            private final Value x;
+            private final String out;
+            private final boolean image;
+
+            Nodes(ResolvedModel.Step step, Value x, String out) {
+                this.step = step;
+                this.x = x;
+                this.out = out;
+                this.image = step.inputShape().length == 3;
+            }
+
+            @Override
+            public Value dense(Layer.Dense d) {
                 String o = fresh(out);
-                g.node("Gemm", List.of(x.name(), init(step.param("kernel")), init(step.param("bias"))), o);
+                g.node("Gemm", List.of(x.name(), init(step.param(Role.KERNEL)), init(step.param(Role.BIAS))), o);
                 return new Value(o, Layout.NHWC);
-            } else if (layer instanceof Layer.Relu) {
+            }
+
+            @Override
+            public Value relu(Layer.Relu r) {
                 String o = fresh(out);
                 g.node("Relu", List.of(x.name()), o);
                 return new Value(o, x.layout());
-            } else if (layer instanceof Layer.Dropout) {
+            }
+
+            @Override
+            public Value dropout(Layer.Dropout d) {
                 return x;
-            } else if (layer instanceof Layer.Flatten) {
+            }
+
+            @Override
+            public Value flatten(Layer.Flatten f) {
                 if (!image) {
                     return x;
                 }
@@ -166,16 +192,19 @@ public final class OnnxExport {
                 String o = fresh(out);
                 g.node("Flatten", List.of(source), o, Attribute.ofInt("axis", 1));
                 return new Value(o, Layout.NHWC);
-            } else if (layer instanceof Layer.Conv2D c) {
+            }
+
+            @Override
+            public Value conv2d(Layer.Conv2D c) {
                 Value v = nchw(x);
-                ResolvedModel.Param k = step.param("kernel");
+                ResolvedModel.Param k = step.param(Role.KERNEL);
                 long[] hwio = k.shape();
                 String kernel = k.name();
                 g.initializer(kernel, hwioToOihw(weights.get(kernel), hwio),
                         hwio[3], hwio[2], hwio[0], hwio[1]);
                 List<String> inputs = new ArrayList<>(List.of(v.name(), kernel));
                 if (c.bias() == Layer.Bias.USE) {
-                    inputs.add(init(step.param("bias")));
+                    inputs.add(init(step.param(Role.BIAS)));
                 }
                 String o = fresh(out);
                 g.node("Conv", inputs, o,
@@ -186,7 +215,10 @@ public final class OnnxExport {
                         Attribute.ofInts("pads", pads(step, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
                                 c.padding())));
                 return new Value(o, Layout.NCHW);
-            } else if (layer instanceof Layer.MaxPool m) {
+            }
+
+            @Override
+            public Value maxPool(Layer.MaxPool m) {
                 Value v = nchw(x);
                 String o = fresh(out);
                 g.node("MaxPool", List.of(v.name()), o,
@@ -195,7 +227,10 @@ public final class OnnxExport {
                         Attribute.ofInts("pads", pads(step, m.poolH(), m.poolW(), m.strideH(), m.strideW(),
                                 m.padding())));
                 return new Value(o, Layout.NCHW);
-            } else if (layer instanceof Layer.AveragePool a) {
+            }
+
+            @Override
+            public Value averagePool(Layer.AveragePool a) {
                 Value v = nchw(x);
                 String o = fresh(out);
                 g.node("AveragePool", List.of(v.name()), o,
@@ -205,22 +240,31 @@ public final class OnnxExport {
                         Attribute.ofInts("pads", pads(step, a.poolH(), a.poolW(), a.strideH(), a.strideW(),
                                 a.padding())));
                 return new Value(o, Layout.NCHW);
-            } else if (layer instanceof Layer.GlobalAveragePool) {
+            }
+
+            @Override
+            public Value globalAveragePool(Layer.GlobalAveragePool gap) {
                 Value v = nchw(x);
                 String pooled = fresh(null);
                 g.node("GlobalAveragePool", List.of(v.name()), pooled);
                 String o = fresh(out);
                 g.node("Flatten", List.of(pooled), o, Attribute.ofInt("axis", 1));
                 return new Value(o, Layout.NHWC);
-            } else if (layer instanceof Layer.BatchNorm bn) {
+            }
+
+            @Override
+            public Value batchNorm(Layer.BatchNorm bn) {
                 Value v = image ? nchw(x) : x;
                 String o = fresh(out);
-                g.node("BatchNormalization", List.of(v.name(), init(step.param("gamma")), init(step.param("beta")),
-                        init(step.param("moving_mean")), init(step.param("moving_variance"))), o,
+                g.node("BatchNormalization", List.of(v.name(), init(step.param(Role.GAMMA)), init(step.param(Role.BETA)),
+                        init(step.param(Role.MOVING_MEAN)), init(step.param(Role.MOVING_VARIANCE))), o,
                         Attribute.ofFloat("epsilon", (float) bn.epsilon()),
                         Attribute.ofFloat("momentum", (float) bn.momentum()));
                 return new Value(o, v.layout());
-            } else if (layer instanceof Layer.Concat) {
+            }
+
+            @Override
+            public Value concat(Layer.Concat c) {
                 Value v = nchw(x);
                 List<String> parts = new ArrayList<>();
                 for (List<ResolvedModel.Step> branch : step.branches()) {
@@ -229,7 +273,7 @@ public final class OnnxExport {
                         b = step(s, b, null);
                     }
                     if (b.layout() != Layout.NCHW) {
-                        throw new SmoothcalException("Concat branch ended in layout " + b.layout()
+                        throw SmoothcalException.defect("Concat branch ended in layout " + b.layout()
                                 + ", expected NCHW; branch " + branch);
                     }
                     parts.add(b.name());
@@ -238,7 +282,6 @@ public final class OnnxExport {
                 g.node("Concat", parts, o, Attribute.ofInt("axis", 1));
                 return new Value(o, Layout.NCHW);
             }
-            throw new SmoothcalException("no ONNX mapping for layer " + layer);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.graph;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.ResolvedModel;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,10 @@ public final class NetworkGraph {
 
     /** Whether training-only behaviour (dropout, batch statistics) is active. */
     public enum Mode {
-        TRAINING, INFERENCE
+        /** Dropout drops, batch norm uses and updates batch statistics. */
+        TRAINING,
+        /** Dropout is the identity, batch norm uses the moving statistics. */
+        INFERENCE
     }
 
     /**
@@ -43,6 +47,12 @@ public final class NetworkGraph {
      *     each training step; empty in INFERENCE mode and for models without batch norm
      */
     public record Pass(Operand<TFloat32> logits, List<Op> stateUpdates) {
+        /**
+         * Copies the update list.
+         *
+         * @param logits {@code [N, K]}
+         * @param stateUpdates the moving-statistics assign ops, possibly none
+         */
         public Pass {
             stateUpdates = List.copyOf(stateUpdates);
         }
@@ -54,6 +64,11 @@ public final class NetworkGraph {
     /**
      * One variable per parameter (trainable and state), flat-named, initialised from {@code initial},
      * in layer order.
+     *
+     * @param tf the ops of the graph to add the variables to
+     * @param model the model whose parameters they hold
+     * @param initial their initial values
+     * @return flat name to variable, in layer order
      */
     public static Map<String, Variable<TFloat32>> createVariables(Ops tf, ResolvedModel model, Weights initial) {
         Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
@@ -67,10 +82,15 @@ public final class NetworkGraph {
     /**
      * Adds one forward pass: normalisation, then every layer.
      *
+     * @param tf the ops of the graph to add the pass to
      * @param images raw pixels {@code [N, H, W, C]}
+     * @param model the model to build
+     * @param norm per-channel mean and standard deviation, subtracted and divided first
      * @param params the parameters by flat name: variables, or (INFERENCE mode only) constants
      * @param stepSeed {@code int64 [2]} seed of the stateless random ops of this step (dropout);
      *     unused in inference mode, where it may be null
+     * @param mode whether dropout and batch statistics are active
+     * @return the logits and, in TRAINING mode, the moving-statistics updates
      * @throws SmoothcalException if TRAINING mode meets a batch-norm moving statistic that is not a variable
      */
     public static Pass forward(Ops tf, Operand<TFloat32> images, ResolvedModel model, Normalization norm,
@@ -106,8 +126,8 @@ public final class NetworkGraph {
             return x;
         }
 
-        private Operand<TFloat32> param(ResolvedModel.Step step, String suffix) {
-            String name = step.param(suffix).name();
+        private Operand<TFloat32> param(ResolvedModel.Step step, Role role) {
+            String name = step.param(role).name();
             Operand<TFloat32> p = params.get(name);
             if (p == null) {
                 throw new SmoothcalException("no operand for parameter " + name + "; expected one of " + params.keySet());
@@ -116,14 +136,36 @@ public final class NetworkGraph {
         }
 
         private Operand<TFloat32> step(ResolvedModel.Step step, Operand<TFloat32> x) {
-            Layer layer = step.layer();
-            if (layer instanceof Layer.Dense) {
-                return tf.math.add(tf.linalg.matMul(x, param(step, "kernel")), param(step, "bias"));
-            } else if (layer instanceof Layer.Relu) {
+            return step.layer().accept(new LayerOps(step, x));
+        }
+
+        /** The TensorFlow ops of each layer type for one step reading {@code x}. */
+        private final class LayerOps implements Layer.Visitor<Operand<TFloat32>> {
+            private final ResolvedModel.Step step;
+            private final Operand<TFloat32> x;
+
+            LayerOps(ResolvedModel.Step step, Operand<TFloat32> x) {
+                this.step = step;
+                this.x = x;
+            }
+
+            @Override
+            public Operand<TFloat32> dense(Layer.Dense d) {
+                return tf.math.add(tf.linalg.matMul(x, param(step, Role.KERNEL)), param(step, Role.BIAS));
+            }
+
+            @Override
+            public Operand<TFloat32> relu(Layer.Relu r) {
                 return tf.nn.relu(x);
-            } else if (layer instanceof Layer.Flatten) {
+            }
+
+            @Override
+            public Operand<TFloat32> flatten(Layer.Flatten f) {
                 return tf.reshape(x, tf.constant(new long[] {-1, step.outputShape()[0]}));
-            } else if (layer instanceof Layer.Dropout d) {
+            }
+
+            @Override
+            public Operand<TFloat32> dropout(Layer.Dropout d) {
                 dropouts++;
                 if (mode == Mode.TRAINING && d.rate() > 0.0) {
                     Operand<TInt64> seed = tf.math.add(stepSeed, tf.constant(new long[] {0L, 1_000_003L * dropouts}));
@@ -133,54 +175,71 @@ public final class NetworkGraph {
                     return tf.math.mul(x, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - d.rate())))));
                 }
                 return x;
-            } else if (layer instanceof Layer.Conv2D c) {
-                Operand<TFloat32> y = tf.nn.conv2d(x, param(step, "kernel"),
+            }
+
+            @Override
+            public Operand<TFloat32> conv2d(Layer.Conv2D c) {
+                Operand<TFloat32> y = tf.nn.conv2d(x, param(step, Role.KERNEL),
                         List.of(1L, (long) c.strideH(), (long) c.strideW(), 1L), c.padding().name());
-                return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, "bias")) : y;
-            } else if (layer instanceof Layer.MaxPool m) {
+                return c.bias() == Layer.Bias.USE ? tf.nn.biasAdd(y, param(step, Role.BIAS)) : y;
+            }
+
+            @Override
+            public Operand<TFloat32> maxPool(Layer.MaxPool m) {
                 return tf.nn.maxPool(x, tf.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
                         tf.constant(new int[] {1, m.strideH(), m.strideW(), 1}), m.padding().name());
-            } else if (layer instanceof Layer.AveragePool a) {
+            }
+
+            @Override
+            public Operand<TFloat32> averagePool(Layer.AveragePool a) {
                 return tf.nn.avgPool(x, List.of(1L, (long) a.poolH(), (long) a.poolW(), 1L),
                         List.of(1L, (long) a.strideH(), (long) a.strideW(), 1L), a.padding().name());
-            } else if (layer instanceof Layer.GlobalAveragePool) {
+            }
+
+            @Override
+            public Operand<TFloat32> globalAveragePool(Layer.GlobalAveragePool g) {
                 return tf.math.mean(x, tf.constant(new int[] {1, 2}));
-            } else if (layer instanceof Layer.BatchNorm bn) {
-                return batchNorm(step, bn, x);
-            } else if (layer instanceof Layer.Concat) {
+            }
+
+            @Override
+            public Operand<TFloat32> batchNorm(Layer.BatchNorm bn) {
+                return Builder.this.batchNorm(step, bn, x);
+            }
+
+            @Override
+            public Operand<TFloat32> concat(Layer.Concat c) {
                 List<Operand<TFloat32>> outs = new ArrayList<>();
                 for (List<ResolvedModel.Step> branch : step.branches()) {
                     outs.add(sequence(branch, x));
                 }
                 return tf.concat(outs, tf.constant(3));
             }
-            throw new IllegalStateException("no TensorFlow builder for layer " + layer);
         }
 
         private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {
-            Operand<TFloat32> movingMean = param(step, "moving_mean");
-            Operand<TFloat32> movingVar = param(step, "moving_variance");
+            Operand<TFloat32> movingMean = param(step, Role.MOVING_MEAN);
+            Operand<TFloat32> movingVar = param(step, Role.MOVING_VARIANCE);
             Operand<TFloat32> mean;
             Operand<TFloat32> variance;
             if (mode == Mode.TRAINING) {
                 int[] axes = step.inputShape().length == 3 ? new int[] {0, 1, 2} : new int[] {0};
                 mean = tf.math.mean(x, tf.constant(axes));
                 variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(axes));
-                updates.add(moveTowards(step, "moving_mean", movingMean, mean, bn.momentum()));
-                updates.add(moveTowards(step, "moving_variance", movingVar, variance, bn.momentum()));
+                updates.add(moveTowards(step, Role.MOVING_MEAN, movingMean, mean, bn.momentum()));
+                updates.add(moveTowards(step, Role.MOVING_VARIANCE, movingVar, variance, bn.momentum()));
             } else {
                 mean = movingMean;
                 variance = movingVar;
             }
-            Operand<TFloat32> scale = tf.math.mul(param(step, "gamma"),
+            Operand<TFloat32> scale = tf.math.mul(param(step, Role.GAMMA),
                     tf.math.rsqrt(tf.math.add(variance, tf.constant((float) bn.epsilon()))));
-            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, "beta"));
+            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, Role.BETA));
         }
 
-        private Op moveTowards(ResolvedModel.Step step, String suffix, Operand<TFloat32> moving,
+        private Op moveTowards(ResolvedModel.Step step, Role role, Operand<TFloat32> moving,
                 Operand<TFloat32> batch, double momentum) {
             if (!(moving instanceof Variable)) {
-                throw new SmoothcalException("training mode updates " + step.param(suffix).name()
+                throw new SmoothcalException("training mode updates " + step.param(role).name()
                         + ", so it must be a variable, found " + moving.getClass().getSimpleName());
             }
             Operand<TFloat32> next = tf.math.add(tf.math.mul(moving, tf.constant((float) momentum)),

@@ -12,15 +12,102 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads and writes the JSON form of a {@link ModelSpec}; the schema is documented on {@link ModelSpec#fromJson}. */
 final class ModelJson {
-    private static final List<String> TYPES = List.of("conv2d", "max_pool", "average_pool", "global_average_pool",
-            "batch_norm", "concat", "dense", "relu", "flatten", "dropout");
+
+    /**
+     * The layer types of the JSON schema: the {@code "type"} string each is read from and written with, and
+     * how its object is read. Reading and writing both go through this table, so the names cannot drift.
+     */
+    enum Type {
+        CONV2D("conv2d", ModelJson::conv2d),
+        MAX_POOL("max_pool", (at, n) -> {
+            Window w = window(at, n);
+            return new Layer.MaxPool(w.pool()[0], w.pool()[1], w.strides()[0], w.strides()[1], w.padding());
+        }),
+        AVERAGE_POOL("average_pool", (at, n) -> {
+            Window w = window(at, n);
+            return new Layer.AveragePool(w.pool()[0], w.pool()[1], w.strides()[0], w.strides()[1], w.padding());
+        }),
+        GLOBAL_AVERAGE_POOL("global_average_pool", (at, n) -> {
+            onlyKeys(at, n, Set.of("type"));
+            return new Layer.GlobalAveragePool();
+        }),
+        BATCH_NORM("batch_norm", (at, n) -> {
+            onlyKeys(at, n, Set.of("type", "momentum", "epsilon"));
+            return new Layer.BatchNorm(number(at, n, "momentum", Layer.BatchNorm.DEFAULT_MOMENTUM),
+                    number(at, n, "epsilon", Layer.BatchNorm.DEFAULT_EPSILON));
+        }),
+        CONCAT("concat", ModelJson::concat),
+        DENSE("dense", (at, n) -> {
+            onlyKeys(at, n, Set.of("type", "units"));
+            return new Layer.Dense(integer(at, n, "units"));
+        }),
+        RELU("relu", (at, n) -> {
+            onlyKeys(at, n, Set.of("type"));
+            return new Layer.Relu();
+        }),
+        FLATTEN("flatten", (at, n) -> {
+            onlyKeys(at, n, Set.of("type"));
+            return new Layer.Flatten();
+        }),
+        DROPOUT("dropout", (at, n) -> {
+            onlyKeys(at, n, Set.of("type", "rate"));
+            return new Layer.Dropout(number(at, n, "rate", Double.NaN));
+        });
+
+        private final String jsonName;
+        private final Reader reader;
+
+        Type(String jsonName, Reader reader) {
+            this.jsonName = jsonName;
+            this.reader = reader;
+        }
+
+        /** The {@code "type"} string. */
+        String jsonName() {
+            return jsonName;
+        }
+
+        /** Every {@code "type"} string, in declaration order. */
+        static List<String> jsonNames() {
+            return Arrays.stream(values()).map(Type::jsonName).toList();
+        }
+
+        /** The type called {@code jsonName}, or empty. */
+        static Optional<Type> of(String jsonName) {
+            return Arrays.stream(values()).filter(t -> t.jsonName.equals(jsonName)).findFirst();
+        }
+    }
+
+    /** Reads one layer object whose type is known. */
+    @FunctionalInterface
+    private interface Reader {
+        Layer read(At at, JsonNode n);
+    }
+
+    /** Where a node sits: the source (file or "model JSON") and the path in it, such as {@code layers[2]}. */
+    private record At(String source, String path) {
+        /** {@code source: path: problem}, or {@code source: problem} at the root. */
+        SmoothcalException fail(String problem) {
+            return new SmoothcalException(source + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+        }
+
+        /** {@code source: path.key: problem}. */
+        SmoothcalException fail(String key, String problem) {
+            return new SmoothcalException(source + ": " + path + "." + key + ": " + problem);
+        }
+    }
+
+    private record Window(int[] pool, int[] strides, Padding padding) {
+    }
 
     private ModelJson() {
     }
@@ -48,7 +135,7 @@ final class ModelJson {
             throw new SmoothcalException(source + ": expected a JSON object {\"name\": ..., \"layers\": [...]}, found "
                     + (root == null ? "nothing" : root.getNodeType()));
         }
-        onlyKeys(source, "", root, Set.of("name", "classes", "layers"));
+        onlyKeys(new At(source, ""), root, Set.of("name", "classes", "layers"));
         JsonNode name = root.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             throw new SmoothcalException(source + ": name: expected a non-empty string, found " + name);
@@ -67,120 +154,89 @@ final class ModelJson {
         }
         List<Layer> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            out.add(layer(source, path + "[" + i + "]", node.get(i)));
+            out.add(layer(new At(source, path + "[" + i + "]"), node.get(i)));
         }
         return out;
     }
 
-    private static Layer layer(String source, String path, JsonNode n) {
+    private static Layer layer(At at, JsonNode n) {
         if (!n.isObject()) {
-            throw new SmoothcalException(source + ": " + path + ": expected a layer object, found " + n);
+            throw at.fail("expected a layer object, found " + n);
         }
         JsonNode typeNode = n.get("type");
-        String type = typeNode == null || !typeNode.isTextual() ? null : typeNode.asText();
-        if (type == null || !TYPES.contains(type)) {
-            throw new SmoothcalException(source + ": " + path + ".type: expected one of " + TYPES + ", found "
-                    + typeNode);
-        }
+        Type type = (typeNode == null || !typeNode.isTextual() ? Optional.<Type>empty() : Type.of(typeNode.asText()))
+                .orElseThrow(() -> at.fail("type", "expected one of " + Type.jsonNames() + ", found " + typeNode));
         try {
-            switch (type) {
-                case "conv2d" -> {
-                    onlyKeys(source, path, n, Set.of("type", "filters", "kernel", "strides", "padding", "use_bias"));
-                    int[] k = pair(source, path, n, "kernel", null);
-                    int[] s = pair(source, path, n, "strides", new int[] {1, 1});
-                    JsonNode bias = n.get("use_bias");
-                    if (bias != null && !bias.isBoolean()) {
-                        throw new SmoothcalException(source + ": " + path + ".use_bias: expected true or false, found "
-                                + bias);
-                    }
-                    return new Layer.Conv2D(integer(source, path, n, "filters"), k[0], k[1], s[0], s[1],
-                            padding(source, path, n), bias == null || bias.asBoolean() ? Bias.USE : Bias.NONE);
-                }
-                case "max_pool", "average_pool" -> {
-                    onlyKeys(source, path, n, Set.of("type", "pool", "strides", "padding"));
-                    int[] p = pair(source, path, n, "pool", null);
-                    int[] s = pair(source, path, n, "strides", p);
-                    Padding pad = padding(source, path, n);
-                    return type.equals("max_pool") ? new Layer.MaxPool(p[0], p[1], s[0], s[1], pad)
-                            : new Layer.AveragePool(p[0], p[1], s[0], s[1], pad);
-                }
-                case "global_average_pool" -> {
-                    onlyKeys(source, path, n, Set.of("type"));
-                    return new Layer.GlobalAveragePool();
-                }
-                case "batch_norm" -> {
-                    onlyKeys(source, path, n, Set.of("type", "momentum", "epsilon"));
-                    return new Layer.BatchNorm(number(source, path, n, "momentum", Layer.BatchNorm.DEFAULT_MOMENTUM),
-                            number(source, path, n, "epsilon", Layer.BatchNorm.DEFAULT_EPSILON));
-                }
-                case "concat" -> {
-                    onlyKeys(source, path, n, Set.of("type", "branches"));
-                    JsonNode b = n.get("branches");
-                    if (b == null || !b.isArray()) {
-                        throw new SmoothcalException(source + ": " + path + ".branches: expected an array of layer"
-                                + " arrays, found " + b);
-                    }
-                    List<List<Layer>> branches = new ArrayList<>();
-                    for (int i = 0; i < b.size(); i++) {
-                        branches.add(layers(source, path + ".branches[" + i + "]", b.get(i)));
-                    }
-                    return new Layer.Concat(branches);
-                }
-                case "dense" -> {
-                    onlyKeys(source, path, n, Set.of("type", "units"));
-                    return new Layer.Dense(integer(source, path, n, "units"));
-                }
-                case "relu" -> {
-                    onlyKeys(source, path, n, Set.of("type"));
-                    return new Layer.Relu();
-                }
-                case "flatten" -> {
-                    onlyKeys(source, path, n, Set.of("type"));
-                    return new Layer.Flatten();
-                }
-                default -> {
-                    onlyKeys(source, path, n, Set.of("type", "rate"));
-                    return new Layer.Dropout(number(source, path, n, "rate", Double.NaN));
-                }
-            }
+            return type.reader.read(at, n);
         } catch (SmoothcalException e) {
-            if (e.getMessage().startsWith(source)) {
+            if (e.getMessage().startsWith(at.source())) {
                 throw e;
             }
-            throw new SmoothcalException(source + ": " + path + " (" + type + "): " + e.getMessage(), e);
+            throw new SmoothcalException(at.source() + ": " + at.path() + " (" + type.jsonName() + "): "
+                    + e.getMessage(), e);
         }
     }
 
-    private static void onlyKeys(String source, String path, JsonNode n, Set<String> allowed) {
+    private static Layer conv2d(At at, JsonNode n) {
+        onlyKeys(at, n, Set.of("type", "filters", "kernel", "strides", "padding", "use_bias"));
+        int[] k = pair(at, n, "kernel", null);
+        int[] s = pair(at, n, "strides", new int[] {1, 1});
+        JsonNode bias = n.get("use_bias");
+        if (bias != null && !bias.isBoolean()) {
+            throw at.fail("use_bias", "expected true or false, found " + bias);
+        }
+        return new Layer.Conv2D(integer(at, n, "filters"), k[0], k[1], s[0], s[1],
+                padding(at, n), bias == null || bias.asBoolean() ? Bias.USE : Bias.NONE);
+    }
+
+    private static Window window(At at, JsonNode n) {
+        onlyKeys(at, n, Set.of("type", "pool", "strides", "padding"));
+        int[] p = pair(at, n, "pool", null);
+        return new Window(p, pair(at, n, "strides", p), padding(at, n));
+    }
+
+    private static Layer concat(At at, JsonNode n) {
+        onlyKeys(at, n, Set.of("type", "branches"));
+        JsonNode b = n.get("branches");
+        if (b == null || !b.isArray()) {
+            throw at.fail("branches", "expected an array of layer arrays, found " + b);
+        }
+        List<List<Layer>> branches = new ArrayList<>();
+        for (int i = 0; i < b.size(); i++) {
+            branches.add(layers(at.source(), at.path() + ".branches[" + i + "]", b.get(i)));
+        }
+        return new Layer.Concat(branches);
+    }
+
+    private static void onlyKeys(At at, JsonNode n, Set<String> allowed) {
         for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new SmoothcalException(source + ": " + (path.isEmpty() ? "" : path + ": ") + "unknown key '"
-                        + key + "', expected one of " + allowed.stream().sorted().toList());
+                throw at.fail("unknown key '" + key + "', expected one of " + allowed.stream().sorted().toList());
             }
         }
     }
 
-    private static int integer(String source, String path, JsonNode n, String key) {
+    private static int integer(At at, JsonNode n, String key) {
         JsonNode v = n.get(key);
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new SmoothcalException(source + ": " + path + "." + key + ": expected an integer, found " + v);
+            throw at.fail(key, "expected an integer, found " + v);
         }
         return v.intValue();
     }
 
-    private static double number(String source, String path, JsonNode n, String key, double fallback) {
+    private static double number(At at, JsonNode n, String key, double fallback) {
         JsonNode v = n.get(key);
         if (v == null && !Double.isNaN(fallback)) {
             return fallback;
         }
         if (v == null || !v.isNumber()) {
-            throw new SmoothcalException(source + ": " + path + "." + key + ": expected a number, found " + v);
+            throw at.fail(key, "expected a number, found " + v);
         }
         return v.doubleValue();
     }
 
-    private static int[] pair(String source, String path, JsonNode n, String key, int[] fallback) {
+    private static int[] pair(At at, JsonNode n, String key, int[] fallback) {
         JsonNode v = n.get(key);
         if (v == null && fallback != null) {
             return fallback;
@@ -190,13 +246,12 @@ final class ModelJson {
         }
         if (v == null || !v.isArray() || v.size() != 2 || !v.get(0).isIntegralNumber() || !v.get(1).isIntegralNumber()
                 || !v.get(0).canConvertToInt() || !v.get(1).canConvertToInt()) {
-            throw new SmoothcalException(source + ": " + path + "." + key
-                    + ": expected [height, width] (two integers) or one integer, found " + v);
+            throw at.fail(key, "expected [height, width] (two integers) or one integer, found " + v);
         }
         return new int[] {v.get(0).intValue(), v.get(1).intValue()};
     }
 
-    private static Padding padding(String source, String path, JsonNode n) {
+    private static Padding padding(At at, JsonNode n) {
         JsonNode v = n.get("padding");
         if (v == null) {
             return Padding.VALID;
@@ -209,7 +264,7 @@ final class ModelJson {
                 }
             }
         }
-        throw new SmoothcalException(source + ": " + path + ".padding: expected \"same\" or \"valid\", found " + v);
+        throw at.fail("padding", "expected \"same\" or \"valid\", found " + v);
     }
 
     static String write(ModelSpec spec) {
@@ -225,46 +280,76 @@ final class ModelJson {
     private static ArrayNode array(List<Layer> layers) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (Layer l : layers) {
-            a.add(node(l));
+            a.add(l.accept(WRITER));
         }
         return a;
     }
 
-    private static ObjectNode node(Layer l) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        if (l instanceof Layer.Conv2D c) {
-            n.put("type", "conv2d").put("filters", c.filters());
+    private static final Layer.Visitor<ObjectNode> WRITER = new Layer.Visitor<>() {
+        @Override
+        public ObjectNode conv2d(Layer.Conv2D c) {
+            ObjectNode n = typed(Type.CONV2D).put("filters", c.filters());
             n.putArray("kernel").add(c.kernelH()).add(c.kernelW());
             n.putArray("strides").add(c.strideH()).add(c.strideW());
-            n.put("padding", c.padding().name().toLowerCase(Locale.ROOT)).put("use_bias", c.bias() == Bias.USE);
-        } else if (l instanceof Layer.MaxPool m) {
-            window(n.put("type", "max_pool"), m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding());
-        } else if (l instanceof Layer.AveragePool a) {
-            window(n.put("type", "average_pool"), a.poolH(), a.poolW(), a.strideH(), a.strideW(), a.padding());
-        } else if (l instanceof Layer.GlobalAveragePool) {
-            n.put("type", "global_average_pool");
-        } else if (l instanceof Layer.BatchNorm b) {
-            n.put("type", "batch_norm").put("momentum", b.momentum()).put("epsilon", b.epsilon());
-        } else if (l instanceof Layer.Concat c) {
-            ArrayNode branches = n.put("type", "concat").putArray("branches");
-            c.branches().forEach(b -> branches.add(array(b)));
-        } else if (l instanceof Layer.Dense d) {
-            n.put("type", "dense").put("units", d.units());
-        } else if (l instanceof Layer.Relu) {
-            n.put("type", "relu");
-        } else if (l instanceof Layer.Flatten) {
-            n.put("type", "flatten");
-        } else if (l instanceof Layer.Dropout d) {
-            n.put("type", "dropout").put("rate", d.rate());
-        } else {
-            throw new IllegalStateException("no JSON form for layer " + l);
+            return n.put("padding", c.padding().name().toLowerCase(Locale.ROOT)).put("use_bias", c.bias() == Bias.USE);
         }
-        return n;
+
+        @Override
+        public ObjectNode maxPool(Layer.MaxPool m) {
+            return window(typed(Type.MAX_POOL), m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding());
+        }
+
+        @Override
+        public ObjectNode averagePool(Layer.AveragePool a) {
+            return window(typed(Type.AVERAGE_POOL), a.poolH(), a.poolW(), a.strideH(), a.strideW(), a.padding());
+        }
+
+        @Override
+        public ObjectNode globalAveragePool(Layer.GlobalAveragePool g) {
+            return typed(Type.GLOBAL_AVERAGE_POOL);
+        }
+
+        @Override
+        public ObjectNode batchNorm(Layer.BatchNorm b) {
+            return typed(Type.BATCH_NORM).put("momentum", b.momentum()).put("epsilon", b.epsilon());
+        }
+
+        @Override
+        public ObjectNode concat(Layer.Concat c) {
+            ObjectNode n = typed(Type.CONCAT);
+            ArrayNode branches = n.putArray("branches");
+            c.branches().forEach(b -> branches.add(array(b)));
+            return n;
+        }
+
+        @Override
+        public ObjectNode dense(Layer.Dense d) {
+            return typed(Type.DENSE).put("units", d.units());
+        }
+
+        @Override
+        public ObjectNode relu(Layer.Relu r) {
+            return typed(Type.RELU);
+        }
+
+        @Override
+        public ObjectNode flatten(Layer.Flatten f) {
+            return typed(Type.FLATTEN);
+        }
+
+        @Override
+        public ObjectNode dropout(Layer.Dropout d) {
+            return typed(Type.DROPOUT).put("rate", d.rate());
+        }
+    };
+
+    private static ObjectNode typed(Type type) {
+        return Json.MAPPER.createObjectNode().put("type", type.jsonName());
     }
 
-    private static void window(ObjectNode n, int ph, int pw, int sh, int sw, Padding padding) {
+    private static ObjectNode window(ObjectNode n, int ph, int pw, int sh, int sw, Padding padding) {
         n.putArray("pool").add(ph).add(pw);
         n.putArray("strides").add(sh).add(sw);
-        n.put("padding", padding.name().toLowerCase(Locale.ROOT));
+        return n.put("padding", padding.name().toLowerCase(Locale.ROOT));
     }
 }

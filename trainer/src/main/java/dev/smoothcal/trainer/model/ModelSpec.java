@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.model;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.trainer.model.Layer.Bias;
+import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +41,13 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
 
     private static final Map<String, ModelSpec> PRESETS = presets();
 
+    /**
+     * Validates: name not blank, {@code classes} 0 or at least 2; copies the layer list.
+     *
+     * @param name preset name or a user-chosen name
+     * @param layers hidden layers, in order
+     * @param classes 0 when the data decides, else at least 2
+     */
     public ModelSpec {
         if (name == null || name.isBlank()) {
             throw new SmoothcalException("model name must not be empty");
@@ -51,12 +59,82 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
     }
 
-    /** A model whose class count comes from the data. */
+    /**
+     * A model whose class count comes from the data.
+     *
+     * @param name preset name or a user-chosen name
+     * @param layers hidden layers, in order
+     */
     public ModelSpec(String name, List<Layer> layers) {
         this(name, layers, 0);
     }
 
-    /** Preset names, sorted. */
+    /**
+     * Starts a model description in Java, for example
+     * {@code ModelSpec.builder("small").conv2d(16, 3).batchNorm().relu().maxPool(2).flatten().dense(64)
+     * .relu().dropout(0.25).build()}. Left-out settings take Keras' defaults (listed on {@link LayerBuilder}):
+     * conv stride 1, VALID, with bias; pooling stride = pool, VALID; batch norm 0.99 / 1e-3. The class
+     * count comes from the data unless {@link Builder#classes} sets it.
+     *
+     * @param name the model's name, not blank (checked by {@link Builder#build})
+     * @return an empty builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * Starts one branch of a {@link Layer.Concat}, for {@link LayerBuilder#concat(LayerBuilder.Branch,
+     * LayerBuilder.Branch, LayerBuilder.Branch...)}; an empty branch passes the input through. For example
+     * {@code .concat(ModelSpec.branch().conv2d(32, 1, Padding.SAME), ModelSpec.branch().maxPool(3, 1, Padding.SAME))}.
+     *
+     * @return an empty branch builder
+     */
+    public static LayerBuilder.Branch branch() {
+        return new LayerBuilder.Branch();
+    }
+
+    /** Builds a {@link ModelSpec} layer by layer; made by {@link ModelSpec#builder}. */
+    public static final class Builder extends LayerBuilder<Builder> {
+        private final String name;
+        private int classes;
+
+        Builder(String name) {
+            this.name = name;
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Declares the class count, so training refuses data with another one; by default (0) the data decides.
+         *
+         * @param classes 0, or at least 2
+         * @return this builder
+         */
+        public Builder classes(int classes) {
+            this.classes = classes;
+            return this;
+        }
+
+        /**
+         * The model described so far.
+         *
+         * @return the model
+         * @throws SmoothcalException if the name is blank or the class count is 1 or negative
+         */
+        public ModelSpec build() {
+            return new ModelSpec(name, layers(), classes);
+        }
+    }
+
+    /**
+     * The names {@link #preset} knows.
+     *
+     * @return preset names, sorted
+     */
     public static List<String> presetNames() {
         return PRESETS.keySet().stream().sorted().toList();
     }
@@ -64,12 +142,14 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
     /**
      * The preset called {@code name}.
      *
-     * @throws SmoothcalException listing the presets when the name is unknown
+     * @param name a preset name, one of {@link #presetNames()}
+     * @return the preset
+     * @throws SmoothcalException naming parameter {@code model} and listing the presets when the name is unknown
      */
     public static ModelSpec preset(String name) {
         ModelSpec spec = PRESETS.get(name);
         if (spec == null) {
-            throw new SmoothcalException("--model must be one of " + presetNames() + ", found '" + name + "'");
+            throw SmoothcalException.invalid("model", "must be one of " + presetNames() + ", found '" + name + "'");
         }
         return spec;
     }
@@ -77,11 +157,14 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
     /**
      * A preset by name, or else a JSON model file ({@link #fromJson}).
      *
-     * @throws SmoothcalException when {@code presetOrPath} is neither a preset nor an existing file
+     * @param presetOrPath a preset name or the path of a JSON model file
+     * @return the model
+     * @throws SmoothcalException naming parameter {@code model} when {@code presetOrPath} is neither a preset
+     *     nor an existing file; as {@link #fromJson} when the file is not a valid model
      */
     public static ModelSpec load(String presetOrPath) {
         if (presetOrPath == null || presetOrPath.isBlank()) {
-            throw new SmoothcalException("--model must be one of " + presetNames() + " or a JSON model file, found none");
+            throw SmoothcalException.invalid("model", "must be one of " + presetNames() + " or a JSON model file, found none");
         }
         if (PRESETS.containsKey(presetOrPath)) {
             return PRESETS.get(presetOrPath);
@@ -90,7 +173,7 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         if (Files.isRegularFile(file)) {
             return fromJson(file);
         }
-        throw new SmoothcalException("--model must be one of " + presetNames()
+        throw SmoothcalException.invalid("model", "must be one of " + presetNames()
                 + " or a JSON model file, found '" + presetOrPath + "' (no such preset or file)");
     }
 
@@ -110,17 +193,32 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      * Defaults, as Keras: conv strides 1, padding "valid", use_bias true; pooling strides = pool, padding
      * "valid"; batch_norm momentum 0.99, epsilon 0.001. The head {@code Dense(classes)} is appended by
      * {@link #resolve}, never listed. Unknown keys are errors, so a misspelt key cannot fall back to a default.
+     *
+     * @param file the JSON model file
+     * @return the model it describes
+     * @throws SmoothcalException when the file cannot be read or is not a valid model
      */
     public static ModelSpec fromJson(Path file) {
         return ModelJson.read(file);
     }
 
-    /** Parses a model from JSON text in the schema of {@link #fromJson}. */
+    /**
+     * Parses a model from JSON text in the schema of {@link #fromJson}.
+     *
+     * @param json the JSON text
+     * @return the model it describes
+     * @throws SmoothcalException naming the layer path and field when the text is not a valid model
+     */
     public static ModelSpec parseJson(String json) {
         return ModelJson.parse(json, "model JSON");
     }
 
-    /** This model as JSON text in the schema that {@link #fromJson} reads. */
+    /**
+     * This model as JSON text in the schema that {@link #fromJson} reads; {@link #parseJson} gives back an
+     * equal {@code ModelSpec}.
+     *
+     * @return the JSON text
+     */
     public String toJson() {
         return ModelJson.write(this);
     }
@@ -135,6 +233,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      *     its input shape and what it needs, if a layer cannot take its input: a window larger than a
      *     VALID input, a spatial layer on a flat input, Dense on an unflattened image, Concat branches
      *     that end in different spatial shapes
+     * @param input the image shape the model reads
+     * @param numClasses the class count of the data, at least 2 (and equal to {@link #classes} when that is set)
+     * @return the model with every shape and parameter resolved
      */
     public ResolvedModel resolve(ImageShape input, int numClasses) {
         if (numClasses < 2) {
@@ -175,57 +276,100 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
 
         ResolvedModel.Step step(Layer layer, long[] in, String path) {
-            if (layer instanceof Layer.Dense d) {
+            return layer.accept(new Shapes(layer, in, path));
+        }
+
+        /** The shape rule of each layer type for one layer reading {@code in}, at {@code path} in the model. */
+        private final class Shapes implements Layer.Visitor<ResolvedModel.Step> {
+            private final Layer layer;
+            private final long[] in;
+            private final String path;
+
+            Shapes(Layer layer, long[] in, String path) {
+                this.layer = layer;
+                this.in = in;
+                this.path = path;
+            }
+
+            @Override
+            public ResolvedModel.Step dense(Layer.Dense d) {
                 if (in.length != 1) {
                     throw fail(path, layer, in, "a flat input (add a Flatten or GlobalAveragePool before it)");
                 }
                 dense++;
                 String p = "dense" + dense;
                 return new ResolvedModel.Step(layer, in, new long[] {d.units()}, List.of(
-                        param(p + "_kernel", new long[] {in[0], d.units()}, ParamKind.TRAINABLE,
-                                ResolvedModel.Init.GLOROT_UNIFORM),
-                        param(p + "_bias", new long[] {d.units()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS)));
-            } else if (layer instanceof Layer.Relu || layer instanceof Layer.Dropout) {
-                return new ResolvedModel.Step(layer, in, in, List.of());
-            } else if (layer instanceof Layer.Flatten) {
+                        param(p, new long[] {in[0], d.units()}, Role.KERNEL),
+                        param(p, new long[] {d.units()}, Role.BIAS)));
+            }
+
+            @Override
+            public ResolvedModel.Step relu(Layer.Relu r) {
+                return same();
+            }
+
+            @Override
+            public ResolvedModel.Step dropout(Layer.Dropout d) {
+                return same();
+            }
+
+            @Override
+            public ResolvedModel.Step flatten(Layer.Flatten f) {
                 long n = 1;
                 for (long v : in) {
                     n *= v;
                 }
                 return new ResolvedModel.Step(layer, in, new long[] {n}, List.of());
-            } else if (layer instanceof Layer.Conv2D c) {
+            }
+
+            @Override
+            public ResolvedModel.Step conv2d(Layer.Conv2D c) {
                 long[] out = window(path, layer, in, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padding());
                 out[2] = c.filters();
                 conv++;
                 String p = "conv" + conv;
                 List<ResolvedModel.Param> params = new ArrayList<>();
-                params.add(param(p + "_kernel", new long[] {c.kernelH(), c.kernelW(), in[2], c.filters()},
-                        ParamKind.TRAINABLE, ResolvedModel.Init.GLOROT_UNIFORM));
+                params.add(param(p, new long[] {c.kernelH(), c.kernelW(), in[2], c.filters()}, Role.KERNEL));
                 if (c.bias() == Bias.USE) {
-                    params.add(param(p + "_bias", new long[] {c.filters()}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS));
+                    params.add(param(p, new long[] {c.filters()}, Role.BIAS));
                 }
                 return new ResolvedModel.Step(layer, in, out, params);
-            } else if (layer instanceof Layer.MaxPool m) {
+            }
+
+            @Override
+            public ResolvedModel.Step maxPool(Layer.MaxPool m) {
                 return new ResolvedModel.Step(layer, in,
                         window(path, layer, in, m.poolH(), m.poolW(), m.strideH(), m.strideW(), m.padding()), List.of());
-            } else if (layer instanceof Layer.AveragePool a) {
+            }
+
+            @Override
+            public ResolvedModel.Step averagePool(Layer.AveragePool a) {
                 return new ResolvedModel.Step(layer, in,
                         window(path, layer, in, a.poolH(), a.poolW(), a.strideH(), a.strideW(), a.padding()), List.of());
-            } else if (layer instanceof Layer.GlobalAveragePool) {
+            }
+
+            @Override
+            public ResolvedModel.Step globalAveragePool(Layer.GlobalAveragePool g) {
                 if (in.length != 3) {
                     throw fail(path, layer, in, "an image input [H, W, C]");
                 }
                 return new ResolvedModel.Step(layer, in, new long[] {in[2]}, List.of());
-            } else if (layer instanceof Layer.BatchNorm) {
+            }
+
+            @Override
+            public ResolvedModel.Step batchNorm(Layer.BatchNorm b) {
                 long c = in[in.length - 1];
                 bn++;
                 String p = "bn" + bn;
                 return new ResolvedModel.Step(layer, in, in, List.of(
-                        param(p + "_gamma", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ONES),
-                        param(p + "_beta", new long[] {c}, ParamKind.TRAINABLE, ResolvedModel.Init.ZEROS),
-                        param(p + "_moving_mean", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ZEROS),
-                        param(p + "_moving_variance", new long[] {c}, ParamKind.STATE, ResolvedModel.Init.ONES)));
-            } else if (layer instanceof Layer.Concat cat) {
+                        param(p, new long[] {c}, Role.GAMMA),
+                        param(p, new long[] {c}, Role.BETA),
+                        param(p, new long[] {c}, Role.MOVING_MEAN),
+                        param(p, new long[] {c}, Role.MOVING_VARIANCE)));
+            }
+
+            @Override
+            public ResolvedModel.Step concat(Layer.Concat cat) {
                 if (in.length != 3) {
                     throw fail(path, layer, in, "an image input [H, W, C]");
                 }
@@ -256,7 +400,11 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                 return new ResolvedModel.Step(layer, in, new long[] {spatial[0], spatial[1], channels}, List.of(),
                         branches);
             }
-            throw new IllegalStateException("no shape rule for layer " + layer);
+
+            /** A layer that keeps its input's shape and has no parameters. */
+            private ResolvedModel.Step same() {
+                return new ResolvedModel.Step(layer, in, in, List.of());
+            }
         }
 
         private long[] window(String path, Layer layer, long[] in, int kh, int kw, int sh, int sw, Padding padding) {
@@ -277,8 +425,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                     + ", found input shape " + Arrays.toString(in));
         }
 
-        private static ResolvedModel.Param param(String name, long[] shape, ParamKind kind, ResolvedModel.Init init) {
-            return new ResolvedModel.Param(name, shape, kind, init);
+        /** The parameter with {@code role} of the layer called {@code layer} ({@code conv3}), named {@code conv3_kernel}. */
+        private static ResolvedModel.Param param(String layer, long[] shape, Role role) {
+            return new ResolvedModel.Param(layer + "_" + role.suffix(), shape, role);
         }
     }
 

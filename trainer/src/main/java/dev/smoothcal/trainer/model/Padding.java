@@ -13,7 +13,14 @@ public enum Padding {
     /** No padding: {@code out = floor((in - k) / s) + 1}, which needs {@code in >= k}. */
     VALID;
 
-    /** Output size along one axis, or 0 when VALID and {@code in < k}. */
+    /**
+     * Output size along one axis.
+     *
+     * @param in input size
+     * @param k window size
+     * @param s stride
+     * @return the output size, 0 when VALID and {@code in < k}
+     */
     public long outputSize(long in, long k, long s) {
         if (this == SAME) {
             return (in + s - 1) / s;
@@ -21,7 +28,14 @@ public enum Padding {
         return in < k ? 0 : (in - k) / s + 1;
     }
 
-    /** Padding {@code [before, after]} along one axis; always {@code [0, 0]} for VALID. */
+    /**
+     * Padding along one axis.
+     *
+     * @param in input size
+     * @param k window size
+     * @param s stride
+     * @return {@code [before, after]}; always {@code [0, 0]} for VALID
+     */
     public long[] pads(long in, long k, long s) {
         if (this == VALID) {
             return new long[] {0, 0};

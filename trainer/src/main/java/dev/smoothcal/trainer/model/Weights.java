@@ -28,6 +28,11 @@ public final class Weights {
     /**
      * Weights for {@code model} from {@code values}, checked: one array per parameter with the
      * parameter's element count.
+     *
+     * @param model the model the values belong to
+     * @param values one array per parameter, by flat name
+     * @return the weights (copies of the arrays, in layer order)
+     * @throws SmoothcalException when a parameter is missing or extra, or has the wrong element count
      */
     public static Weights of(ResolvedModel model, Map<String, float[]> values) {
         Map<String, float[]> ordered = new LinkedHashMap<>();
@@ -55,6 +60,10 @@ public final class Weights {
      * {@code fan_in = kh*kw*cin} and {@code fan_out = kh*kw*cout}), zero biases, batch-norm gamma 1 and
      * beta 0, moving mean 0 and moving variance 1. Drawn on the host with a seeded generator, so they
      * are identical on every machine and device.
+     *
+     * @param model the model to initialise
+     * @param seed seed of the generator
+     * @return the initial weights
      */
     public static Weights initial(ResolvedModel model, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -81,11 +90,22 @@ public final class Weights {
         return new Weights(model, values);
     }
 
+    /**
+     * The model these weights belong to.
+     *
+     * @return the resolved model
+     */
     public ResolvedModel model() {
         return model;
     }
 
-    /** The values of parameter {@code name} (a copy). */
+    /**
+     * The values of one parameter.
+     *
+     * @param name the flat parameter name, such as {@code conv1_kernel}
+     * @return a copy of its values, row-major
+     * @throws SmoothcalException listing the names when there is no such parameter
+     */
     public float[] get(String name) {
         float[] v = values.get(name);
         if (v == null) {
@@ -94,7 +114,11 @@ public final class Weights {
         return v.clone();
     }
 
-    /** Name to values in layer order (copies). */
+    /**
+     * Every parameter's values.
+     *
+     * @return flat name to a copy of the values, in layer order
+     */
     public Map<String, float[]> asMap() {
         Map<String, float[]> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, v.clone()));
@@ -104,6 +128,8 @@ public final class Weights {
     /**
      * SHA-256 over parameter names, shapes and float bits of every parameter, trainable and state, as
      * {@code sha256:HEX}: identifies a trained model across its SavedModel and ONNX forms.
+     *
+     * @return {@code sha256:} and 64 lower-case hex digits
      */
     public String fingerprint() {
         try {
@@ -121,7 +147,7 @@ public final class Weights {
             }
             return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw SmoothcalException.defect("this JVM has no SHA-256, which every Java platform must provide", e);
         }
     }
 }

@@ -39,16 +39,16 @@ final class Forwards {
         Map<String, float[]> values = Weights.initial(model, seed).asMap();
         for (ResolvedModel.Param p : model.params()) {
             float[] v = values.get(p.name());
-            String n = p.name();
+            ResolvedModel.Role r = p.role();
             double lo;
             double hi;
-            if (n.endsWith("_bias") || n.endsWith("_beta") || n.endsWith("_moving_mean")) {
+            if (r == ResolvedModel.Role.BIAS || r == ResolvedModel.Role.BETA || r == ResolvedModel.Role.MOVING_MEAN) {
                 lo = -0.5;
                 hi = 0.5;
-            } else if (n.endsWith("_gamma")) {
+            } else if (r == ResolvedModel.Role.GAMMA) {
                 lo = 0.5;
                 hi = 1.5;
-            } else if (n.endsWith("_moving_variance")) {
+            } else if (r == ResolvedModel.Role.MOVING_VARIANCE) {
                 lo = 0.5;
                 hi = 2.0;
             } else {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,6 +145,36 @@ class ModelSpecTest {
         assertEquals(w.fingerprint(), Weights.of(m, w.asMap()).fingerprint());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // computed before parameters had roles (commit 87bf5c6): names, shapes, order and initial values
+        // are what checkpoints, SavedModels and run.json's model_fingerprint hold, so they must not move
+        "cnn, sha256:081adcca0ce60e082e30e21880cbabb963325499589dbd3269e86fa4829150f6",
+        "minigooglenet, sha256:e48dcb61d32eca9e67272038fb9326dc24be6424803729657c7a8654fcaf251c",
+        "mlp, sha256:888808370a1e40dbb3dceb9259303d2f75f87d3c46116ce867ce04fc749a3aa7"})
+    void initialWeightsFingerprintIsStable(String preset, String fingerprint) {
+        ResolvedModel m = ModelSpec.preset(preset).resolve(new ImageShape(8, 8, 3), 10);
+        assertEquals(fingerprint, Weights.initial(m, 42).fingerprint());
+    }
+
+    @Test
+    void eachParameterHasTheRoleItsNameEndsIn() {
+        ResolvedModel m = ModelSpec.preset("minigooglenet").resolve(new ImageShape(8, 8, 3), 10);
+        for (ResolvedModel.Param p : m.params()) {
+            assertTrue(p.name().endsWith("_" + p.role().suffix()), p.name() + " " + p.role());
+            assertEquals(p.role().kind(), p.kind());
+            assertEquals(p.role().init(), p.init());
+        }
+        ResolvedModel.Step conv = m.steps().get(0);
+        assertEquals("conv1_kernel", conv.param(ResolvedModel.Role.KERNEL).name());
+        assertEquals("conv1_bias", conv.param(ResolvedModel.Role.BIAS).name());
+        assertEquals("bn1_moving_variance", m.steps().get(1).param(ResolvedModel.Role.MOVING_VARIANCE).name());
+        ResolvedModel cnn = ModelSpec.preset("cnn").resolve(new ImageShape(8, 8, 1), 10);
+        SmoothcalException none = assertThrows(SmoothcalException.class,
+                () -> cnn.steps().get(0).param(ResolvedModel.Role.BIAS)); // conv without bias
+        assertEquals(SmoothcalException.Kind.DEFECT, none.kind());
+    }
+
     private static List<Float> distinct(float[] v) {
         return IntStream.range(0, v.length).mapToObj(i -> v[i]).distinct().toList();
     }
@@ -179,6 +210,12 @@ class ModelSpecTest {
         SmoothcalException e = assertThrows(SmoothcalException.class, () -> ModelSpec.load("resnet"));
         assertTrue(e.getMessage().contains("[cnn, minigooglenet, mlp]") && e.getMessage().contains("'resnet'"),
                 e.getMessage());
+        assertEquals("model must be one of [cnn, minigooglenet, mlp] or a JSON model file, found 'resnet'"
+                + " (no such preset or file)", e.getMessage());
+        assertEquals(Optional.of("model"), e.parameter());
+        SmoothcalException preset = assertThrows(SmoothcalException.class, () -> ModelSpec.preset("resnet"));
+        assertEquals("model must be one of [cnn, minigooglenet, mlp], found 'resnet'", preset.getMessage());
+        assertEquals(Optional.of("model"), preset.parameter());
     }
 
     @ParameterizedTest
