@@ -20,7 +20,7 @@ public record Device(Kind kind, int index) {
 
     public Device {
         if (kind == null || index < 0) {
-            throw new SmoothcalException("--device must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
+            throw SmoothcalException.invalid("device", "must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
         }
     }
 
@@ -43,7 +43,7 @@ public record Device(Kind kind, int index) {
                 // fall through to the message below
             }
         }
-        throw new SmoothcalException("--device must be auto, cpu, gpu or gpu:N, found '" + text + "'");
+        throw SmoothcalException.invalid("device", "must be auto, cpu, gpu or gpu:N, found '" + text + "'");
     }
 
     /**
@@ -64,9 +64,9 @@ public record Device(Kind kind, int index) {
                 // placed and ran on the GPU
             }
         } catch (org.tensorflow.exceptions.TensorFlowException | IllegalArgumentException e) {
-            throw new SmoothcalException("--device " + this + ": expected a usable GPU, found none ("
+            throw SmoothcalException.invalid("device", this + ": expected a usable GPU, found none ("
                     + firstLine(e.getMessage()) + "); the default build has CPU-only TensorFlow natives, "
-                    + "build with -Pgpu on a CUDA 12 machine, or use --device auto|cpu");
+                    + "build with -Pgpu on a CUDA 12 machine, or choose auto or cpu", e);
         }
     }
 
