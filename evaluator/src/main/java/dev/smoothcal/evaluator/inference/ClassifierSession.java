@@ -22,7 +22,8 @@ import java.util.Map;
  * single float input (name, shape with -1 for symbolic dimensions), its outputs, and its
  * {@code metadata_props}. Closing it closes the native session.
  *
- * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause.
+ * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause: bad input when
+ * the file cannot be loaded, a backend failure when a loaded session fails.
  */
 public final class ClassifierSession implements AutoCloseable {
     private final Path path;
@@ -70,7 +71,7 @@ public final class ClassifierSession implements AutoCloseable {
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
         if (!Files.isRegularFile(model)) {
-            throw new SmoothcalException("--model: expected an .onnx file or a run directory, found "
+            throw SmoothcalException.invalid("model", ": expected an .onnx file or a run directory, found "
                     + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -87,7 +88,7 @@ public final class ClassifierSession implements AutoCloseable {
                 }
             }
             if (provider == ExecutionProvider.CUDA) {
-                throw new SmoothcalException("--provider cuda: expected a usable CUDA device, found " + why);
+                throw SmoothcalException.invalid("provider", "cuda: expected a usable CUDA device, found " + why);
             }
             notes.add("using CPU: " + why);
         }
@@ -178,7 +179,7 @@ public final class ClassifierSession implements AutoCloseable {
             buffer.get(out);
             return out;
         } catch (OrtException e) {
-            throw new SmoothcalException("ONNX Runtime failed running " + path + " on input shape "
+            throw SmoothcalException.backend("ONNX Runtime failed running " + path + " on input shape "
                     + Arrays.toString(safeShape(input)) + ": " + firstLine(e.getMessage()), e);
         }
     }
@@ -192,7 +193,7 @@ public final class ClassifierSession implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw new SmoothcalException("could not close ONNX Runtime session of " + path, e);
+            throw SmoothcalException.backend("could not close ONNX Runtime session of " + path, e);
         }
     }
 }

@@ -18,7 +18,7 @@ public enum ExecutionProvider {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SmoothcalException("--provider must be one of "
+            throw SmoothcalException.invalid("provider", "must be one of "
                     + Arrays.toString(Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray())
                     + ", found '" + text + "'");
         }

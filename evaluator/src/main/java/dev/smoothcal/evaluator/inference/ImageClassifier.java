@@ -52,7 +52,7 @@ public final class ImageClassifier {
                 : outputs.keySet().iterator().next());
         long[] outShape = outputs.get(output);
         if (outShape == null) {
-            throw new SmoothcalException("--output: expected one of " + outputs.keySet() + ", found '" + output + "'");
+            throw SmoothcalException.invalid("outputName", ": expected one of " + outputs.keySet() + ", found '" + output + "'");
         }
         if (outShape.length != 2) {
             throw new SmoothcalException(session.path() + ": expected output '" + output
@@ -147,7 +147,7 @@ public final class ImageClassifier {
                 consumer.accept(from, count, raw, toProbabilities(raw, count, from), raw.length / count);
             }
         } catch (OrtException e) {
-            throw new SmoothcalException("could not create an input tensor for " + session.path() + ": "
+            throw SmoothcalException.backend("could not create an input tensor for " + session.path() + ": "
                     + e.getMessage(), e);
         } finally {
             if (full != null) {
@@ -266,7 +266,7 @@ public final class ImageClassifier {
             ok = matches(dims[i], want[i]);
         }
         if (!ok) {
-            throw new SmoothcalException("--layout " + layout.name().toLowerCase(Locale.ROOT) + ": model input '"
+            throw SmoothcalException.invalid("layout", layout.name().toLowerCase(Locale.ROOT) + ": model input '"
                     + session.inputName() + "' has shape " + Arrays.toString(dims) + ", which cannot take "
                     + Arrays.toString(want) + " built from the data's " + s + " images");
         }

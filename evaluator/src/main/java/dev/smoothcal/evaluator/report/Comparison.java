@@ -22,7 +22,7 @@ public record Comparison(String format, EvaluationReport.DataInfo data, List<Ent
         Set<String> labels = new HashSet<>();
         for (Entry e : models) {
             if (!labels.add(e.label())) {
-                throw new SmoothcalException("--label values must be distinct, found '" + e.label() + "' twice");
+                throw SmoothcalException.invalid("labels", "values must be distinct, found '" + e.label() + "' twice");
             }
         }
     }
