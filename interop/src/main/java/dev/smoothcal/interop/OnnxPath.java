@@ -41,7 +41,7 @@ final class OnnxPath implements AutoCloseable {
                     shape.channels()})) {
                 outputs.add(from, count, session.run(t, RunDirectory.LOGITS), session.run(t, RunDirectory.PROBABILITIES));
             } catch (OrtException e) {
-                throw new SmoothcalException("ONNX Runtime could not take the input batch for " + model + ": "
+                throw SmoothcalException.backend("ONNX Runtime could not take the input batch for " + model + ": "
                         + e.getMessage(), e);
             }
         }
@@ -67,7 +67,7 @@ final class OnnxPath implements AutoCloseable {
                         SmoothedLossGraph.ALPHA, a), java.util.Set.of(SmoothedLossGraph.LOSS))) {
             return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
         } catch (OrtException e) {
-            throw new SmoothcalException("ONNX Runtime could not run the smoothed-loss graph: " + e.getMessage(), e);
+            throw SmoothcalException.backend("ONNX Runtime could not run the smoothed-loss graph: " + e.getMessage(), e);
         }
     }
 }
