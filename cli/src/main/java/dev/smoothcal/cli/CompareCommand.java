@@ -56,7 +56,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options);
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(ComparisonFiles.ALL);
+            OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 EvaluationRequest request = new EvaluationRequest(models.get(i), first.data(), first.inference(),
@@ -65,7 +65,7 @@ final class CompareCommand implements Callable<Integer> {
                 try {
                     reports.add(evaluate(request, models.get(i).toString()));
                 } catch (SmoothcalException e) {
-                    throw new SmoothcalException("model '" + names.get(i) + "': " + e.getMessage(), e);
+                    throw naming(names.get(i), e);
                 }
             }
             Comparison comparison = Comparison.of(names, reports);
@@ -75,6 +75,17 @@ final class CompareCommand implements Callable<Integer> {
             System.out.println("comparison written to " + dir.target().resolve(ComparisonFiles.COMPARE_JSON));
         }
         return ExitCode.OK;
+    }
+
+    /** {@code e} as the error of the model labelled {@code label}: same kind, flag named, label in front. */
+    private static SmoothcalException naming(String label, SmoothcalException e) {
+        String message = "model '" + label + "': " + Flags.message(e, "compare");
+        return switch (e.kind()) {
+            case BAD_INPUT -> new SmoothcalException(message, e);
+            case CHECK_FAILED -> SmoothcalException.checkFailed(message);
+            case BACKEND_FAILURE -> SmoothcalException.backend(message, e);
+            case DEFECT -> SmoothcalException.defect(message, e);
+        };
     }
 
     private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {

@@ -71,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
                     + "found none");
         }
-        DatasetSplit fitSplit = calibrateOn == null ? null : parseSplit("--calibrate-on", calibrateOn);
+        DatasetSplit fitSplit = calibrateOn == null ? null : DatasetSplit.parse("calibrateOn", calibrateOn);
         if (exportCalibrated != null && Files.exists(exportCalibrated) && !output.overwrite) {
             throw new SmoothcalException("--export-calibrated " + exportCalibrated + " already exists; expected a new "
                     + "file (pass --overwrite to replace it)");
@@ -82,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(fileNames(predictions));
+            OutputOptions.requireNoClash(dir, fileNames(predictions));
             EvaluationReport report = run(request, dir.staging(), model.toString(), predictions);
             if (exportCalibrated != null) {
                 CalibratedModel.export(ModelSource.onnxFile(model), exportCalibrated, report.model().output(),
@@ -113,14 +113,6 @@ final class EvaluateCommand implements Callable<Integer> {
         var provider = options.executionProvider();
         Dataset dataset = DatasetSource.load(data, DatasetSplit.parse(split));
         return new EvaluationRequest(model, dataset, inference, provider, options.bins, options.bootstrap, options.seed);
-    }
-
-    private static DatasetSplit parseSplit(String flag, String value) {
-        try {
-            return DatasetSplit.parse(value);
-        } catch (SmoothcalException e) {
-            throw new SmoothcalException(e.getMessage().replace("--split", flag), e);
-        }
     }
 
     /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */
