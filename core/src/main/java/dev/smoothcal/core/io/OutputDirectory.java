@@ -110,7 +110,11 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
-    /** Moves every staged entry into the target, replacing same-named entries, then removes staging. */
+    /**
+     * Moves every staged entry into the target, replacing same-named entries, then removes staging.
+     *
+     * @throws SmoothcalException a backend failure when the file system refuses a move
+     */
     public void commit() {
         try {
             Files.createDirectories(target);
@@ -131,7 +135,7 @@ public final class OutputDirectory implements AutoCloseable {
             }
             committed = true;
         } catch (IOException e) {
-            throw new SmoothcalException("could not move results into " + target + ": " + AtomicFiles.describe(e), e);
+            throw SmoothcalException.backend("could not move results into " + target + ": " + AtomicFiles.describe(e), e);
         } finally {
             AtomicFiles.deleteTree(staging);
         }
