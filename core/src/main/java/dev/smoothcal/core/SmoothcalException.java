@@ -63,7 +63,7 @@ public class SmoothcalException extends RuntimeException {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parameter = parameter;
         if (parameter != null && (message == null || !message.startsWith(parameter))) {
-            throw new IllegalArgumentException("message must start with the parameter '" + parameter + "': " + message);
+            throw defect("message must start with the parameter '" + parameter + "': " + message);
         }
     }
 

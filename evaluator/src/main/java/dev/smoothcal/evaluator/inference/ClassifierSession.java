@@ -66,8 +66,12 @@ public final class ClassifierSession implements AutoCloseable {
     /**
      * Opens {@code model} on {@code provider}.
      *
-     * @throws SmoothcalException when the file is missing or is not a model ONNX Runtime can load, or
-     *     when CUDA was demanded and cannot be used
+     * @param model the {@code .onnx} file
+     * @param provider where to run it
+     * @return the open session, to close
+     * @throws SmoothcalException bad input naming {@code model} when the file is missing, bad input when
+     *     it is not a model ONNX Runtime can load, naming {@code provider} when CUDA was demanded and
+     *     cannot be used
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
         if (!Files.isRegularFile(model)) {

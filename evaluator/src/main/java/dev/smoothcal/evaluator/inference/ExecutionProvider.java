@@ -13,7 +13,13 @@ public enum ExecutionProvider {
     /** CUDA; fails with a clear message when it cannot be used. */
     CUDA;
 
-    /** Parses {@code auto}, {@code cpu} or {@code cuda}. */
+    /**
+     * Parses {@code auto}, {@code cpu} or {@code cuda}.
+     *
+     * @param text the provider's name, case-insensitive
+     * @return the provider
+     * @throws SmoothcalException naming {@code provider} for any other text
+     */
     public static ExecutionProvider parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -24,7 +24,13 @@ public record Device(Kind kind, int index) {
         }
     }
 
-    /** Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    /**
+     * Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}.
+     *
+     * @param text the device's name, case-insensitive
+     * @return the device
+     * @throws SmoothcalException naming {@code device} for any other text
+     */
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("auto")) {
@@ -50,6 +56,8 @@ public record Device(Kind kind, int index) {
      * Fails with a clear message when a GPU is asked for and TensorFlow cannot place an op on it
      * (CPU-only natives, no driver, or no such index). Training graphs use soft placement, which
      * would otherwise fall back to the CPU without a word.
+     *
+     * @throws SmoothcalException naming {@code device} when the GPU asked for cannot be used
      */
     public void requireUsable() {
         if (kind != Kind.GPU) {
