@@ -22,13 +22,14 @@ import picocli.CommandLine;
 
 /**
  * Flag names live only in {@code cli}: the library's messages name its own parameters, and {@link Flags}
- * maps every one of them. Both checks read the main sources of the library modules (the test runs in
- * {@code cli/}, so they lie in {@code ../MODULE/src/main/java}); a module that cannot be found fails the
+ * maps every one of them. Both checks read the main sources of the library modules: every folder beside
+ * {@code cli/} (where the test runs) with a {@code pom.xml} and {@code src/main/java}, so a new module is
+ * checked without being listed here. The core modules must be among them, so a changed layout fails the
  * test rather than passing it unread.
  */
 class FlagNamesTest {
-    /** The library modules: everything but {@code cli} that ships main code. */
-    private static final List<String> LIBRARY = List.of("core", "onnx", "trainer", "evaluator", "interop");
+    /** Modules that must be found among the library's: a layout where they are not is a broken test. */
+    private static final List<String> CORE_MODULES = List.of("core", "onnx", "trainer", "evaluator", "interop");
 
     /** A command-line flag: two dashes, a lower-case letter, then letters and dashes ({@code --label-smoothing}). */
     private static final Pattern FLAG = Pattern.compile("--[a-z][a-z-]+");
@@ -76,7 +77,7 @@ class FlagNamesTest {
     @Test
     void everyParameterTheLibraryNamesHasAFlagOrIsLibraryOnly() {
         Map<String, String> unmapped = new TreeMap<>();
-        for (Path file : mainSources(Stream.concat(LIBRARY.stream(), Stream.of("cli")).toList())) {
+        for (Path file : mainSources(Stream.concat(libraryModules().stream(), Stream.of("cli")).toList())) {
             for (String name : parameterNames(read(file))) {
                 if (!Flags.DEFAULT.containsKey(name) && !Flags.LIBRARY_ONLY.contains(name)) {
                     unmapped.put(name, root().relativize(file).toString());
@@ -182,7 +183,20 @@ class FlagNamesTest {
     }
 
     private static List<Path> librarySources() {
-        return mainSources(LIBRARY);
+        return mainSources(libraryModules());
+    }
+
+    /** Every module but {@code cli} with main sources. */
+    private static List<String> libraryModules() {
+        List<String> modules = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root())) {
+            dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("src/main/java")))
+                    .map(d -> d.getFileName().toString()).filter(m -> !m.equals("cli")).sorted().forEach(modules::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertTrue(modules.containsAll(CORE_MODULES), "expected the modules " + CORE_MODULES + ", found " + modules);
+        return modules;
     }
 
     private static List<Path> mainSources(List<String> modules) {
