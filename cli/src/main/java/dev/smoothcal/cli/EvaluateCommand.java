@@ -9,6 +9,7 @@ import dev.smoothcal.evaluator.calibration.CalibratedModel;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.ModelSource;
+import dev.smoothcal.evaluator.gate.Gate;
 import dev.smoothcal.evaluator.inference.OutputKind;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.PredictionsCsv;
@@ -65,13 +66,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    GateOptions gateOptions = new GateOptions();
+
     @Override
     public Integer call() {
+        Gate gate = gateOptions.gate(options.bootstrap, calibrateOn != null);
         if (exportCalibrated != null && calibrateOn == null) {
             throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
                     + "found none");
         }
-        DatasetSplit fitSplit = calibrateOn == null ? null : parseSplit("--calibrate-on", calibrateOn);
+        DatasetSplit fitSplit = calibrateOn == null ? null : DatasetSplit.parse("calibrateOn", calibrateOn);
         if (exportCalibrated != null && Files.exists(exportCalibrated) && !output.overwrite) {
             throw new SmoothcalException("--export-calibrated " + exportCalibrated + " already exists; expected a new "
                     + "file (pass --overwrite to replace it)");
@@ -82,8 +87,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(fileNames(predictions));
-            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions);
+            OutputOptions.requireNoClash(dir, fileNames(predictions));
+            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions,
+                    gateOptions.any() ? gate : null);
             if (exportCalibrated != null) {
                 CalibratedModel.export(ModelSource.onnxFile(model), exportCalibrated, report.model().output(),
                         OutputKind.valueOf(report.model().outputKind().toUpperCase(Locale.ROOT)),
@@ -96,6 +102,10 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             System.out.println("report written to " + dir.target().resolve(ReportFiles.REPORT_JSON)
                     + " (open report.html to read it)");
+            if (report.gate() != null) {
+                Summaries.gate(System.out, null, report.gate());
+                return report.gate().passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+            }
         }
         return ExitCode.OK;
     }
@@ -116,26 +126,25 @@ final class EvaluateCommand implements Callable<Integer> {
                 .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }
 
-    private static DatasetSplit parseSplit(String flag, String value) {
-        try {
-            return DatasetSplit.parse(value);
-        } catch (SmoothcalException e) {
-            throw new SmoothcalException(e.getMessage().replace("--split", flag), e);
-        }
-    }
-
     /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */
     static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath) {
-        return run(request, dir, modelPath, Predictions.SKIP);
+        return run(request, dir, modelPath, Predictions.SKIP, null);
     }
 
-    /** As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked. */
-    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions) {
+    /**
+     * As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked, with the
+     * verdicts of {@code gate} (null for none) in the report written.
+     */
+    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions,
+            Gate gate) {
         try (PredictionsCsv csv = predictions == Predictions.SAVE
                         ? PredictionsCsv.open(dir, request.data().labels()) : null;
                 ConsoleEvaluationListener listener = new ConsoleEvaluationListener(
                         csv == null ? (from, count, p, k) -> { } : csv)) {
             EvaluationReport report = Evaluation.run(request, listener).withModelPath(modelPath);
+            if (gate != null) {
+                report = report.withGate(gate.check(report));
+            }
             if (csv != null) {
                 csv.finish();
             }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code smoothcal} command. Errors are one line on stderr ({@code smoothcal: error: ...}) with
- * a non-zero exit code; {@code --verbose} adds the stack trace.
+ * the exit code of their kind ({@link ExitCode}); {@code --verbose} adds the stack trace.
  */
 @Command(name = "smoothcal", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Train label-smoothed image classifiers with TensorFlow Java, export them to ONNX, "
@@ -53,23 +53,30 @@ public final class Main implements Runnable {
         }
     }
 
-    private static int handle(Exception e, CommandLine commandLine) {
+    /**
+     * Prints {@code e} as one line and returns its exit code: a {@link SmoothcalException} by its kind
+     * (see {@link ExitCode#of}), its parameter named by the command's flag (see {@link Flags}); anything
+     * else is a defect. {@code --verbose} adds the stack trace.
+     */
+    static int handle(Exception e, CommandLine commandLine) {
         PrintWriter err = commandLine.getErr();
         boolean verbose = isVerbose(commandLine);
-        Throwable cause = e;
         int code;
         String message;
-        if (e instanceof SmoothcalException) {
-            code = ExitCode.BAD_INPUT;
-            message = e.getMessage();
+        String report = verbose ? "" : " (run with --verbose for the stack trace, and please report it)";
+        if (e instanceof SmoothcalException s) {
+            code = ExitCode.of(s.kind());
+            message = Flags.message(s, commandLine.getCommandName());
+            if (s.kind() == SmoothcalException.Kind.DEFECT) {
+                message = "defect in smoothcal: " + message + report;
+            }
         } else {
-            code = ExitCode.INTERNAL;
-            message = "unexpected " + e.getClass().getSimpleName() + ": " + rootMessage(e)
-                    + (verbose ? "" : " (run with --verbose for the stack trace, and please report it)");
+            code = ExitCode.DEFECT;
+            message = "unexpected " + e.getClass().getSimpleName() + ": " + rootMessage(e) + report;
         }
         err.println("smoothcal: error: " + message);
         if (verbose) {
-            cause.printStackTrace(err);
+            e.printStackTrace(err);
         }
         err.flush();
         return code;

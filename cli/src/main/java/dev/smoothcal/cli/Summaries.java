@@ -1,5 +1,7 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.evaluator.gate.GateResult;
+import dev.smoothcal.evaluator.gate.Verdict;
 import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import java.io.PrintStream;
@@ -42,6 +44,18 @@ final class Summaries {
         }
         out.printf(Locale.ROOT, "throughput %.0f images/s (batch %d)%n", r.throughput().imagesPerSecond(),
                 r.throughput().batchSize());
+    }
+
+    /** Every rule of a gate with its value, bound and verdict; {@code label} names the model (null for one). */
+    static void gate(PrintStream out, String label, GateResult g) {
+        out.printf(Locale.ROOT, "%-40s %12s %12s  %s%n", label == null ? "rule" : "rule (" + label + ")", "value",
+                "bound", "verdict");
+        for (Verdict v : g.verdicts()) {
+            out.printf(Locale.ROOT, "%-40s %12.4f %12.4f  %s%n", v.rule(), v.value(), v.bound(),
+                    v.passed() ? "passed" : "FAILED");
+        }
+        out.println("gate" + (label == null ? "" : " " + label) + ": " + (g.passed() ? "PASSED" : "FAILED ("
+                + g.failures().size() + " of " + g.verdicts().size() + " rules)"));
     }
 
     /** One column per model, one row per metric. */

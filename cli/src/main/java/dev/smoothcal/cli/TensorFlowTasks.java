@@ -63,7 +63,7 @@ final class TensorFlowTasks {
             config = config(command.training);
         }
         try (OutputDirectory dir = OutputDirectory.open(out, policy)) {
-            dir.requireNoClash(RunDirectory.TRAINING_OUTPUTS);
+            OutputOptions.requireNoClash(dir, RunDirectory.TRAINING_OUTPUTS);
             Path checkpoints = dir.target().resolve(RunDirectory.CHECKPOINTS);
             if (command.resume == null) {
                 // A new run (--overwrite included) never continues from checkpoints left in the folder.
@@ -84,7 +84,7 @@ final class TensorFlowTasks {
         RunDirectory runDir = RunDirectory.open(c.run);
         Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
         try (OutputDirectory dir = OutputDirectory.open(c.out, c.output.policy())) {
-            dir.requireNoClash(List.of(RunDirectory.PARITY_JSON));
+            OutputOptions.requireNoClash(dir, List.of(RunDirectory.PARITY_JSON));
             ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSizes, dir.staging());
             dir.commit();
             return report.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
@@ -100,7 +100,7 @@ final class TensorFlowTasks {
             List<String> outputs = new ArrayList<>(RunDirectory.TRAINING_OUTPUTS);
             outputs.addAll(ReportFiles.ALL);
             outputs.add(RunDirectory.PARITY_JSON);
-            dir.requireNoClash(outputs);
+            OutputOptions.requireNoClash(dir, outputs);
             Path staging = dir.staging();
             System.err.println("1/3 training " + config.model() + " on " + config.data() + " (label smoothing "
                     + config.labelSmoothing().alpha() + ") ...");

@@ -204,6 +204,26 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(8)
+    void aCheckpointTensorFlowCannotRestoreIsABackendFailure() throws IOException {
+        // state.json still matches the run, so validation passes; TensorFlow then fails to read the checkpoint.
+        Path corrupted = tmp.resolve("corrupted-checkpoint");
+        copyTree(run, corrupted);
+        try (var files = Files.list(corrupted.resolve("checkpoints/latest"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.writeString(f, "not a TensorFlow checkpoint");
+            }
+        }
+        String err = captureErr(() -> assertEquals(3, Main.execute("train", "--resume", corrupted.toString(),
+                "--epochs", "7")));
+        List<String> errors = err.lines().filter(l -> l.startsWith("smoothcal: error:")).toList();
+        assertEquals(1, errors.size(), err);
+        assertTrue(errors.get(0).startsWith("smoothcal: error: could not restore checkpoint "), err);
+        assertFalse(err.contains("\tat "), "no stack trace without --verbose: " + err);
+        assertEquals(7, Files.readAllLines(corrupted.resolve("history.csv")).size(), "the run is left as it was");
+    }
+
+    @Test
     void badInputIsOneLineAndWritesNothing() throws IOException {
         Path out = tmp.resolve("never");
         Path corrupt = Files.writeString(tmp.resolve("corrupt.onnx"), "not a model");
@@ -232,7 +252,7 @@ class EndToEndTest {
         assertEquals("x", Files.readString(file), "the user's file is untouched");
     }
 
-    private static String captureErr(Runnable action) {
+    static String captureErr(Runnable action) {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));

@@ -38,7 +38,7 @@ public final class ParityCheck {
      */
     public static ParityReport run(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batchSizes) {
         if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
-            throw new SmoothcalException("--batch-sizes must be positive integers, found " + batchSizes);
+            throw SmoothcalException.invalid("batchSizes", "must be positive integers, found " + batchSizes);
         }
         RunManifest manifest = run.manifest();
         checkData(manifest, data);

@@ -18,15 +18,15 @@ public record ParityTolerance(double logitAbsolute, double logitRelative, double
     public static final ParityTolerance DEFAULT = new ParityTolerance(1e-4, 1e-5, 1e-5, 1e-5);
 
     public ParityTolerance {
-        check("logit absolute tolerance", logitAbsolute);
-        check("logit relative tolerance", logitRelative);
-        check("probability absolute tolerance", probabilityAbsolute);
-        check("loss relative tolerance", lossRelative);
+        check("logitAtol", logitAbsolute);
+        check("logitRtol", logitRelative);
+        check("probAtol", probabilityAbsolute);
+        check("lossRtol", lossRelative);
     }
 
     private static void check(String name, double v) {
         if (!(v >= 0.0 && v < 1.0)) {
-            throw new SmoothcalException(name + " must be in [0, 1), found " + v);
+            throw SmoothcalException.invalid(name, "must be in [0, 1), found " + v);
         }
     }
 

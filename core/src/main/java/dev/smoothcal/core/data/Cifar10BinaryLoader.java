@@ -117,7 +117,7 @@ public final class Cifar10BinaryLoader {
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new SmoothcalException(folder + ": expected " + f.getFileName() + " for split '" + split.cliName()
+                throw new SmoothcalException(folder + ": expected " + f.getFileName() + " for split '" + split.id()
                         + "' (train: data_batch_1.bin .. data_batch_5.bin, test: test_batch.bin), found none");
             }
         }

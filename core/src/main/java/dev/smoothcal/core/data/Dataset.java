@@ -134,7 +134,7 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
             flush(sha, buf);
             return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            throw SmoothcalException.defect("SHA-256 is required of every JVM", e);
         }
     }
 

@@ -127,7 +127,7 @@ public final class ImageFolderLoader {
         Path wanted = split == DatasetSplit.TRAIN ? train : test;
         if (!Files.isDirectory(wanted)) {
             throw new SmoothcalException(root + ": expected a folder " + wanted.getFileName() + "/ for split '"
-                    + split.cliName() + "' beside " + (split == DatasetSplit.TRAIN ? test : train).getFileName()
+                    + split.id() + "' beside " + (split == DatasetSplit.TRAIN ? test : train).getFileName()
                     + "/, found none");
         }
         List<String> classNames = classFolders(List.of(train, test));

@@ -61,7 +61,7 @@ public final class NumpyLoader {
     }
 
     private static Dataset archive(String name, Path npz, DatasetSplit split, Optional<List<String>> classNames) {
-        String suffix = split.cliName();
+        String suffix = split.id();
         List<List<String>> candidates = List.of(List.of("x_" + suffix, "y_" + suffix), List.of("images", "labels"));
         try (ZipFile zip = openZip(npz)) {
             for (List<String> pair : candidates) {

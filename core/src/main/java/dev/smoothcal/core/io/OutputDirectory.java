@@ -43,12 +43,16 @@ public final class OutputDirectory implements AutoCloseable {
     /**
      * Checks {@code target} can be an output folder and creates the staging folder beside it.
      *
-     * @throws SmoothcalException if the target is a file, or its parent cannot be written
+     * @param target the output folder, parameter {@code output}
+     * @param overwrite whether entries of an earlier run in {@code target} may be replaced
+     * @return the open output folder, to close
+     * @throws SmoothcalException naming {@code output} if the target is a file; bad input if its parent
+     *     cannot be written
      */
     public static OutputDirectory open(Path target, Overwrite overwrite) {
         Path abs = target.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new SmoothcalException("--out must be a folder (new or existing), found a file: " + target);
+            throw SmoothcalException.invalid("output", "must be a folder (new or existing), found a file: " + target);
         }
         Path parent = abs.getParent();
         try {
@@ -72,26 +76,45 @@ public final class OutputDirectory implements AutoCloseable {
     }
 
     /**
-     * Fails when the target already holds any of {@code names} and the policy is {@link Overwrite#REFUSE}.
-     * Call it before any expensive work.
+     * The entries among {@code names} that the target already holds and the policy forbids replacing:
+     * none under {@link Overwrite#REPLACE}.
+     *
+     * @param names the entries the command will write
+     * @return the clashing names, in the order given; empty when there is no clash
      */
-    public void requireNoClash(List<String> names) {
-        if (overwrite == Overwrite.REPLACE || !Files.isDirectory(target)) {
-            return;
-        }
+    public List<String> clashes(List<String> names) {
         List<String> clashes = new ArrayList<>();
+        if (overwrite == Overwrite.REPLACE || !Files.isDirectory(target)) {
+            return clashes;
+        }
         for (String name : names) {
             if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
                 clashes.add(name);
             }
         }
+        return clashes;
+    }
+
+    /**
+     * Fails when the target already holds any of {@code names} and the policy is {@link Overwrite#REFUSE}
+     * (see {@link #clashes(List)}). Call it before any expensive work.
+     *
+     * @param names the entries the command will write
+     * @throws SmoothcalException naming {@code output} when there is a clash
+     */
+    public void requireNoClash(List<String> names) {
+        List<String> clashes = clashes(names);
         if (!clashes.isEmpty()) {
-            throw new SmoothcalException("--out " + target + " already holds " + String.join(", ", clashes)
-                    + "; expected a new or empty folder (pass --overwrite to replace them)");
+            throw SmoothcalException.invalid("output", target + " already holds " + String.join(", ", clashes)
+                    + "; expected a new or empty folder (or Overwrite.REPLACE to replace them)");
         }
     }
 
-    /** Moves every staged entry into the target, replacing same-named entries, then removes staging. */
+    /**
+     * Moves every staged entry into the target, replacing same-named entries, then removes staging.
+     *
+     * @throws SmoothcalException a backend failure when the file system refuses a move
+     */
     public void commit() {
         try {
             Files.createDirectories(target);
@@ -112,7 +135,7 @@ public final class OutputDirectory implements AutoCloseable {
             }
             committed = true;
         } catch (IOException e) {
-            throw new SmoothcalException("could not move results into " + target + ": " + AtomicFiles.describe(e), e);
+            throw SmoothcalException.backend("could not move results into " + target + ": " + AtomicFiles.describe(e), e);
         } finally {
             AtomicFiles.deleteTree(staging);
         }

@@ -34,7 +34,7 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {
-            throw new SmoothcalException("cannot serialise " + value.getClass().getSimpleName() + " to JSON", e);
+            throw SmoothcalException.defect("cannot serialise " + value.getClass().getSimpleName() + " to JSON", e);
         }
     }
 

@@ -20,10 +20,10 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
 
     public LabelSmoothing {
         if (!(alpha >= 0.0 && alpha < 1.0)) {
-            throw new SmoothcalException("--label-smoothing must be in [0, 1), found " + alpha);
+            throw SmoothcalException.invalid("labelSmoothing", "must be in [0, 1), found " + alpha);
         }
         if (convention == null) {
-            throw new SmoothcalException("label smoothing convention must be uniform or other-classes, found none");
+            throw SmoothcalException.invalid("smoothingConvention", "must be uniform or other-classes, found none");
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * single float input (name, shape with -1 for symbolic dimensions), its outputs, and its
  * {@code metadata_props}. Closing it closes the native session.
  *
- * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause.
+ * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause: bad input when
+ * the file cannot be loaded, a backend failure when a loaded session fails.
  */
 public final class ClassifierSession implements AutoCloseable {
     private final Path path;
@@ -67,12 +68,16 @@ public final class ClassifierSession implements AutoCloseable {
     /**
      * Opens {@code model} on {@code provider}.
      *
-     * @throws SmoothcalException when the file is missing or is not a model ONNX Runtime can load, or
-     *     when CUDA was demanded and cannot be used
+     * @param model the {@code .onnx} file
+     * @param provider where to run it
+     * @return the open session, to close
+     * @throws SmoothcalException bad input naming {@code model} when the file is missing, bad input when
+     *     it is not a model ONNX Runtime can load, naming {@code provider} when CUDA was demanded and
+     *     cannot be used
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
         if (!Files.isRegularFile(model)) {
-            throw new SmoothcalException("--model: expected an .onnx file or a run directory, found "
+            throw SmoothcalException.invalid("model", ": expected an .onnx file or a run directory, found "
                     + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -89,7 +94,7 @@ public final class ClassifierSession implements AutoCloseable {
                 }
             }
             if (provider == ExecutionProvider.CUDA) {
-                throw new SmoothcalException("--provider cuda: expected a usable CUDA device, found " + why);
+                throw SmoothcalException.invalid("provider", "cuda: expected a usable CUDA device, found " + why);
             }
             notes.add("using CPU: " + why);
         }
@@ -219,7 +224,7 @@ public final class ClassifierSession implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw new SmoothcalException("could not close ONNX Runtime session of " + path, e);
+            throw SmoothcalException.backend("could not close ONNX Runtime session of " + path, e);
         }
     }
 }

@@ -395,7 +395,7 @@ public final class ImageClassifier implements AutoCloseable {
             ok = matches(dims[i], want[i]);
         }
         if (!ok) {
-            throw new SmoothcalException("--layout " + layout.name().toLowerCase(Locale.ROOT) + ": model input '"
+            throw SmoothcalException.invalid("layout", layout.name().toLowerCase(Locale.ROOT) + ": model input '"
                     + session.inputName() + "' has shape " + Arrays.toString(dims) + ", which cannot take "
                     + Arrays.toString(want) + " built from the data's " + s + " images");
         }

@@ -21,10 +21,10 @@ public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Opti
 
     public InferenceOptions {
         if (batchSize < 1 || batchSize > 65_536) {
-            throw new SmoothcalException("--batch-size must be in [1, 65536], found " + batchSize);
+            throw SmoothcalException.invalid("batchSize", "must be in [1, 65536], found " + batchSize);
         }
         if (preprocessing == null) {
-            throw new SmoothcalException("preprocessing must be set (IDENTITY for raw pixels)");
+            throw SmoothcalException.invalid("preprocessing", "must be set (IDENTITY for raw pixels)");
         }
     }
 

@@ -18,14 +18,17 @@ public record Preprocessing(double scale, double[] mean, double[] std) {
 
     public Preprocessing {
         if (!(Double.isFinite(scale) && scale != 0.0)) {
-            throw new SmoothcalException("--scale must be a finite non-zero number, found " + scale);
+            throw SmoothcalException.invalid("scale", "must be a finite non-zero number, found " + scale);
         }
-        if (mean.length == 0 || std.length == 0) {
-            throw new SmoothcalException("--mean and --std need at least one value each");
+        if (mean.length == 0) {
+            throw SmoothcalException.invalid("mean", "needs at least one value, found none");
+        }
+        if (std.length == 0) {
+            throw SmoothcalException.invalid("std", "needs at least one value, found none");
         }
         for (double s : std) {
             if (!(s > 0.0 && Double.isFinite(s))) {
-                throw new SmoothcalException("--std values must be finite and positive, found " + Arrays.toString(std));
+                throw SmoothcalException.invalid("std", "values must be finite and positive, found " + Arrays.toString(std));
             }
         }
         mean = mean.clone();
@@ -39,9 +42,14 @@ public record Preprocessing(double scale, double[] mean, double[] std) {
 
     /** Checks the per-channel lists fit {@code channels}. */
     void requireChannels(int channels) {
-        if ((mean.length != 1 && mean.length != channels) || (std.length != 1 && std.length != channels)) {
-            throw new SmoothcalException("--mean/--std: expected 1 or " + channels + " values (one per channel), found "
-                    + mean.length + " and " + std.length);
+        requireChannels("mean", mean, channels);
+        requireChannels("std", std, channels);
+    }
+
+    private static void requireChannels(String parameter, double[] values, int channels) {
+        if (values.length != 1 && values.length != channels) {
+            throw SmoothcalException.invalid(parameter, ": expected 1 or " + channels + " values (one per channel), found "
+                    + values.length);
         }
     }
 

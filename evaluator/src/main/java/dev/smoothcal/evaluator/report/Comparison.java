@@ -2,6 +2,7 @@ package dev.smoothcal.evaluator.report;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.metrics.ReliabilityBin;
+import dev.smoothcal.evaluator.gate.GateResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,7 @@ public record Comparison(String format, EvaluationReport.DataInfo data, List<Ent
         Set<String> labels = new HashSet<>();
         for (Entry e : models) {
             if (!labels.add(e.label())) {
-                throw new SmoothcalException("--label values must be distinct, found '" + e.label() + "' twice");
+                throw SmoothcalException.invalid("labels", "values must be distinct, found '" + e.label() + "' twice");
             }
         }
     }
@@ -34,9 +35,11 @@ public record Comparison(String format, EvaluationReport.DataInfo data, List<Ent
      * @param path the model as given
      * @param outputKind logits or probabilities
      * @param bins its equal-width reliability bins
+     * @param gate the quality rules checked against its report, or null when none were given
      */
     public record Entry(String label, String path, String outputKind, double accuracy, double nll, double brier,
-            double ece, double mce, double eceEqualMass, double classwiseEce, List<ReliabilityBin> bins) {
+            double ece, double mce, double eceEqualMass, double classwiseEce, List<ReliabilityBin> bins,
+            GateResult gate) {
         public Entry {
             bins = List.copyOf(bins);
         }
@@ -44,7 +47,7 @@ public record Comparison(String format, EvaluationReport.DataInfo data, List<Ent
         /** The entry of one evaluation. */
         public static Entry of(String label, EvaluationReport r) {
             return new Entry(label, r.model().path(), r.model().outputKind(), r.accuracy(), r.nll(), r.brier(), r.ece(),
-                    r.mce(), r.eceEqualMass(), r.classwiseEce(), r.bins());
+                    r.mce(), r.eceEqualMass(), r.classwiseEce(), r.bins(), r.gate());
         }
     }
 

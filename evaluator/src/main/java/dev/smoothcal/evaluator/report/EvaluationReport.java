@@ -5,6 +5,7 @@ import dev.smoothcal.core.metrics.ClassificationReport;
 import dev.smoothcal.core.metrics.MetricsResult;
 import dev.smoothcal.core.metrics.ReliabilityBin;
 import dev.smoothcal.core.metrics.TopKAccuracy;
+import dev.smoothcal.evaluator.gate.GateResult;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +31,13 @@ import java.util.Map;
  * @param bootstrap 95% intervals, or null when off
  * @param temperature temperature scaling before/after, or null when no temperature was fitted
  * @param throughput inference speed on this machine
+ * @param gate the quality rules checked against this report and their verdicts, or null when none were given
  */
 public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
         double brier, double ece, double mce, double eceEqualMass, double classwiseEce, List<TopKAccuracy> topK,
         int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
-        Throughput throughput) {
+        Throughput throughput, GateResult gate) {
 
     public static final String FORMAT = "smoothcal-report/1";
 
@@ -93,7 +95,18 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
         return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, topK,
-                numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput);
+                numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput, gate);
+    }
+
+    /**
+     * This report with the verdicts of a quality gate, as {@code report.json}'s {@code gate} section.
+     *
+     * @param result the gate checked against this report (see {@link dev.smoothcal.evaluator.gate.Gate#check})
+     * @return the report with its gate section
+     */
+    public EvaluationReport withGate(GateResult result) {
+        return new EvaluationReport(format, model, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce,
+                topK, numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput, result);
     }
 
     /** The report of metrics {@code m}, without temperature scaling. */
@@ -107,6 +120,6 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
                 m.classwiseCalibrationError(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
-                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, throughput);
+                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, throughput, null);
     }
 }

@@ -3,8 +3,8 @@ package dev.smoothcal.trainer.augment;
 import dev.smoothcal.core.SmoothcalException;
 
 /**
- * Mixup / CutMix settings. The validation messages use the command-line names
- * ({@code --mixup}, {@code --cutmix}, {@code --mix-prob}, {@code --switch-prob}, {@code --mix-mode}).
+ * Mixup / CutMix settings. Errors name the parameters {@code mixupAlpha}, {@code cutmixAlpha},
+ * {@code mixProbability}, {@code switchProbability} and {@code mixMode}.
  *
  * @param mixupAlpha Beta(alpha, alpha) parameter of Mixup's {@code lam}, finite and {@code >= 0}; 0 turns Mixup off
  * @param cutmixAlpha Beta(alpha, alpha) parameter of CutMix's {@code lam}, finite and {@code >= 0}; 0 turns CutMix off
@@ -19,12 +19,12 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
     public static final MixConfig OFF = new MixConfig(0, 0, 1, 0.5, MixMode.BATCH);
 
     public MixConfig {
-        checkAlpha("--mixup", mixupAlpha);
-        checkAlpha("--cutmix", cutmixAlpha);
-        checkProbability("--mix-prob", probability);
-        checkProbability("--switch-prob", switchProbability);
+        checkAlpha("mixupAlpha", mixupAlpha);
+        checkAlpha("cutmixAlpha", cutmixAlpha);
+        checkProbability("mixProbability", probability);
+        checkProbability("switchProbability", switchProbability);
         if (mode == null) {
-            throw new SmoothcalException("--mix-mode must be batch or elem, found none");
+            throw SmoothcalException.invalid("mixMode", "must be batch or elem, found none");
         }
     }
 
@@ -60,13 +60,13 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
 
     private static void checkAlpha(String name, double value) {
         if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
-            throw new SmoothcalException(name + " must be finite and >= 0 (0 = off), found " + value);
+            throw SmoothcalException.invalid(name, "must be finite and >= 0 (0 = off), found " + value);
         }
     }
 
     private static void checkProbability(String name, double value) {
         if (!(value >= 0 && value <= 1)) {
-            throw new SmoothcalException(name + " must be in [0, 1], found " + value);
+            throw SmoothcalException.invalid(name, "must be in [0, 1], found " + value);
         }
     }
 }

@@ -53,7 +53,7 @@ public final class SavedModelExport {
                 SavedModelBundle.exporter(dir.toString()).withSession(session).withSignature(signature).export();
             }
         } catch (IOException | TensorFlowException e) {
-            throw new SmoothcalException("could not export SavedModel to " + dir + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not export SavedModel to " + dir + ": " + e.getMessage(), e);
         }
     }
 }

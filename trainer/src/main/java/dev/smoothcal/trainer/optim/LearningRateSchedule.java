@@ -26,19 +26,19 @@ public record LearningRateSchedule(ScheduleKind kind, int every, double factor, 
 
     public LearningRateSchedule {
         if (kind == null) {
-            throw new SmoothcalException("--schedule must be constant, step, polynomial or cosine, found none");
+            throw SmoothcalException.invalid("schedule", "must be constant, step, polynomial or cosine, found none");
         }
         if (every < 1) {
-            throw new SmoothcalException("--step-every must be at least 1 epoch, found " + every);
+            throw SmoothcalException.invalid("stepEvery", "must be at least 1 epoch, found " + every);
         }
         if (!(factor > 0.0 && factor <= 1.0)) {
-            throw new SmoothcalException("--step-factor must be in (0, 1], found " + factor);
+            throw SmoothcalException.invalid("stepFactor", "must be in (0, 1], found " + factor);
         }
         if (!(power > 0.0 && Double.isFinite(power))) {
-            throw new SmoothcalException("--poly-power must be positive, found " + power);
+            throw SmoothcalException.invalid("polyPower", "must be positive, found " + power);
         }
         if (!(warmupEpochs >= 0.0 && Double.isFinite(warmupEpochs))) {
-            throw new SmoothcalException("--warmup-epochs must be at least 0, found " + warmupEpochs);
+            throw SmoothcalException.invalid("warmupEpochs", "must be at least 0, found " + warmupEpochs);
         }
     }
 

@@ -19,16 +19,16 @@ public record OptimizerConfig(OptimizerKind kind, double learningRate, double mo
 
     public OptimizerConfig {
         if (kind == null) {
-            throw new SmoothcalException("--optimizer must be adam or sgd, found none");
+            throw SmoothcalException.invalid("optimizer", "must be adam or sgd, found none");
         }
         if (!(learningRate > 0.0 && learningRate <= 1.0)) {
-            throw new SmoothcalException("--lr must be in (0, 1], found " + learningRate);
+            throw SmoothcalException.invalid("learningRate", "must be in (0, 1], found " + learningRate);
         }
         if (!(momentum >= 0.0 && momentum < 1.0)) {
-            throw new SmoothcalException("--momentum must be in [0, 1), found " + momentum);
+            throw SmoothcalException.invalid("momentum", "must be in [0, 1), found " + momentum);
         }
         if (!(weightDecay >= 0.0 && weightDecay < 1.0)) {
-            throw new SmoothcalException("--weight-decay must be in [0, 1), found " + weightDecay);
+            throw SmoothcalException.invalid("weightDecay", "must be in [0, 1), found " + weightDecay);
         }
     }
 }

@@ -60,7 +60,7 @@ public final class CheckpointStore {
         try {
             session.restore(prefix.toString());
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("could not restore checkpoint " + prefix + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not restore checkpoint " + prefix + ": " + e.getMessage(), e);
         }
     }
 
@@ -79,7 +79,7 @@ public final class CheckpointStore {
             Files.move(tmp, target);
             AtomicFiles.deleteTree(old);
         } catch (IOException | TensorFlowException e) {
-            throw new SmoothcalException("could not write checkpoint " + target + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not write checkpoint " + target + ": " + e.getMessage(), e);
         }
     }
 

@@ -20,11 +20,17 @@ public record Device(Kind kind, int index) {
 
     public Device {
         if (kind == null || index < 0) {
-            throw new SmoothcalException("--device must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
+            throw SmoothcalException.invalid("device", "must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
         }
     }
 
-    /** Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    /**
+     * Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}.
+     *
+     * @param text the device's name, case-insensitive
+     * @return the device
+     * @throws SmoothcalException naming {@code device} for any other text
+     */
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("auto")) {
@@ -43,13 +49,15 @@ public record Device(Kind kind, int index) {
                 // fall through to the message below
             }
         }
-        throw new SmoothcalException("--device must be auto, cpu, gpu or gpu:N, found '" + text + "'");
+        throw SmoothcalException.invalid("device", "must be auto, cpu, gpu or gpu:N, found '" + text + "'");
     }
 
     /**
      * Fails with a clear message when a GPU is asked for and TensorFlow cannot place an op on it
      * (CPU-only natives, no driver, or no such index). Training graphs use soft placement, which
      * would otherwise fall back to the CPU without a word.
+     *
+     * @throws SmoothcalException naming {@code device} when the GPU asked for cannot be used
      */
     public void requireUsable() {
         if (kind != Kind.GPU) {
@@ -64,9 +72,9 @@ public record Device(Kind kind, int index) {
                 // placed and ran on the GPU
             }
         } catch (org.tensorflow.exceptions.TensorFlowException | IllegalArgumentException e) {
-            throw new SmoothcalException("--device " + this + ": expected a usable GPU, found none ("
+            throw SmoothcalException.invalid("device", this + ": expected a usable GPU, found none ("
                     + firstLine(e.getMessage()) + "); the default build has CPU-only TensorFlow natives, "
-                    + "build with -Pgpu on a CUDA 12 machine, or use --device auto|cpu");
+                    + "build with -Pgpu on a CUDA 12 machine, or choose auto or cpu", e);
         }
     }
 

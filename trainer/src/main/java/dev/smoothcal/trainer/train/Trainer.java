@@ -52,8 +52,8 @@ public final class Trainer {
      * Runs the configured epochs, continuing from {@code checkpoints} when it holds a checkpoint.
      *
      * @param checkpoints where to checkpoint every epoch, or null for none
-     * @throws SmoothcalException when TensorFlow fails, or when the checkpoint belongs to another
-     *     architecture or dataset
+     * @throws SmoothcalException a backend failure when TensorFlow fails; bad input naming
+     *     {@code checkpoints} when the checkpoint belongs to another architecture or dataset
      */
     public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener, CheckpointStore checkpoints) {
@@ -66,11 +66,11 @@ public final class Trainer {
         TrainingState resumed = checkpoints == null ? null : checkpoints.state().orElse(null);
         if (resumed != null) {
             if (!resumed.architecture().equals(architecture)) {
-                throw new SmoothcalException("--resume: the checkpoint was written for another architecture; expected "
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint was written for another architecture; expected "
                         + architecture + ", found " + resumed.architecture());
             }
             if (!resumed.datasetFingerprint().equals(dataFingerprint)) {
-                throw new SmoothcalException("--resume: the checkpoint was trained on other data; expected dataset "
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint was trained on other data; expected dataset "
                         + dataFingerprint + ", found " + resumed.datasetFingerprint());
             }
         }
@@ -129,9 +129,9 @@ public final class Trainer {
             }
         } catch (TensorFlowException e) {
             String hint = config.device().kind() == Device.Kind.GPU
-                    ? " (--device " + config.device() + ": is a GPU usable? the CPU build has no GPU kernels; build with -Pgpu)"
+                    ? " (device " + config.device() + ": is a GPU usable? the CPU build has no GPU kernels; build with -Pgpu)"
                     : "";
-            throw new SmoothcalException("TensorFlow failed while training " + model.name() + hint + ": "
+            throw SmoothcalException.backend("TensorFlow failed while training " + model.name() + hint + ": "
                     + firstLine(e.getMessage()), e);
         }
     }

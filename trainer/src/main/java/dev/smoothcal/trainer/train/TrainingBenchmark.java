@@ -103,7 +103,7 @@ public final class TrainingBenchmark {
             }
             return out;
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow failed in the benchmark: " + e.getMessage(), e);
+            throw SmoothcalException.backend("TensorFlow failed in the benchmark: " + e.getMessage(), e);
         } finally {
             benches.forEach(Bench::close);
         }

@@ -137,16 +137,19 @@ class TrainingStepsTest {
     void callsOutOfOrderAreRefusedBeforeTensorFlowCouldBlock() {
         inSession(config(MIX, ShiftFlipConfig.OFF), (g, session) -> {
             TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
-            IllegalStateException notStarted = assertThrows(IllegalStateException.class,
+            SmoothcalException notStarted = assertThrows(SmoothcalException.class,
                     () -> steps.step(null, 1e-3, g.loss()));
             assertEquals("no batch to train: call start first", notStarted.getMessage());
+            assertEquals(SmoothcalException.Kind.DEFECT, notStarted.kind());
             steps.start(batch(0, 4), 7);
-            IllegalStateException twice = assertThrows(IllegalStateException.class,
+            SmoothcalException twice = assertThrows(SmoothcalException.class,
                     () -> steps.start(batch(4, 4), 8));
             assertEquals("a sequence of steps is under way at step 7; step until next is null before starting another",
                     twice.getMessage());
+            assertEquals(SmoothcalException.Kind.DEFECT, twice.kind());
             steps.step(null, 1e-3, g.loss()).close();
-            assertThrows(IllegalStateException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over");
+            assertEquals(SmoothcalException.Kind.DEFECT,
+                    assertThrows(SmoothcalException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over").kind());
         });
     }
 
