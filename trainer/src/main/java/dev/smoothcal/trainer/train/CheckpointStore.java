@@ -30,10 +30,24 @@ public final class CheckpointStore {
         this.dir = dir;
     }
 
-    /** The saved state, if a complete checkpoint exists. */
+    /**
+     * The saved state, if a complete checkpoint exists.
+     *
+     * @return the state, or empty when no checkpoint was completed yet
+     * @throws SmoothcalException when state.json is of another format version
+     */
     public Optional<TrainingState> state() {
         Path file = dir.resolve(STATE_JSON);
-        return Files.isRegularFile(file) ? Optional.of(Json.read(file, TrainingState.class)) : Optional.empty();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        TrainingState state = Json.read(file, TrainingState.class);
+        if (!TrainingState.FORMAT.equals(state.format())) {
+            throw new SmoothcalException("expected " + file + " in format " + TrainingState.FORMAT + ", found "
+                    + (state.format() == null ? "no format key" : state.format())
+                    + ": the checkpoint was written by another smoothcal version; start a new run");
+        }
+        return Optional.of(state);
     }
 
     /** Saves the session as the latest checkpoint (and as the best one when {@code isBest}), then the state. */
