@@ -155,6 +155,22 @@ final class TensorFlowTasks {
             double costPercent, double[] rounds) {
     }
 
+    /**
+     * The content of {@code bench --out}: the settings measured under and one row per model and augmentation.
+     *
+     * @param format always {@link #FORMAT}
+     * @param data the dataset batches came from
+     * @param batchSize images per step
+     * @param warmup untimed steps of each configuration
+     * @param steps timed steps per configuration and round
+     * @param rounds rounds, each timing every configuration in turn
+     * @param rows the table
+     */
+    record BenchReport(String format, String data, int batchSize, int warmup, int steps, int rounds,
+            List<BenchRow> rows) {
+        static final String FORMAT = "smoothcal-bench/1";
+    }
+
     static int bench(BenchCommand c) {
         Dataset data = DatasetSource.load(c.data, DatasetSplit.TRAIN);
         List<BenchRow> rows = new ArrayList<>();
@@ -180,7 +196,7 @@ final class TensorFlowTasks {
             }
         }
         if (c.out != null) {
-            Json.write(c.out, rows);
+            Json.write(c.out, new BenchReport(BenchReport.FORMAT, c.data, c.batchSize, c.warmup, c.steps, c.rounds, rows));
         }
         return ExitCode.OK;
     }

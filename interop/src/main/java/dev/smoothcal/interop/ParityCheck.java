@@ -110,7 +110,7 @@ public final class ParityCheck {
                         l.tensorflow(), l.onnx(), l.reference(), tolerance.lossRelative()));
             }
         }
-        return new ParityReport(failures.isEmpty(), failures, manifest.modelFingerprint(),
+        return new ParityReport(ParityReport.FORMAT, failures.isEmpty(), failures, manifest.modelFingerprint(),
                 new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
                 losses, tolerance);
     }
