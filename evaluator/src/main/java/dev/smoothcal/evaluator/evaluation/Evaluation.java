@@ -92,7 +92,7 @@ public final class Evaluation {
             Map<String, JsonNode> provenance = provenance(session.metadata());
             EvaluationReport.ModelInfo model = new EvaluationReport.ModelInfo(file.toString(), session.inputName(),
                     Arrays.stream(session.inputShape()).boxed().toList(),
-                    classifier.layout().name(), classifier.outputName(),
+                    classifier.layout().name().toLowerCase(Locale.ROOT), classifier.outputName(),
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
                     session.provider().name().toLowerCase(Locale.ROOT), provenance);
             EvaluationReport.DataInfo dataInfo = new EvaluationReport.DataInfo(data.name(), data.size(),

@@ -70,7 +70,7 @@ class ForeignModelEvaluationTest {
         EvaluationReport report = Evaluation.run(new EvaluationRequest(model, data,
                 InferenceOptions.DEFAULTS.withBatchSize(64), ExecutionProvider.CPU, 15, 0, 0), n -> { }, note -> { });
 
-        assertEquals("NCHW", report.model().layout());
+        assertEquals("nchw", report.model().layout(), "as --layout spells it");
         assertEquals("probabilities", report.model().outputKind());
         // Independent recomputation: NHWC pixels read in NCHW order, z = x W + b, softmax, metrics by definition.
         double correct = 0;

@@ -123,7 +123,7 @@ public record RunManifest(
      *
      * @param name input name ({@code images})
      * @param shape {@code [height, width, channels]}; the batch dimension is dynamic
-     * @param layout always {@code NHWC}
+     * @param layout always {@code nhwc}, as {@code evaluate --layout} spells it
      * @param dtype always {@code float32}
      * @param mean per-channel mean subtracted inside the graphs
      * @param std per-channel standard deviation divided by inside the graphs

@@ -178,7 +178,7 @@ public final class TrainingRun {
             Dataset validation, TrainedModel trained) {
         var input = trained.model().input();
         RunManifest.InputSpec inputSpec = new RunManifest.InputSpec(RunDirectory.INPUT_NAME,
-                List.of(input.height(), input.width(), input.channels()), "NHWC", "float32",
+                List.of(input.height(), input.width(), input.channels()), "nhwc", "float32",
                 toDoubles(trained.normalization().mean()), toDoubles(trained.normalization().std()));
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("smoothcal", Version.get());

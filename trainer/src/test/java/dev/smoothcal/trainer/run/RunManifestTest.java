@@ -47,7 +47,7 @@ class RunManifestTest {
         return new RunManifest(RunManifest.FORMAT, "0.1.0-test", model, origin, CONFIG,
                 new RunManifest.DatasetInfo("digits/train", 3823, "sha256:ab", List.of(1, 2)),
                 new RunManifest.DatasetInfo("digits/train/validation", 383, "sha256:cd", List.of(1, 1)),
-                List.of("0", "1"), new RunManifest.InputSpec("images", List.of(8, 8, 1), "NHWC", "float32",
+                List.of("0", "1"), new RunManifest.InputSpec("images", List.of(8, 8, 1), "nhwc", "float32",
                         List.of(4.5), List.of(6.25)),
                 List.of("logits", "probabilities"), Map.of("smoothcal", "0.1.0-test", "java", "17"), "sha256:ef",
                 new RunManifest.Outcome(3, 2, Monitor.VAL_ECE));
