@@ -15,6 +15,13 @@ import dev.smoothcal.core.data.DatasetSplit;
  * @param split the split trained on
  */
 public record DatasetOrigin(String location, DatasetSplit split) {
+    /**
+     * Checks both components.
+     *
+     * @param location a built-in dataset name or a path, non-blank
+     * @param split the split trained on
+     * @throws SmoothcalException when the location is blank or the split missing
+     */
     public DatasetOrigin {
         if (location == null || location.isBlank()) {
             throw SmoothcalException.invalid("data", "must name a built-in dataset (digits) or a path, found nothing");

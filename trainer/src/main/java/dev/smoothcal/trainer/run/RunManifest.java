@@ -52,6 +52,24 @@ public record RunManifest(
     /** The format written and read; version 2 holds the architecture and data origin instead of names. */
     public static final String FORMAT = "smoothcal-run/2";
 
+    /**
+     * Checks that the parts a reader needs are present and copies the collections.
+     *
+     * @param format always {@link #FORMAT}
+     * @param smoothcalVersion version of the writer
+     * @param model the architecture itself, in the model file schema (not a path: the run needs no other file)
+     * @param dataSource where the training data came from, or null when the caller passed a {@code Dataset} without saying
+     * @param config the training configuration, every default filled in
+     * @param dataset the training data (before the validation split)
+     * @param validation the held-out validation part of the training data
+     * @param classNames class names, index = label
+     * @param input the model input: name, NHWC shape, dtype, normalisation baked into the graphs
+     * @param outputs output names, {@code [logits, probabilities]}
+     * @param versions library versions (smoothcal, tensorflow, java, onnx ir/opset)
+     * @param modelFingerprint SHA-256 over the trained weights; model.onnx carries the same value
+     * @param outcome epochs run and the epoch whose weights were exported
+     * @throws SmoothcalException when model, config, dataset, input or outcome is missing
+     */
     public RunManifest {
         if (model == null || config == null || dataset == null || input == null || outcome == null) {
             throw new SmoothcalException("run.json is incomplete: expected model, config, dataset, input and outcome, "
@@ -113,6 +131,14 @@ public record RunManifest(
      * @param classCounts images per class
      */
     public record DatasetInfo(String name, int size, String fingerprint, List<Integer> classCounts) {
+        /**
+         * Copies the class counts.
+         *
+         * @param name for example {@code digits/train}
+         * @param size number of images
+         * @param fingerprint {@code sha256:...} over the content (see {@code Dataset.fingerprint()})
+         * @param classCounts images per class
+         */
         public DatasetInfo {
             classCounts = List.copyOf(classCounts);
         }
@@ -130,6 +156,16 @@ public record RunManifest(
      */
     public record InputSpec(String name, List<Integer> shape, String layout, String dtype, List<Double> mean,
             List<Double> std) {
+        /**
+         * Copies the lists.
+         *
+         * @param name input name ({@code images})
+         * @param shape {@code [height, width, channels]}; the batch dimension is dynamic
+         * @param layout always {@code nhwc}, as {@code evaluate --layout} spells it
+         * @param dtype always {@code float32}
+         * @param mean per-channel mean subtracted inside the graphs
+         * @param std per-channel standard deviation divided by inside the graphs
+         */
         public InputSpec {
             shape = List.copyOf(shape);
             mean = List.copyOf(mean);

@@ -28,6 +28,14 @@ public record RunOptions(DatasetOrigin origin, Path checkpoints, Resume resume) 
         CONTINUE
     }
 
+    /**
+     * Checks the resume mode.
+     *
+     * @param origin where the training data came from, or null when the caller built the {@code Dataset} itself (run.json then has no {@code data_source})
+     * @param checkpoints folder for per-epoch checkpoints, or null for none
+     * @param resume what to do with a checkpoint already in {@code checkpoints}
+     * @throws SmoothcalException when {@code resume} is missing
+     */
     public RunOptions {
         if (resume == null) {
             throw SmoothcalException.invalid("resume", "must be start or continue, found none");

@@ -29,6 +29,15 @@ public record RunSetup(String format,
     /** File name inside the checkpoint folder. */
     public static final String FILE = "config.json";
 
+    /**
+     * Checks that model and config are present.
+     *
+     * @param format always {@link #FORMAT}
+     * @param model the architecture, in the model file schema
+     * @param dataOrigin where the training data came from, or null when the caller did not say
+     * @param config the training configuration
+     * @throws SmoothcalException when one is missing
+     */
     public RunSetup {
         if (model == null || config == null) {
             throw new SmoothcalException("checkpoint configuration is incomplete: expected model and config, found "

@@ -26,6 +26,11 @@ public final class CheckpointStore {
 
     private final Path dir;
 
+    /**
+     * A store in {@code dir}, which must exist before the first save.
+     *
+     * @param dir the checkpoint folder
+     */
     public CheckpointStore(Path dir) {
         this.dir = dir;
     }
@@ -97,7 +102,11 @@ public final class CheckpointStore {
         }
     }
 
-    /** Whether the folder holds any checkpoint file. */
+    /**
+     * Whether the folder holds any checkpoint file.
+     *
+     * @return true when the folder is missing, empty or unreadable
+     */
     public boolean isEmpty() {
         if (!Files.isDirectory(dir)) {
             return true;
@@ -109,6 +118,11 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * The checkpoint folder.
+     *
+     * @return the folder
+     */
     public Path dir() {
         return dir;
     }
