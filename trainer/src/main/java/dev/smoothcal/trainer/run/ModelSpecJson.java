@@ -14,7 +14,7 @@ import java.io.IOException;
 /**
  * A {@link ModelSpec} inside run.json and checkpoints/config.json, in the model file schema
  * ({@link ModelSpec#toJson()} / {@link ModelSpec#parseJson(String)}), so that the architecture written is
- * exactly what a user's {@code --model my.json} would hold.
+ * exactly what a user's JSON model file would hold.
  */
 final class ModelSpecJson {
     private ModelSpecJson() {
