@@ -82,7 +82,7 @@ final class Flags {
             "bench", Map.of("model", "--models"));
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
-    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds");
+    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume");
 
     private Flags() {
     }

@@ -13,7 +13,7 @@ final class Summaries {
     }
 
     static void evaluation(PrintStream out, EvaluationReport r) {
-        out.printf(Locale.ROOT, "model     %s (%s, %s, %s)%n", r.model().path(), r.model().layout(),
+        out.printf(Locale.ROOT, "model     %s (%s, %s, %s)%n", r.model().path(), r.model().layout().toUpperCase(Locale.ROOT),
                 r.model().outputKind(), r.model().provider());
         out.printf(Locale.ROOT, "data      %s, %d images%n", r.data().name(), r.data().size());
         out.printf(Locale.ROOT, "%-22s %10s%n", "metric", "value");

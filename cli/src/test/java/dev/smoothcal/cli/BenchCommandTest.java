@@ -25,7 +25,11 @@ class BenchCommandTest {
         Path out = tmp.resolve("bench.json");
         assertEquals(0, Main.execute("bench", "--models", "mlp", "--batch-size", "32", "--warmup", "1", "--steps", "2",
                 "--rounds", "3", "--out", out.toString()));
-        JsonNode rows = Json.MAPPER.readTree(out.toFile());
+        JsonNode bench = Json.MAPPER.readTree(out.toFile());
+        assertEquals("smoothcal-bench/1", bench.get("format").asText());
+        assertEquals(32, bench.get("batch_size").asInt());
+        assertEquals(3, bench.get("rounds").asInt());
+        JsonNode rows = bench.get("rows");
         assertEquals(3, rows.size());
         String[] names = {"off", "mixup 0.2", "cutmix 1.0"};
         for (int i = 0; i < 3; i++) {

@@ -82,6 +82,12 @@ class EndToEndTest {
         // ECE recomputed from the written bins: sum_b n_b/N |conf_b - acc_b|.
         assertEquals(ece, weightedGap / total, 1e-9);
         assertTrue(report.get("nll").asDouble() > 0 && report.get("brier").asDouble() > 0);
+        // Provenance copied from model.onnx: the class names as a JSON array, not a string holding one.
+        JsonNode manifest = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+        JsonNode names = report.at("/model/provenance/smoothcal.class_names");
+        assertTrue(names.isArray(), names.toString());
+        assertEquals(manifest.get("class_names"), names);
+        assertEquals(manifest.get("model_fingerprint"), report.at("/model/provenance/smoothcal.model_fingerprint"));
     }
 
     @Test

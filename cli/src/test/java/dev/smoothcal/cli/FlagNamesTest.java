@@ -34,14 +34,6 @@ class FlagNamesTest {
     /** A command-line flag: two dashes, a lower-case letter, then letters and dashes ({@code --label-smoothing}). */
     private static final Pattern FLAG = Pattern.compile("--[a-z][a-z-]+");
 
-    /**
-     * Files that other branches of issue 10 rewrite (TrainConfig becomes a builder, ModelSpec gets one
-     * dispatch over layers); they still speak in flags here. Each entry must still hold a flag, so the
-     * list shrinks as those branches land: delete an entry once its file is clean.
-     */
-    private static final Set<String> PENDING = Set.of(
-            "trainer/src/main/java/dev/smoothcal/trainer/train/TrainConfig.java");
-
     /** {@code invalid(} with its first argument: a string literal (group 1) or an identifier (group 2). */
     private static final Pattern INVALID = Pattern.compile("\\binvalid\\(\\s*(?:\"([^\"]*)\"|([A-Za-z_]\\w*))");
 
@@ -67,9 +59,7 @@ class FlagNamesTest {
                 }
             }
             String name = root().relativize(file).toString().replace('\\', '/');
-            if (PENDING.contains(name)) {
-                assertFalse(flags.isEmpty(), name + " names no flag any more: remove it from PENDING");
-            } else if (!flags.isEmpty()) {
+            if (!flags.isEmpty()) {
                 found.put(name, flags);
             }
         }

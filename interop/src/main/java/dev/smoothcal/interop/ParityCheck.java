@@ -1,18 +1,14 @@
 package dev.smoothcal.interop;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
-import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.core.run.RunManifest;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.onnx.OnnxModels;
 import dev.smoothcal.trainer.export.OnnxExport;
-import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
+import dev.smoothcal.trainer.run.RunManifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +36,7 @@ public final class ParityCheck {
         if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw SmoothcalException.invalid("batchSizes", "must be positive integers, found " + batchSizes);
         }
-        RunManifest manifest = run.manifest();
+        RunManifest manifest = RunManifest.read(run);
         checkData(manifest, data);
         String onnxFingerprint = OnnxModels.metadata(OnnxModels.read(run.require(RunDirectory.MODEL_ONNX)))
                 .get(OnnxExport.KEY_MODEL_FINGERPRINT);
@@ -49,7 +45,7 @@ public final class ParityCheck {
                     + " come from different trainings: expected model fingerprint " + manifest.modelFingerprint()
                     + " (run.json), found " + onnxFingerprint + " (model.onnx)");
         }
-        LabelSmoothing smoothing = smoothing(manifest);
+        LabelSmoothing smoothing = manifest.config().labelSmoothing();
         int n = data.size();
         List<String> failures = new ArrayList<>();
         List<ParityReport.BatchParity> perBatch = new ArrayList<>();
@@ -57,7 +53,7 @@ public final class ParityCheck {
         ParityReport.Difference probabilities = null;
         TensorFlowPath.Outputs tf = null;
         TensorFlowPath.Outputs ort = null;
-        MixedBatch mixed = MixedBatch.of(data, manifest.seed());
+        MixedBatch mixed = MixedBatch.of(data, manifest.config().seed());
         TensorFlowPath.Outputs tfMixed;
         TensorFlowPath.Outputs ortMixed;
         try (TensorFlowPath tfPath = TensorFlowPath.open(run.require(RunDirectory.SAVED_MODEL));
@@ -114,7 +110,7 @@ public final class ParityCheck {
                         l.tensorflow(), l.onnx(), l.reference(), tolerance.lossRelative()));
             }
         }
-        return new ParityReport(failures.isEmpty(), failures, manifest.modelFingerprint(),
+        return new ParityReport(ParityReport.FORMAT, failures.isEmpty(), failures, manifest.modelFingerprint(),
                 new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
                 losses, tolerance);
     }
@@ -122,33 +118,17 @@ public final class ParityCheck {
     /**
      * Recomputes the weights fingerprint from the SavedModel's own variables and compares it with
      * run.json's, so a saved_model/ copied from another training is refused like a foreign model.onnx.
+     * The architecture comes from run.json itself, so the check needs no model file.
      */
     private static void requireSavedModelFromRun(RunDirectory run, RunManifest manifest, Dataset data,
             TensorFlowPath tfPath) {
-        JsonNode modelNode = manifest.config() == null ? null : manifest.config().get("model");
-        if (modelNode == null) {
-            throw new SmoothcalException("run.json: expected config.model, found none");
-        }
-        ResolvedModel model = ModelSpec.load(modelNode.asText()).resolve(data.shape(), data.numClasses());
+        ResolvedModel model = manifest.model().resolve(data.shape(), data.numClasses());
         List<String> names = model.params().stream().map(ResolvedModel.Param::name).toList();
         String found = Weights.of(model, tfPath.variables(names)).fingerprint();
         if (!found.equals(manifest.modelFingerprint())) {
             throw new SmoothcalException("saved_model/ and run.json of " + run.root()
                     + " come from different trainings: expected model fingerprint " + manifest.modelFingerprint()
                     + " (run.json), found " + found + " (saved_model variables)");
-        }
-    }
-
-    /** The run's label smoothing, read from run.json's config. */
-    static LabelSmoothing smoothing(RunManifest manifest) {
-        JsonNode node = manifest.config() == null ? null : manifest.config().get("label_smoothing");
-        if (node == null) {
-            throw new SmoothcalException("run.json: expected config.label_smoothing, found none");
-        }
-        try {
-            return Json.MAPPER.treeToValue(node, LabelSmoothing.class);
-        } catch (JsonProcessingException e) {
-            throw new SmoothcalException("run.json: expected config.label_smoothing {alpha, convention}, found " + node, e);
         }
     }
 

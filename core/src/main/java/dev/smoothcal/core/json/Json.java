@@ -2,9 +2,11 @@ package dev.smoothcal.core.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.io.AtomicFiles;
@@ -15,6 +17,12 @@ import java.nio.file.Path;
 
 /**
  * The project's JSON settings: snake_case keys, stable key order, indented output, and atomic writes.
+ *
+ * <p>Enum values are written in lower case ({@code VAL_LOSS} as {@code val_loss}, {@code ADAM} as
+ * {@code adam}), as the command line spells them, and read back ignoring case. An enum whose command-line
+ * spelling differs from its lower-cased name (another separator, such as {@code other-classes}) says so
+ * with a {@code @JsonValue} method, which Jackson uses both ways. One rule for every enum, so no record
+ * needs per-field code.
  */
 public final class Json {
 
@@ -24,6 +32,8 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
 
     private Json() {

@@ -1,7 +1,6 @@
 package dev.smoothcal.core.run;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,13 +10,16 @@ import java.util.List;
  * folder that the other modules read without any other input.
  *
  * <pre>
- * run.json        provenance ({@link RunManifest})
+ * run.json        provenance: the architecture, the training configuration, the data, versions, outcome
  * history.csv     one row per epoch
  * saved_model/    TF SavedModel, signature serving_default: images -> logits, probabilities
  * model.onnx      the same model in ONNX (IR 8, opset 17), same input and output names
  * plots/          training curves
- * checkpoints/    per-epoch checkpoints for --resume
+ * checkpoints/    per-epoch checkpoints to resume from
  * </pre>
+ *
+ * <p>{@code run.json} is read and written as a typed record by the trainer ({@code RunManifest}); this
+ * core type only knows the layout, so that the evaluator can find {@code model.onnx} without the trainer.
  */
 public record RunDirectory(Path root) {
     public static final String RUN_JSON = "run.json";
@@ -28,6 +30,15 @@ public record RunDirectory(Path root) {
     public static final String CHECKPOINTS = "checkpoints";
     public static final String REPORT_JSON = "report.json";
     public static final String PARITY_JSON = "parity.json";
+
+    /** ONNX metadata key: the full run.json text. */
+    public static final String METADATA_RUN = "smoothcal.run";
+    /** ONNX metadata key: the class names, index = label, as JSON array text ({@code ["0","1",...]}). */
+    public static final String METADATA_CLASS_NAMES = "smoothcal.class_names";
+    /** ONNX metadata key: SHA-256 of the trained weights (equal to run.json's model_fingerprint). */
+    public static final String METADATA_MODEL_FINGERPRINT = "smoothcal.model_fingerprint";
+    /** ONNX metadata key: the writer's version. */
+    public static final String METADATA_VERSION = "smoothcal.version";
 
     /** Model input name in both graphs. */
     public static final String INPUT_NAME = "images";
@@ -55,10 +66,6 @@ public record RunDirectory(Path root) {
                     + ", found none: is this a folder written by 'smoothcal train'?");
         }
         return new RunDirectory(root);
-    }
-
-    public RunManifest manifest() {
-        return Json.read(root.resolve(RUN_JSON), RunManifest.class);
     }
 
     public Path runJson() {

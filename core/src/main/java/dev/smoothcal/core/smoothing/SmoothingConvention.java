@@ -1,5 +1,6 @@
 package dev.smoothcal.core.smoothing;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,12 @@ public enum SmoothingConvention {
      */
     OTHER_CLASSES;
 
-    /** The command-line name: {@code uniform} or {@code other-classes}. */
+    /**
+     * The command-line name, also the JSON value: {@code uniform} or {@code other-classes}.
+     *
+     * @return the name
+     */
+    @JsonValue
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

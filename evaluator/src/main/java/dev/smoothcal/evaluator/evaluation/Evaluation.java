@@ -1,7 +1,12 @@
 package dev.smoothcal.evaluator.evaluation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.json.Json;
+import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.calibration.TemperatureScaling;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
@@ -89,15 +94,10 @@ public final class Evaluation {
                 listener.progress(from + count);
             });
             double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, String> provenance = new TreeMap<>();
-            session.metadata().forEach((key, value) -> {
-                if (key.startsWith("smoothcal.") && !key.equals("smoothcal.run")) {
-                    provenance.put(key, value);
-                }
-            });
+            Map<String, JsonNode> provenance = provenance(session.metadata());
             EvaluationReport.ModelInfo model = new EvaluationReport.ModelInfo(file.toString(), session.inputName(),
                     Arrays.stream(session.inputShape()).boxed().toList(),
-                    classifier.layout().name(), classifier.outputName(),
+                    classifier.layout().name().toLowerCase(Locale.ROOT), classifier.outputName(),
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
                     session.provider().name().toLowerCase(Locale.ROOT), provenance);
             EvaluationReport.DataInfo dataInfo = new EvaluationReport.DataInfo(data.name(), data.size(),
@@ -109,6 +109,33 @@ public final class Evaluation {
                     : temperature(fit, fitData, data, before, tempered.result());
             return EvaluationReport.of(model, dataInfo, before, temperature, throughput);
         }
+    }
+
+    /**
+     * The {@code smoothcal.*} metadata of a model, run.json left out: values as text, the class names as the
+     * JSON array they are written as (text when they are not one, as in a foreign or hand-made file).
+     */
+    static Map<String, JsonNode> provenance(Map<String, String> metadata) {
+        Map<String, JsonNode> provenance = new TreeMap<>();
+        metadata.forEach((key, value) -> {
+            if (key.startsWith("smoothcal.") && !key.equals(RunDirectory.METADATA_RUN)) {
+                provenance.put(key, key.equals(RunDirectory.METADATA_CLASS_NAMES) ? jsonArrayOrText(value)
+                        : TextNode.valueOf(value));
+            }
+        });
+        return provenance;
+    }
+
+    private static JsonNode jsonArrayOrText(String value) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(value);
+            if (node != null && node.isArray()) {
+                return node;
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: kept as the text it is
+        }
+        return TextNode.valueOf(value);
     }
 
     private static TemperatureFit fitTemperature(ImageClassifier classifier, Dataset fitData,

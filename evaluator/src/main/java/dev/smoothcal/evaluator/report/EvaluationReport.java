@@ -1,5 +1,6 @@
 package dev.smoothcal.evaluator.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.metrics.BootstrapIntervals;
 import dev.smoothcal.core.metrics.ClassificationReport;
 import dev.smoothcal.core.metrics.MetricsResult;
@@ -50,10 +51,12 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * @param output output read
      * @param outputKind logits or probabilities
      * @param provider execution provider used
-     * @param provenance smoothcal metadata found in the file (empty for foreign models)
+     * @param provenance smoothcal metadata found in the file (empty for foreign models), run.json itself left
+     *     out: each value as text, except {@code smoothcal.class_names}, which is a JSON array when the file
+     *     holds valid JSON array text there
      */
     public record ModelInfo(String path, String inputName, List<Long> inputShape, String layout, String output,
-            String outputKind, String provider, Map<String, String> provenance) {
+            String outputKind, String provider, Map<String, JsonNode> provenance) {
     }
 
     /** The data side. */

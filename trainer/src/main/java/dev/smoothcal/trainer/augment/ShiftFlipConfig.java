@@ -1,5 +1,6 @@
 package dev.smoothcal.trainer.augment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.smoothcal.core.SmoothcalException;
 
 /**
@@ -26,7 +27,8 @@ public record ShiftFlipConfig(double heightShift, double widthShift, FlipMode fl
         }
     }
 
-    /** Whether the configuration changes nothing. */
+    /** Whether the configuration changes nothing (derived, so not written into run.json). */
+    @JsonIgnore
     public boolean isIdentity() {
         return heightShift == 0 && widthShift == 0 && flip == FlipMode.NONE;
     }

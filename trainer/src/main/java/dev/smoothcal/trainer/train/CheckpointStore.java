@@ -26,14 +26,33 @@ public final class CheckpointStore {
 
     private final Path dir;
 
+    /**
+     * A store in {@code dir}, which must exist before the first save.
+     *
+     * @param dir the checkpoint folder
+     */
     public CheckpointStore(Path dir) {
         this.dir = dir;
     }
 
-    /** The saved state, if a complete checkpoint exists. */
+    /**
+     * The saved state, if a complete checkpoint exists.
+     *
+     * @return the state, or empty when no checkpoint was completed yet
+     * @throws SmoothcalException when state.json is of another format version
+     */
     public Optional<TrainingState> state() {
         Path file = dir.resolve(STATE_JSON);
-        return Files.isRegularFile(file) ? Optional.of(Json.read(file, TrainingState.class)) : Optional.empty();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        TrainingState state = Json.read(file, TrainingState.class);
+        if (!TrainingState.FORMAT.equals(state.format())) {
+            throw new SmoothcalException("expected " + file + " in format " + TrainingState.FORMAT + ", found "
+                    + (state.format() == null ? "no format key" : state.format())
+                    + ": the checkpoint was written by another smoothcal version; start a new run");
+        }
+        return Optional.of(state);
     }
 
     /** Saves the session as the latest checkpoint (and as the best one when {@code isBest}), then the state. */
@@ -83,7 +102,11 @@ public final class CheckpointStore {
         }
     }
 
-    /** Whether the folder holds any checkpoint file. */
+    /**
+     * Whether the folder holds any checkpoint file.
+     *
+     * @return true when the folder is missing, empty or unreadable
+     */
     public boolean isEmpty() {
         if (!Files.isDirectory(dir)) {
             return true;
@@ -95,6 +118,11 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * The checkpoint folder.
+     *
+     * @return the folder
+     */
     public Path dir() {
         return dir;
     }

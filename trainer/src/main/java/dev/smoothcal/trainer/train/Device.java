@@ -1,5 +1,7 @@
 package dev.smoothcal.trainer.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.smoothcal.core.SmoothcalException;
 import java.util.Locale;
 import org.tensorflow.DeviceSpec;
@@ -25,12 +27,12 @@ public record Device(Kind kind, int index) {
     }
 
     /**
-     * Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}.
+     * Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; also how JSON (run.json) is read.
      *
-     * @param text the device's name, case-insensitive
+     * @param text the device as the command line spells it
      * @return the device
-     * @throws SmoothcalException naming {@code device} for any other text
      */
+    @JsonCreator
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("auto")) {
@@ -95,6 +97,8 @@ public record Device(Kind kind, int index) {
         };
     }
 
+    /** The command-line spelling ({@code auto}, {@code cpu}, {@code gpu:N}), also the JSON value. */
+    @JsonValue
     @Override
     public String toString() {
         return kind == Kind.GPU ? "gpu:" + index : kind.name().toLowerCase(Locale.ROOT);

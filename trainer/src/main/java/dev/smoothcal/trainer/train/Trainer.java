@@ -43,7 +43,7 @@ public final class Trainer {
     }
 
     /** Trains without checkpoints. */
-    public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
+    public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener) {
         return train(config, model, train, validation, listener, null);
     }
@@ -55,7 +55,7 @@ public final class Trainer {
      * @throws SmoothcalException a backend failure when TensorFlow fails; bad input naming
      *     {@code checkpoints} when the checkpoint belongs to another architecture or dataset
      */
-    public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
+    public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener, CheckpointStore checkpoints) {
         if (train.numClasses() != model.numClasses() || validation.numClasses() != model.numClasses()) {
             throw new SmoothcalException("model " + model.name() + " has " + model.numClasses()
@@ -66,12 +66,14 @@ public final class Trainer {
         TrainingState resumed = checkpoints == null ? null : checkpoints.state().orElse(null);
         if (resumed != null) {
             if (!resumed.architecture().equals(architecture)) {
-                throw SmoothcalException.invalid("checkpoints", ": the checkpoint was written for another architecture; expected "
-                        + architecture + ", found " + resumed.architecture());
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint in " + checkpoints.dir()
+                        + " was written for another architecture; expected " + architecture + ", found "
+                        + resumed.architecture());
             }
             if (!resumed.datasetFingerprint().equals(dataFingerprint)) {
-                throw SmoothcalException.invalid("checkpoints", ": the checkpoint was trained on other data; expected dataset "
-                        + dataFingerprint + ", found " + resumed.datasetFingerprint());
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint in " + checkpoints.dir()
+                        + " was trained on other data; expected dataset " + dataFingerprint + ", found "
+                        + resumed.datasetFingerprint());
             }
         }
         Normalization norm = Normalization.fit(train);
@@ -115,7 +117,8 @@ public final class Trainer {
                         stale++;
                     }
                     if (checkpoints != null) {
-                        checkpoints.save(session, new TrainingState(epoch, step, history, bestEpoch, bestValue, stale,
+                        checkpoints.save(session, new TrainingState(TrainingState.FORMAT, epoch, step, history,
+                                bestEpoch, bestValue, stale,
                                 architecture, dataFingerprint), improved);
                     } else if (improved) {
                         loop.rememberBest(vars);
@@ -155,7 +158,7 @@ public final class Trainer {
 
     /** The per-epoch work, with the graph handles it needs. */
     private static final class Loop {
-        private final TrainConfig config;
+        private final TrainingConfig config;
         private final ResolvedModel model;
         private final Dataset train;
         private final Dataset validation;
@@ -167,7 +170,7 @@ public final class Trainer {
         private final int steps;
         private Map<String, float[]> best;
 
-        Loop(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
+        Loop(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
                 Session session, TrainingGraph g, TrainingSteps stepper) {
             this.config = config;
             this.model = model;

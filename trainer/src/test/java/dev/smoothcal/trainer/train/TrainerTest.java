@@ -31,7 +31,7 @@ class TrainerTest {
     static void train() {
         Dataset digits = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
         split = Splits.stratified(digits, 0.1, 3);
-        TrainConfig config = TrainConfig.simple("digits", "mlp", 4, 64, 1e-3, LabelSmoothing.uniform(0.1), 3);
+        TrainingConfig config = TrainingConfig.builder().epochs(4).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(3).build();
         ResolvedModel model = ModelSpec.preset("mlp").resolve(digits.shape(), digits.numClasses());
         trained = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
     }
@@ -48,13 +48,13 @@ class TrainerTest {
 
     @Test
     void sameSeedGivesIdenticalWeightsAndHistory() {
-        TrainConfig config = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 11);
+        TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(11).build();
         ResolvedModel model = trained.model();
         TrainedModel a = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
         TrainedModel b = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
         assertEquals(a.weights().fingerprint(), b.weights().fingerprint());
         assertEquals(a.history(), b.history());
-        TrainConfig other = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 12);
+        TrainingConfig other = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(12).build();
         TrainedModel c = Trainer.train(other, model, split.train(), split.validation(), TrainingListener.NONE);
         assertNotEquals(a.weights().fingerprint(), c.weights().fingerprint(), "another seed, other weights");
     }
