@@ -61,6 +61,8 @@ public final class Cifar10BinaryLoader {
             }
             records += size / RECORD;
         }
+        DataLimits.defaults().require(name + ": " + records + " images of " + SHAPE + " (float32 pixels)",
+                records * SHAPE.size() * 4);
         if (records * SHAPE.size() > Integer.MAX_VALUE - 8) {
             throw new SmoothcalException(name + ": " + records + " images of " + SHAPE + " do not fit in one array");
         }

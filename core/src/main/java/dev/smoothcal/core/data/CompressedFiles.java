@@ -12,6 +12,19 @@ final class CompressedFiles {
     private CompressedFiles() {
     }
 
+    /** The file's size on disk. */
+    static long size(Path file) throws IOException {
+        return Files.size(file);
+    }
+
+    /** Whether the file starts with the gzip magic bytes. */
+    static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        }
+    }
+
     static InputStream open(Path file) throws IOException {
         return open(Files.newInputStream(file));
     }

@@ -24,7 +24,19 @@ import java.util.Objects;
  * @param classNames the class names, index = label
  */
 public record Dataset(String name, float[] images, int[] labels, ImageShape shape, List<String> classNames) {
+    /**
+     * Largest pixel magnitude accepted, 2^64 (about 1.8e19): every value of every integer pixel type the
+     * loaders read ({@code uint8} .. {@code uint64}/{@code int64}) fits, as does any normalisation of them; a
+     * float beyond it (3e38, say) is a broken file, not an image.
+     */
+    public static final float MAX_ABS_PIXEL = 0x1p64f;
 
+    /**
+     * Validates the parts.
+     *
+     * @throws SmoothcalException if the sizes disagree, a label is outside {@code [0, K)}, or a pixel is not
+     *     finite or beyond {@link #MAX_ABS_PIXEL} in magnitude
+     */
     public Dataset {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(images, "images");
@@ -44,6 +56,25 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
                 throw new SmoothcalException("dataset " + name + ": label of sample " + i + " must be in [0, "
                         + classNames.size() + "), found " + labels[i]);
+            }
+        }
+        requirePixels("dataset " + name, images, shape);
+    }
+
+    /**
+     * Refuses a pixel value that is not finite or beyond {@link #MAX_ABS_PIXEL} in magnitude.
+     *
+     * @param source what the values come from, starting the message (a file, {@code dataset NAME})
+     * @param images pixel values, NHWC
+     * @param shape the shape of one image, to name the sample
+     * @throws SmoothcalException naming the sample, the position in it and the value
+     */
+    static void requirePixels(String source, float[] images, ImageShape shape) {
+        for (int i = 0; i < images.length; i++) {
+            float v = images[i];
+            if (!(Math.abs(v) <= MAX_ABS_PIXEL)) {
+                throw new SmoothcalException(source + ": expected finite pixel values within [-2^64, 2^64], found " + v + " in sample " + i / shape.size() + " (value "
+                        + i % shape.size() + " of " + shape.size() + ")");
             }
         }
     }

@@ -63,15 +63,19 @@ public final class DatasetSource {
 
     private static final String LAYOUTS = "IDX (train|t10k-images-idx3-ubyte[.gz] + -labels-idx1-ubyte[.gz]), "
             + "optdigits-<split>.csv[.gz], NumPy (*-<split>-imgs.npz + *-<split>-labels.npz, or x_<split>.npy + "
-            + "y_<split>.npy), CIFAR-10 binary (data_batch_1..5.bin, test_batch.bin), or an image folder "
-            + "(one sub-folder per class of PNG/JPEG, optionally under train/ and test/)";
+            + "y_<split>.npy), CIFAR-10 binary (data_batch_1..5.bin, test_batch.bin), an image folder "
+            + "(one sub-folder per class of PNG/JPEG, optionally under train/ and test/, or images beside a labels.csv), "
+            + "or image-folder archives (.tar, .tar.gz, .tgz, .zip; one per split)";
 
     private DatasetSource() {
     }
 
     /**
-     * Loads {@code split} of the dataset named or located by {@code spec}.
+     * Loads {@code split} of the dataset named or located by {@code spec}, within the default memory budget.
      *
+     * @param spec {@code digits} or a path
+     * @param split the part to load
+     * @return the dataset
      * @throws SmoothcalException if the name is unknown, the path is missing, or its layout is not one
      *     of the supported ones; the message lists what was expected
      */
@@ -87,26 +91,126 @@ public final class DatasetSource {
             throw SmoothcalException.invalid("data", ": expected the built-in dataset name 'digits' or an existing path, found '"
                     + spec + "' (no such file or folder)");
         }
+        return load(path, split, DataLimits.defaults());
+    }
+
+    /**
+     * Loads {@code split} of the dataset at {@code path} (a file, an archive or a folder, see the class
+     * comment) within the default memory budget ({@link DataLimits#defaults()}).
+     *
+     * @param path the file or folder
+     * @param split the part to load
+     * @return the dataset
+     * @throws SmoothcalException as {@link #load(Path, DatasetSplit, DataLimits)}
+     */
+    public static Dataset load(Path path, DatasetSplit split) {
+        return load(path, split, DataLimits.defaults());
+    }
+
+    /**
+     * Loads {@code split} of the dataset at {@code path} within a memory budget: sizes declared by headers
+     * and archive entries are checked against what the file can hold and the budget before anything is
+     * allocated.
+     *
+     * @param path the file or folder
+     * @param split the part to load
+     * @param limits the memory budget
+     * @return the dataset
+     * @throws SmoothcalException (bad input naming {@code data}) if the path is missing, of an unsupported
+     *     type or layout, corrupt, truncated, or bigger than the budget
+     */
+    public static Dataset load(Path path, DatasetSplit split, DataLimits limits) {
+        if (!Files.exists(path)) {
+            throw SmoothcalException.invalid("data", ": expected an existing file or folder, found nothing at " + path);
+        }
         if (Files.isDirectory(path)) {
-            return fromFolder(path, split);
+            return fromFolder(path, split, limits);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw SmoothcalException.invalid("data", ": expected a regular file or a folder, found " + path
+                    + ", a device or other special file" + (Files.isSymbolicLink(path) ? " (through a symbolic link)" : ""));
         }
         String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
         String name = path.getFileName() + "/" + split.id();
         if (file.endsWith(".csv") || file.endsWith(".csv.gz")) {
-            return digitsCsv(path.getFileName().toString(), path);
+            return digitsCsv(path.getFileName().toString(), path, limits);
         }
         if (file.endsWith(".npz")) {
             Optional<List<String>> names = ClassNames.readIfPresent(siblingClassesFile(path));
-            return names.map(n -> NumpyLoader.loadArchive(name, path, split, n))
-                    .orElseGet(() -> NumpyLoader.loadArchive(name, path, split));
+            return NumpyLoader.archive(name, path, split, names, limits);
         }
         if (file.endsWith(".bin")) {
             Path folder = path.toAbsolutePath().getParent();
             return Cifar10BinaryLoader.load(path.getFileName().toString(), List.of(path),
                     Cifar10BinaryLoader.classNames(folder));
         }
-        throw SmoothcalException.invalid("data", spec + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz "
-                + "or a CIFAR-10 .bin file, found a file of unsupported type");
+        if (ArchiveTree.kindOf(path).isPresent()) {
+            return fromArchive(name, path, split, null, limits);
+        }
+        throw SmoothcalException.invalid("data", path + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy "
+                + ".npz, a CIFAR-10 .bin file or an image-folder archive (.tar, .tar.gz, .tgz, .zip), found a file of "
+                + "unsupported type");
+    }
+
+    private static Dataset fromArchive(String name, Path archive, DatasetSplit split, List<String> classNames,
+            DataLimits limits) {
+        ArchiveTree tree = ArchiveTree.read(archive, limits, true);
+        if (!ImageFolderLoader.recognises(tree)) {
+            throw SmoothcalException.invalid("data", archive + ": expected an image folder inside the archive (one "
+                    + "folder per class of PNG/JPEG, optionally under train/ and test/, or images beside a labels.csv), "
+                    + "found top-level entries " + tree.folders("").stream().map(f -> f + "/").toList()
+                    + tree.files(""));
+        }
+        return ImageFolderLoader.loadSplit(name, tree, split, classNames, limits);
+    }
+
+    /**
+     * A folder of image-folder archives, one per split ({@code *train*.tar.gz} and {@code *test*.tar.gz}, say,
+     * the split found as a word of the file name), or a single archive used whatever the split. Class names
+     * are the union over both archives, so both splits share one label mapping.
+     */
+    private static Optional<Dataset> archiveFolder(String name, Path dir, DatasetSplit split, DataLimits limits) {
+        List<Path> archives = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            children.filter(Files::isRegularFile).filter(p -> ArchiveTree.kindOf(p).isPresent())
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(archives::add);
+        } catch (IOException e) {
+            throw new SmoothcalException("could not list " + dir + ": " + e.getMessage(), e);
+        }
+        if (archives.isEmpty()) {
+            return Optional.empty();
+        }
+        if (archives.size() == 1) {
+            return Optional.of(fromArchive(name, archives.get(0), split, null, limits));
+        }
+        List<Path> mine = archives.stream().filter(p -> namesSplit(p, split)).toList();
+        DatasetSplit otherSplit = split == DatasetSplit.TRAIN ? DatasetSplit.TEST : DatasetSplit.TRAIN;
+        List<Path> other = archives.stream().filter(p -> namesSplit(p, otherSplit)).toList();
+        if (mine.size() != 1 || other.size() > 1) {
+            throw SmoothcalException.invalid("data", dir + ": expected one archive per split, each with '"
+                    + DatasetSplit.TRAIN.id() + "' or '" + DatasetSplit.TEST.id() + "' as a word of its name, found "
+                    + archives.stream().map(p -> p.getFileName().toString()).toList());
+        }
+        java.util.TreeSet<String> classes = new java.util.TreeSet<>();
+        for (Path p : other) {
+            classes.addAll(ImageFolderLoader.classNames(ArchiveTree.read(p, limits, false)));
+        }
+        ArchiveTree tree = ArchiveTree.read(mine.get(0), limits, true);
+        classes.addAll(ImageFolderLoader.classNames(tree));
+        if (!ImageFolderLoader.recognises(tree)) {
+            return Optional.of(fromArchive(name, mine.get(0), split, null, limits));
+        }
+        return Optional.of(ImageFolderLoader.loadSplit(name, tree, split, List.copyOf(classes), limits));
+    }
+
+    /** Whether the split's id is a word of the file's name ({@code cifar10-test-jpg.tar.gz} names test). */
+    private static boolean namesSplit(Path file, DatasetSplit split) {
+        for (String word : file.getFileName().toString().toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            if (word.equals(split.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The embedded digits split. */
@@ -123,7 +227,7 @@ public final class DatasetSource {
         }
     }
 
-    private static Dataset fromFolder(Path dir, DatasetSplit split) {
+    private static Dataset fromFolder(Path dir, DatasetSplit split, DataLimits limits) {
         String name = dir.getFileName() + "/" + split.id();
         String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
         Optional<Path> images = firstExisting(dir, idxPrefix + "-images-idx3-ubyte");
@@ -133,13 +237,13 @@ public final class DatasetSource {
         if (images.isPresent()) {
             List<String> classNames = ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
                     .orElseGet(() -> isFashionLabels(labels.get()) ? FASHION_CLASSES : ClassNames.numbered(10));
-            return IdxLoader.load(name, images.get(), labels.get(), classNames);
+            return IdxLoader.load(name, images.get(), labels.get(), classNames, limits);
         }
         Optional<Path> csv = firstExisting(dir, "optdigits-" + split.id() + ".csv");
         if (csv.isPresent()) {
-            return digitsCsv(name, csv.get());
+            return digitsCsv(name, csv.get(), limits);
         }
-        Optional<Dataset> numpy = numpyFolder(name, dir, split);
+        Optional<Dataset> numpy = numpyFolder(name, dir, split, limits);
         if (numpy.isPresent()) {
             return numpy.get();
         }
@@ -148,13 +252,17 @@ public final class DatasetSource {
             return Cifar10BinaryLoader.loadSplit(name, cifar.get(), split);
         }
         if (ImageFolderLoader.recognises(dir)) {
-            return ImageFolderLoader.loadSplit(name, dir, split);
+            return ImageFolderLoader.loadSplit(name, dir, split, limits);
+        }
+        Optional<Dataset> archived = archiveFolder(name, dir, split, limits);
+        if (archived.isPresent()) {
+            return archived.get();
         }
         throw SmoothcalException.invalid("data", dir + ": expected for split '" + split.id() + "' one of " + LAYOUTS
                 + "; found " + listing(dir));
     }
 
-    private static Optional<Dataset> numpyFolder(String name, Path dir, DatasetSplit split) {
+    private static Optional<Dataset> numpyFolder(String name, Path dir, DatasetSplit split, DataLimits limits) {
         String s = split.id();
         Optional<Path> images = uniqueMatch(dir, "-" + s + "-imgs.npz", "-" + s + "-imgs.npy");
         Optional<Path> labels = uniqueMatch(dir, "-" + s + "-labels.npz", "-" + s + "-labels.npy");
@@ -169,9 +277,8 @@ public final class DatasetSource {
         }
         Path x = images.get();
         Path y = labels.get();
-        return Optional.of(ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
-                .map(n -> NumpyLoader.load(name, x, y, n))
-                .orElseGet(() -> NumpyLoader.load(name, x, y)));
+        return Optional.of(NumpyLoader.load(name, x, y, ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE)),
+                limits));
     }
 
     private static void requireBothOrNeither(Path dir, Optional<Path> a, Optional<Path> b, String aName, String bName) {
@@ -222,9 +329,13 @@ public final class DatasetSource {
         return file.toAbsolutePath().getParent().resolve(ClassNames.CLASSES_FILE);
     }
 
-    private static Dataset digitsCsv(String name, Path file) {
+    private static Dataset digitsCsv(String name, Path file, DataLimits limits) {
+        if (!Files.isRegularFile(file)) {
+            throw SmoothcalException.invalid("data", ": expected a regular file, found " + file
+                    + ", a device or other special file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return DigitsCsvLoader.load(name, in);
+            return DigitsCsvLoader.load(name, in, limits);
         } catch (IOException e) {
             throw new SmoothcalException("could not read " + file + ": " + e.getMessage(), e);
         }

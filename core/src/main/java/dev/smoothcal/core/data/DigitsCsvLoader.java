@@ -31,6 +31,23 @@ public final class DigitsCsvLoader {
      * @throws SmoothcalException naming the line and what was expected there
      */
     public static Dataset load(String name, InputStream raw) {
+        return load(name, raw, DataLimits.defaults());
+    }
+
+    /** Longest line accepted: 65 fields of a few digits each, with generous room for spaces. */
+    static final int MAX_LINE = 4096;
+
+    /**
+     * As {@link #load(String, InputStream)} within a memory budget: a line longer than {@link #MAX_LINE}
+     * characters (a stream of zeros, say) or more rows than the budget holds (about 600 bytes a row while
+     * parsing) is refused, and reading stops there.
+     *
+     * @param name the dataset name to give, also used in error messages
+     * @param raw the CSV bytes, optionally gzipped
+     * @param limits the memory budget
+     * @return the dataset
+     */
+    static Dataset load(String name, InputStream raw, DataLimits limits) {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         int per = SHAPE.size();
@@ -38,8 +55,11 @@ public final class DigitsCsvLoader {
                 StandardCharsets.US_ASCII))) {
             String line;
             int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
+            while ((line = boundedLine(reader, name, lineNo + 1)) != null) {
                 lineNo++;
+                if (lineNo % 4096 == 0) {
+                    limits.require(name + ": " + lineNo + " and more rows", (long) lineNo * ROW_BYTES);
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -77,6 +97,24 @@ public final class DigitsCsvLoader {
             y[i] = labels.get(i);
         }
         return new Dataset(name, images, y, SHAPE, CLASS_NAMES);
+    }
+
+    private static final long ROW_BYTES = 600;
+
+    private static String boundedLine(BufferedReader reader, String name, int lineNo) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = reader.read()) != -1) {
+            if (c == '\n') {
+                return sb.toString();
+            }
+            if (sb.length() >= MAX_LINE) {
+                throw new SmoothcalException(name + " line " + lineNo + ": expected a line of at most " + MAX_LINE
+                        + " characters (64 pixels then the label), found a longer one");
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString();
     }
 
     private static int parse(String name, int lineNo, String field) {

@@ -26,19 +26,51 @@ public final class IdxLoader {
      * @param classNames names for labels 0..K-1; every label must be below K
      */
     public static Dataset load(String name, Path images, Path labels, List<String> classNames) {
+        return load(name, images, labels, classNames, DataLimits.defaults());
+    }
+
+    /**
+     * As {@link #load(String, Path, Path, List)} within a memory budget: the declared image count is
+     * believed only up to what the file can hold and what the budget allows, checked before allocating;
+     * decompression stops after the declared bytes.
+     *
+     * @param name the dataset name to give
+     * @param images the image file
+     * @param labels the label file
+     * @param classNames names for labels 0..K-1; every label must be below K
+     * @param limits the memory budget
+     * @return the dataset
+     */
+    static Dataset load(String name, Path images, Path labels, List<String> classNames, DataLimits limits) {
         float[] pixels;
         int[] dims;
         try (DataInputStream in = new DataInputStream(CompressedFiles.open(images))) {
             dims = header(in, images, 3);
             long count = (long) dims[0] * dims[1] * dims[2];
+            String what = images + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2];
+            requireHoldable(images, what, count, 16);
+            limits.require(what + " (float32 pixels and int labels)", count * 4 + 4L * dims[0]);
             if (count > Integer.MAX_VALUE - 8) {
-                throw new SmoothcalException(images + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2]
-                        + " do not fit in one array");
+                throw new SmoothcalException(what + " do not fit in one array");
             }
-            byte[] raw = readFully(in, (int) count, images);
-            pixels = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                pixels[i] = raw[i] & 0xff;
+            pixels = new float[(int) count];
+            byte[] chunk = new byte[1 << 16];
+            int at = 0;
+            while (at < pixels.length) {
+                int want = Math.min(chunk.length, pixels.length - at);
+                int got = in.readNBytes(chunk, 0, want);
+                for (int i = 0; i < got; i++) {
+                    pixels[at + i] = chunk[i] & 0xff;
+                }
+                at += got;
+                if (got < want) {
+                    throw new SmoothcalException(images + ": expected " + count + " data bytes after the header, found "
+                            + at + " (truncated file?)");
+                }
+            }
+            if (in.read() != -1) {
+                throw new SmoothcalException(images + ": expected the file to end after " + count
+                        + " data bytes, found more (wrong header?)");
             }
         } catch (IOException e) {
             throw new SmoothcalException("could not read IDX images " + images + ": " + e.getMessage(), e);
@@ -50,6 +82,7 @@ public final class IdxLoader {
                 throw new SmoothcalException("expected as many labels as images (" + dims[0] + "), found " + ldims[0]
                         + " in " + labels);
             }
+            requireHoldable(labels, labels + ": " + ldims[0] + " labels", ldims[0], 8);
             byte[] raw = readFully(in, ldims[0], labels);
             y = new int[raw.length];
             for (int i = 0; i < raw.length; i++) {
@@ -94,6 +127,20 @@ public final class IdxLoader {
             }
         }
         return dims;
+    }
+
+    /**
+     * Refuses a declared data size the file cannot hold: beyond the bytes after the header of a plain
+     * file (reported as a truncation), or beyond what deflate can expand a gzipped file to.
+     */
+    private static void requireHoldable(Path file, String what, long count, int headerBytes) throws IOException {
+        long size = CompressedFiles.size(file);
+        if (CompressedFiles.isGzip(file)) {
+            DataLimits.requireHoldable(what, count, size, true);
+        } else if (size - headerBytes < count) {
+            throw new SmoothcalException(file + ": expected " + count + " data bytes after the header, found "
+                    + (size - headerBytes) + " (truncated file?)");
+        }
     }
 
     private static byte[] readFully(InputStream in, int n, Path file) throws IOException {

@@ -6,29 +6,50 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Reads an image folder: one sub-folder per class, holding PNG or JPEG files ({@code .png}, {@code .jpg},
- * {@code .jpeg}, any case), decoded with {@code javax.imageio}.
+ * Reads an image folder, on disk or in an archive ({@link ArchiveTree}): one sub-folder per class
+ * holding PNG or JPEG files ({@code .png}, {@code .jpg}, {@code .jpeg}, any case), or images beside a
+ * {@value #LABELS_FILE}; decoded with {@code javax.imageio} on a small pool of threads.
  *
  * <ul>
  *   <li>Class names are the sub-folder names in {@link String#compareTo} order, label = position.
  *       Folders and files whose names start with {@code .} are ignored, as are files of other types;
- *       only files directly inside a class folder are read, in name order.</li>
+ *       only files directly inside a class folder are read, in name order. A class folder without an
+ *       image is an error naming it.</li>
+ *   <li>Labels file: a folder holding {@value #LABELS_FILE} ({@code id,label} with that header, UTF-8) takes
+ *       its labels from it: {@code id} is an image's path relative to the folder, with or without its
+ *       {@code .png}/{@code .jpg}/{@code .jpeg} extension; class names are the distinct labels in
+ *       {@link String#compareTo} order; samples come in the file's row order. A row naming a missing file,
+ *       a file named twice and an image beside the file without a row are errors.</li>
  *   <li>Every image must have the same width and height. If any image is colour, all are loaded as
  *       RGB (C = 3, grey images repeated into the three channels); otherwise C = 1. Alpha is dropped.</li>
  *   <li>Values are the raw 8-bit samples 0..255. Grey images are read from their samples, never through
  *       a colour conversion; 16-bit grey images are refused. Palette images whose palette is all grey
  *       count as grey.</li>
+ *   <li>Symbolic links on disk are followed only inside the dataset folder and never into a loop
+ *       ({@link FileTree}).</li>
  * </ul>
  */
 public final class ImageFolderLoader {
@@ -36,72 +57,317 @@ public final class ImageFolderLoader {
     public static final String TRAIN_FOLDER = "train";
     /** Sub-folder holding the test split, in the split layout. */
     public static final String TEST_FOLDER = "test";
+    /** The labels file of the labels layout. */
+    public static final String LABELS_FILE = "labels.csv";
+    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".PNG", ".JPG", ".JPEG");
 
     private ImageFolderLoader() {
     }
 
     /**
-     * Loads {@code root} as a folder of class folders. Class names are its own sub-folder names.
+     * Loads {@code root} as a folder of class folders (or of images beside a labels file). Class names are
+     * its own sub-folder names.
      *
+     * @param name the dataset name to give
+     * @param root the folder
+     * @return the images
      * @throws SmoothcalException if there is no class folder, no image, an image cannot be decoded, or
      *     sizes differ (the message names the file)
      */
     public static Dataset load(String name, Path root) {
-        List<String> classNames = classFolders(List.of(root));
-        if (classNames.isEmpty()) {
-            throw new SmoothcalException(root + ": expected one sub-folder per class, found none");
-        }
-        return load(name, root, classNames);
+        return loadFlat(name, new FileTree(root), DataLimits.defaults());
     }
 
     /**
      * Loads {@code root} with a fixed list of class names, so that two splits share one label mapping. A
      * class without a folder under {@code root} simply has no images.
      *
+     * @param name the dataset name to give
+     * @param root the folder
+     * @param classNames the labels' names, index = label
+     * @return the images
      * @throws SmoothcalException if {@code root} has a class folder not in {@code classNames}
      */
     public static Dataset load(String name, Path root, List<String> classNames) {
-        List<String> present = classFolders(List.of(root));
-        for (String folder : present) {
+        return load(name, new FileTree(root), "", classNames, DataLimits.defaults());
+    }
+
+    private static Dataset loadFlat(String name, ImageTree tree, DataLimits limits) {
+        if (tree.isFile(LABELS_FILE)) {
+            return labelled(name, tree, "", labelsOf(tree, List.of(LABELS_FILE)), limits);
+        }
+        List<String> classNames = classFolders(tree, List.of(""));
+        if (classNames.isEmpty()) {
+            throw new SmoothcalException(tree.display("") + ": expected one sub-folder per class, found none");
+        }
+        return load(name, tree, "", classNames, limits);
+    }
+
+    static Dataset load(String name, ImageTree tree, String base, List<String> classNames, DataLimits limits) {
+        for (String folder : tree.folders(base)) {
             if (!classNames.contains(folder)) {
-                throw new SmoothcalException(root + ": expected class folders among " + classNames + ", found '"
-                        + folder + "'");
+                throw new SmoothcalException(tree.display(base) + ": expected class folders among " + classNames
+                        + ", found '" + folder + "'");
             }
         }
-        List<Decoded> images = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int label = 0; label < classNames.size(); label++) {
-            Path folder = root.resolve(classNames.get(label));
-            if (!Files.isDirectory(folder)) {
+            String folder = ImageTree.join(base, classNames.get(label));
+            if (!tree.isFolder(folder)) {
                 continue;
             }
-            for (Path file : imageFiles(folder)) {
-                Decoded d = decode(file);
-                if (!images.isEmpty()) {
-                    Decoded first = images.get(0);
-                    if (d.width != first.width || d.height != first.height) {
-                        throw new SmoothcalException(file + ": expected every image to be " + first.width + "x"
-                                + first.height + " (width x height) like " + first.file + ", found " + d.width + "x"
-                                + d.height);
-                    }
-                }
-                images.add(d);
+            List<String> images = imageFiles(tree, folder);
+            if (images.isEmpty()) {
+                throw new SmoothcalException(tree.display(folder) + ": expected PNG or JPEG files in class folder '"
+                        + classNames.get(label) + "', found none (an empty class)");
+            }
+            for (String file : images) {
+                files.add(ImageTree.join(folder, file));
                 labels.add(label);
             }
         }
-        if (images.isEmpty()) {
-            throw new SmoothcalException(root + ": expected PNG or JPEG files in class sub-folders, found none");
+        if (files.isEmpty()) {
+            throw new SmoothcalException(tree.display(base) + ": expected PNG or JPEG files in class sub-folders, "
+                    + "found none");
         }
-        boolean colour = images.stream().anyMatch(d -> d.channels == 3);
-        ImageShape shape = new ImageShape(images.get(0).height, images.get(0).width, colour ? 3 : 1);
-        long total = (long) images.size() * shape.size();
+        return assemble(name, tree, base, files, labels, classNames, limits);
+    }
+
+    /**
+     * The split layout: if {@code tree} has a {@code train/} or {@code test/} folder, loads
+     * {@code <split>/} with the class names of both split folders together (so both splits share one
+     * label mapping); otherwise loads the root itself, whatever the split.
+     */
+    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, DataLimits limits) {
+        return loadSplit(name, tree, split, null, limits);
+    }
+
+    /** As {@link #loadSplit(String, ImageTree, DatasetSplit, DataLimits)} with given class names, or null. */
+    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, List<String> classNames,
+            DataLimits limits) {
+        boolean hasTrain = tree.isFolder(TRAIN_FOLDER);
+        boolean hasTest = tree.isFolder(TEST_FOLDER);
+        if (!hasTrain && !hasTest) {
+            if (classNames != null && !tree.isFile(LABELS_FILE)) {
+                return load(name, tree, "", classNames, limits);
+            }
+            return loadFlat(name, tree, limits);
+        }
+        String wanted = split == DatasetSplit.TRAIN ? TRAIN_FOLDER : TEST_FOLDER;
+        if (!tree.isFolder(wanted)) {
+            throw new SmoothcalException(tree.display("") + ": expected a folder " + wanted + "/ for split '"
+                    + split.id() + "' beside " + (split == DatasetSplit.TRAIN ? TEST_FOLDER : TRAIN_FOLDER)
+                    + "/, found none");
+        }
+        String csv = ImageTree.join(wanted, LABELS_FILE);
+        if (tree.isFile(csv)) {
+            List<String> csvs = new ArrayList<>();
+            for (String s : List.of(TRAIN_FOLDER, TEST_FOLDER)) {
+                if (tree.isFile(ImageTree.join(s, LABELS_FILE))) {
+                    csvs.add(ImageTree.join(s, LABELS_FILE));
+                }
+            }
+            Labels labels = labelsOf(tree, csvs);
+            return labelled(name, tree, wanted, classNames == null ? labels : labels.withClasses(classNames, tree),
+                    limits);
+        }
+        List<String> names = classNames != null ? classNames : classFolders(tree, List.of(TRAIN_FOLDER, TEST_FOLDER));
+        if (names.isEmpty()) {
+            throw new SmoothcalException(tree.display("") + ": expected class sub-folders in " + TRAIN_FOLDER + "/ or "
+                    + TEST_FOLDER + "/, found none");
+        }
+        return load(name, tree, wanted, names, limits);
+    }
+
+    /** The class names {@code tree} gives both splits (class folders or labels), as {@link #loadSplit} uses. */
+    static List<String> classNames(ImageTree tree) {
+        boolean split = tree.isFolder(TRAIN_FOLDER) || tree.isFolder(TEST_FOLDER);
+        List<String> csvs = new ArrayList<>();
+        for (String base : split ? List.of(TRAIN_FOLDER, TEST_FOLDER) : List.of("")) {
+            if (tree.isFile(ImageTree.join(base, LABELS_FILE))) {
+                csvs.add(ImageTree.join(base, LABELS_FILE));
+            }
+        }
+        if (!csvs.isEmpty()) {
+            return labelsOf(tree, csvs).classNames;
+        }
+        return classFolders(tree, split ? List.of(TRAIN_FOLDER, TEST_FOLDER) : List.of(""));
+    }
+
+    /** Loads a folder on disk in the split layout or as one folder. */
+    static Dataset loadSplit(String name, Path root, DatasetSplit split, DataLimits limits) {
+        return loadSplit(name, new FileTree(root), split, limits);
+    }
+
+    /**
+     * Whether {@code root} has a {@code train/} or {@code test/} folder, a labels file, or a sub-folder
+     * holding an image.
+     */
+    static boolean recognises(Path root) {
+        return recognises(new FileTree(root));
+    }
+
+    static boolean recognises(ImageTree tree) {
+        if (tree.isFolder(TRAIN_FOLDER) || tree.isFolder(TEST_FOLDER) || tree.isFile(LABELS_FILE)) {
+            return true;
+        }
+        return tree.folders("").stream().anyMatch(c -> !imageFiles(tree, c).isEmpty());
+    }
+
+    /** The sorted union of the class-folder names under each base that exists. */
+    static List<String> classFolders(ImageTree tree, List<String> bases) {
+        TreeSet<String> names = new TreeSet<>();
+        for (String base : bases) {
+            names.addAll(tree.folders(base));
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> imageFiles(ImageTree tree, String folder) {
+        return tree.files(folder).stream().filter(ImageFolderLoader::isImageName).toList();
+    }
+
+    static boolean isImageName(String file) {
+        String n = file.toLowerCase(Locale.ROOT);
+        int slash = n.lastIndexOf('/');
+        return !n.startsWith(".", slash + 1) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+    }
+
+    /** Rows of one or more labels files: file path (relative to its folder) to label, and the class names. */
+    private record Labels(Map<String, Map<String, String>> rowsByFile, List<String> classNames) {
+        Labels withClasses(List<String> names, ImageTree tree) {
+            for (Map.Entry<String, Map<String, String>> f : rowsByFile.entrySet()) {
+                for (String label : f.getValue().values()) {
+                    if (!names.contains(label)) {
+                        throw new SmoothcalException(tree.display(f.getKey()) + ": expected labels among " + names
+                                + ", found '" + label + "'");
+                    }
+                }
+            }
+            return new Labels(rowsByFile, names);
+        }
+    }
+
+    /** Parses the labels files; class names are the union of their labels, sorted. */
+    private static Labels labelsOf(ImageTree tree, List<String> csvFiles) {
+        Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
+        TreeSet<String> classes = new TreeSet<>();
+        for (String csv : csvFiles) {
+            String text = new String(tree.read(csv), StandardCharsets.UTF_8);
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            String[] lines = text.split("\r?\n", -1);
+            if (!lines[0].strip().replace(" ", "").equalsIgnoreCase("id,label")) {
+                throw new SmoothcalException(tree.display(csv) + ": expected the header 'id,label' on line 1, found '"
+                        + abbreviate(lines[0]) + "'");
+            }
+            Map<String, String> rows = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                String[] fields = lines[i].split(",", -1);
+                if (fields.length != 2 || unquote(fields[0]).isEmpty() || unquote(fields[1]).isEmpty()) {
+                    throw new SmoothcalException(tree.display(csv) + " line " + (i + 1) + ": expected 'id,label' (two "
+                            + "non-empty fields), found '" + abbreviate(lines[i]) + "'");
+                }
+                String id = unquote(fields[0]);
+                if (rows.put(id, unquote(fields[1])) != null) {
+                    throw new SmoothcalException(tree.display(csv) + " line " + (i + 1) + ": expected each id once, "
+                            + "found '" + id + "' again");
+                }
+                classes.add(unquote(fields[1]));
+            }
+            if (rows.isEmpty()) {
+                throw new SmoothcalException(tree.display(csv) + ": expected at least one 'id,label' row, found none");
+            }
+            byFile.put(csv, rows);
+        }
+        return new Labels(byFile, List.copyOf(classes));
+    }
+
+    private static String unquote(String field) {
+        String f = field.strip();
+        if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) {
+            f = f.substring(1, f.length() - 1).strip();
+        }
+        return f;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+
+    /** The labels layout: the images of folder {@code base}, labelled by {@code base/labels.csv}. */
+    private static Dataset labelled(String name, ImageTree tree, String base, Labels labels, DataLimits limits) {
+        String csv = ImageTree.join(base, LABELS_FILE);
+        Map<String, String> rows = labels.rowsByFile.get(csv);
+        List<String> files = new ArrayList<>();
+        List<Integer> y = new ArrayList<>();
+        Set<String> named = new HashSet<>();
+        for (Map.Entry<String, String> row : rows.entrySet()) {
+            String file = resolveId(tree, base, row.getKey(), csv);
+            if (!named.add(file)) {
+                throw new SmoothcalException(tree.display(csv) + ": expected each image named once, found "
+                        + tree.display(file) + " named twice (id '" + row.getKey() + "')");
+            }
+            files.add(file);
+            y.add(labels.classNames.indexOf(row.getValue()));
+        }
+        for (String image : imageFiles(tree, base)) {
+            if (!named.contains(ImageTree.join(base, image))) {
+                throw new SmoothcalException(tree.display(ImageTree.join(base, image)) + ": expected a row in "
+                        + tree.display(csv) + " for every image beside it, found none for this one");
+            }
+        }
+        return assemble(name, tree, base, files, y, labels.classNames, limits);
+    }
+
+    private static String resolveId(ImageTree tree, String base, String id, String csv) {
+        String exact = ImageTree.join(base, id);
+        if (!id.contains("..") && !id.startsWith("/")) {
+            if (isImageName(exact) && tree.isFile(exact)) {
+                return exact;
+            }
+            for (String ext : EXTENSIONS) {
+                if (tree.isFile(exact + ext)) {
+                    return exact + ext;
+                }
+            }
+        }
+        throw new SmoothcalException(tree.display(csv) + ": expected an image file for id '" + id + "' (" + id
+                + " or " + id + ".png/.jpg/.jpeg beside it), found none");
+    }
+
+    /** Decodes {@code files} (paths in {@code tree}) in parallel and lays them out NHWC. */
+    private static Dataset assemble(String name, ImageTree tree, String base, List<String> files, List<Integer> labels,
+            List<String> classNames, DataLimits limits) {
+        int n = files.size();
+        Decoded first = decode(tree, files.get(0), limits);
+        long perImage = (long) first.width * first.height * 3;
+        limits.require(tree.display(base) + ": " + n + " images of " + first.width + "x" + first.height
+                + " (up to 3 channels, float32 and their 8-bit samples)", perImage * n * (4 + 1));
+        Decoded[] decoded = decodeAll(tree, files, first, limits);
+        boolean colour = false;
+        for (Decoded d : decoded) {
+            if (d.width != first.width || d.height != first.height) {
+                throw new SmoothcalException(d.file + ": expected every image to be " + first.width + "x"
+                        + first.height + " (width x height) like " + first.file + ", found " + d.width + "x"
+                        + d.height);
+            }
+            colour |= d.channels == 3;
+        }
+        ImageShape shape = new ImageShape(first.height, first.width, colour ? 3 : 1);
+        long total = (long) n * shape.size();
         if (total > Integer.MAX_VALUE - 8) {
-            throw new SmoothcalException(root + ": " + images.size() + " images of " + shape
+            throw new SmoothcalException(tree.display(base) + ": " + n + " images of " + shape
                     + " do not fit in one array");
         }
         float[] pixels = new float[(int) total];
         int at = 0;
-        for (Decoded d : images) {
+        for (Decoded d : decoded) {
             int pixelCount = d.width * d.height;
             for (int p = 0; p < pixelCount; p++) {
                 for (int c = 0; c < shape.channels(); c++) {
@@ -113,80 +379,83 @@ public final class ImageFolderLoader {
         return new Dataset(name, pixels, y, shape, classNames);
     }
 
-    /**
-     * The split layout: if {@code root} has a {@code train/} or {@code test/} folder, loads
-     * {@code root/<split>/} with the class names of both split folders together (so both splits share one
-     * label mapping); otherwise loads {@code root} itself, whatever the split.
-     */
-    static Dataset loadSplit(String name, Path root, DatasetSplit split) {
-        Path train = root.resolve(TRAIN_FOLDER);
-        Path test = root.resolve(TEST_FOLDER);
-        if (!Files.isDirectory(train) && !Files.isDirectory(test)) {
-            return load(name, root);
-        }
-        Path wanted = split == DatasetSplit.TRAIN ? train : test;
-        if (!Files.isDirectory(wanted)) {
-            throw new SmoothcalException(root + ": expected a folder " + wanted.getFileName() + "/ for split '"
-                    + split.id() + "' beside " + (split == DatasetSplit.TRAIN ? test : train).getFileName()
-                    + "/, found none");
-        }
-        List<String> classNames = classFolders(List.of(train, test));
-        if (classNames.isEmpty()) {
-            throw new SmoothcalException(root + ": expected class sub-folders in " + TRAIN_FOLDER + "/ or "
-                    + TEST_FOLDER + "/, found none");
-        }
-        return load(name, wanted, classNames);
+    /** Threads decoding images: up to 4, never more than the processors. */
+    static int decodeThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Whether {@code root} has a {@code train/} or {@code test/} folder, or a sub-folder holding an image. */
-    static boolean recognises(Path root) {
-        if (Files.isDirectory(root.resolve(TRAIN_FOLDER)) || Files.isDirectory(root.resolve(TEST_FOLDER))) {
-            return true;
-        }
-        return classFolders(List.of(root)).stream().anyMatch(c -> !imageFiles(root.resolve(c)).isEmpty());
-    }
-
-    /**
-     * The sorted union of the class-folder names under each root that exists.
-     */
-    static List<String> classFolders(List<Path> roots) {
-        TreeSet<String> names = new TreeSet<>();
-        for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
-                continue;
+    private static Decoded[] decodeAll(ImageTree tree, List<String> files, Decoded first, DataLimits limits) {
+        int n = files.size();
+        Decoded[] out = new Decoded[n];
+        out[0] = first;
+        int threads = decodeThreads();
+        if (threads == 1 || n < 64) {
+            for (int i = 1; i < n; i++) {
+                out[i] = decode(tree, files.get(i), limits);
             }
-            try (Stream<Path> children = Files.list(root)) {
-                children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                        .filter(n -> !n.startsWith(".")).forEach(names::add);
-            } catch (IOException e) {
-                throw new SmoothcalException("could not list " + root + ": " + e.getMessage(), e);
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "smoothcal-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            int chunk = 256;
+            List<Future<?>> futures = new ArrayList<>();
+            for (int from = 1; from < n; from += chunk) {
+                int lo = from;
+                int hi = Math.min(n, from + chunk);
+                futures.add(pool.submit(() -> {
+                    for (int i = lo; i < hi; i++) {
+                        out[i] = decode(tree, files.get(i), limits);
+                    }
+                }));
             }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw SmoothcalException.defect("image decoding failed: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw SmoothcalException.defect("interrupted while decoding images", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        return List.copyOf(names);
-    }
-
-    private static List<Path> imageFiles(Path folder) {
-        try (Stream<Path> children = Files.list(folder)) {
-            return children.filter(Files::isRegularFile).filter(ImageFolderLoader::isImageName).sorted().toList();
-        } catch (IOException e) {
-            throw new SmoothcalException("could not list " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isImageName(Path file) {
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return !n.startsWith(".") && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+        return out;
     }
 
     /** One image's 8-bit samples, pixel after pixel, 1 or 3 per pixel. */
-    private record Decoded(Path file, int width, int height, int channels, byte[] samples) {
+    private record Decoded(String file, int width, int height, int channels, byte[] samples) {
     }
 
-    private static Decoded decode(Path file) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
+    private static Decoded decode(ImageTree tree, String path, DataLimits limits) {
+        String file = tree.display(path);
+        BufferedImage image = null;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(tree.read(path)))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(in, true, true);
+                    long w = reader.getWidth(0);
+                    long h = reader.getHeight(0);
+                    limits.require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)", w * h * 4);
+                    image = reader.read(0);
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SmoothcalException s) {
+                throw s;
+            }
             throw new SmoothcalException(file + ": expected a PNG or JPEG image, javax.imageio could not decode it: "
                     + e.getMessage(), e);
         }

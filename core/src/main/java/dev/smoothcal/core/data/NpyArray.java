@@ -83,6 +83,21 @@ record NpyArray(String source, NpyDtype dtype, ByteOrder order, int[] shape, byt
      * @param source names the file (and archive entry) in messages
      */
     static NpyArray read(InputStream in, String source) throws IOException {
+        return read(in, source, Long.MAX_VALUE, false, DataLimits.defaults());
+    }
+
+    /**
+     * Reads one array whose declared size is believed only up to what its container can hold and what the
+     * budget allows (the raw bytes plus 4 bytes per element for the float32 or int copy), checked before
+     * the data is allocated; reading stops after the declared bytes.
+     *
+     * @param source names the file (and archive entry) in messages
+     * @param storedBytes bytes the array occupies in its file (the file size, or the entry's compressed size)
+     * @param compressed whether those bytes are deflated
+     * @param limits the memory budget
+     */
+    static NpyArray read(InputStream in, String source, long storedBytes, boolean compressed, DataLimits limits)
+            throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length + 2);
         if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC)) {
             throw new SmoothcalException(source + ": expected the .npy magic \\x93NUMPY, found "
@@ -112,6 +127,17 @@ record NpyArray(String source, NpyDtype dtype, ByteOrder order, int[] shape, byt
                     + "'fortran_order': True; save the array with numpy.ascontiguousarray first");
         }
         long count = 1;
+        for (int d : header.shape()) {
+            count = DataLimits.saturatingMultiply(count, d);
+        }
+        String what = source + ": shape " + shapeText(header.shape()) + " of " + header.descr();
+        long declared = DataLimits.saturatingMultiply(count, dtype.type().size());
+        if (compressed) {
+            DataLimits.requireHoldable(what, declared, storedBytes, true);
+        }
+        limits.require(what + " (" + declared + " bytes, and 4 bytes per element once converted)",
+                declared == Long.MAX_VALUE ? -1 : declared + 4 * count);
+        count = 1;
         for (int d : header.shape()) {
             count *= d;
             if (count * dtype.type().size() > Integer.MAX_VALUE - 8) {

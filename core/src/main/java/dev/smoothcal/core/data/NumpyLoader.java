@@ -38,12 +38,16 @@ public final class NumpyLoader {
      * with {@code arr_0.npy}). The container is recognised by its first bytes, not its name.
      */
     public static Dataset load(String name, Path images, Path labels) {
-        return toDataset(name, single(images), single(labels), Optional.empty());
+        return load(name, images, labels, Optional.empty(), DataLimits.defaults());
     }
 
     /** As {@link #load(String, Path, Path)} with the given class names, index = label. */
     public static Dataset load(String name, Path images, Path labels, List<String> classNames) {
-        return toDataset(name, single(images), single(labels), Optional.of(classNames));
+        return load(name, images, labels, Optional.of(classNames), DataLimits.defaults());
+    }
+
+    static Dataset load(String name, Path images, Path labels, Optional<List<String>> classNames, DataLimits limits) {
+        return toDataset(name, single(images, limits), single(labels, limits), classNames);
     }
 
     /**
@@ -52,15 +56,16 @@ public final class NumpyLoader {
      * {@code images}/{@code labels}, used whatever the split.
      */
     public static Dataset loadArchive(String name, Path npz, DatasetSplit split) {
-        return archive(name, npz, split, Optional.empty());
+        return archive(name, npz, split, Optional.empty(), DataLimits.defaults());
     }
 
     /** As {@link #loadArchive(String, Path, DatasetSplit)} with the given class names, index = label. */
     public static Dataset loadArchive(String name, Path npz, DatasetSplit split, List<String> classNames) {
-        return archive(name, npz, split, Optional.of(classNames));
+        return archive(name, npz, split, Optional.of(classNames), DataLimits.defaults());
     }
 
-    private static Dataset archive(String name, Path npz, DatasetSplit split, Optional<List<String>> classNames) {
+    static Dataset archive(String name, Path npz, DatasetSplit split, Optional<List<String>> classNames,
+            DataLimits limits) {
         String suffix = split.id();
         List<List<String>> candidates = List.of(List.of("x_" + suffix, "y_" + suffix), List.of("images", "labels"));
         try (ZipFile zip = openZip(npz)) {
@@ -68,7 +73,7 @@ public final class NumpyLoader {
                 ZipEntry x = zip.getEntry(pair.get(0) + ".npy");
                 ZipEntry y = zip.getEntry(pair.get(1) + ".npy");
                 if (x != null && y != null) {
-                    return toDataset(name, entry(zip, x, npz), entry(zip, y, npz), classNames);
+                    return toDataset(name, entry(zip, x, npz, limits), entry(zip, y, npz, limits), classNames);
                 }
             }
             throw new SmoothcalException(npz + ": expected arrays x_" + suffix + " and y_" + suffix
@@ -100,15 +105,17 @@ public final class NumpyLoader {
         int[] labels = y.toLabels();
         List<String> names = classNames.orElseGet(() -> ClassNames.numbered(Arrays.stream(labels).max().orElse(0) + 1));
         ClassNames.requireInRange(labels, names, y.source());
-        return new Dataset(name, x.toFloats(), labels, shape, names);
+        float[] pixels = x.toFloats();
+        Dataset.requirePixels(x.source(), pixels, shape);
+        return new Dataset(name, pixels, labels, shape, names);
     }
 
     /** The one array of an {@code .npy} file, or of an {@code .npz} holding exactly one. */
-    private static NpyArray single(Path file) {
+    private static NpyArray single(Path file, DataLimits limits) {
         try {
             if (!isZip(file)) {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                    return NpyArray.read(in, file.toString());
+                    return NpyArray.read(in, file.toString(), Files.size(file), false, limits);
                 }
             }
             try (ZipFile zip = openZip(file)) {
@@ -118,7 +125,7 @@ public final class NumpyLoader {
                     throw new SmoothcalException(file + ": expected an .npz holding exactly one array, found "
                             + arrayNames(zip));
                 }
-                return entry(zip, arrays.get(0), file);
+                return entry(zip, arrays.get(0), file, limits);
             }
         } catch (IOException e) {
             throw new SmoothcalException("could not read " + file + ": " + e.getMessage(), e);
@@ -140,9 +147,12 @@ public final class NumpyLoader {
         }
     }
 
-    private static NpyArray entry(ZipFile zip, ZipEntry entry, Path file) throws IOException {
+    private static NpyArray entry(ZipFile zip, ZipEntry entry, Path file, DataLimits limits) throws IOException {
+        boolean deflated = entry.getMethod() != ZipEntry.STORED;
+        long stored = entry.getCompressedSize() >= 0 ? entry.getCompressedSize() : Files.size(file);
         try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
-            return NpyArray.read(in, file + "!" + entry.getName());
+            return NpyArray.read(in, file + "!" + entry.getName(), Math.min(stored, Files.size(file)), deflated,
+                    limits);
         }
     }
 

@@ -41,8 +41,9 @@ class DatasetSourceTest {
     @Test
     void unsupportedFileTypeIsNamed() throws IOException {
         Path file = Files.writeString(dir.resolve("model.onnx"), "x");
-        assertEquals("data " + file + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz or a CIFAR-10 "
-                + ".bin file, found a file of unsupported type", message(file.toString()));
+        assertEquals("data " + file + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz, a CIFAR-10 "
+                + ".bin file or an image-folder archive (.tar, .tar.gz, .tgz, .zip), found a file of unsupported type",
+                message(file.toString()));
     }
 
     @Test

@@ -112,7 +112,7 @@ class ImageFolderLoaderTest {
         assertEquals(deep + ": expected 8-bit grey samples, found 16-bit", error(deep.getParent().getParent()));
 
         Path noImages = Files.createDirectories(dir.resolve("none/a"));
-        assertEquals(noImages.getParent() + ": expected PNG or JPEG files in class sub-folders, found none",
+        assertEquals(noImages + ": expected PNG or JPEG files in class folder 'a', found none (an empty class)",
                 error(noImages.getParent()));
 
         Path onlyTrain = dir.resolve("split/train/a/1.png");

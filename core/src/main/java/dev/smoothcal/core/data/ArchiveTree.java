@@ -1,0 +1,307 @@
+package dev.smoothcal.core.data;
+
+import dev.smoothcal.core.SmoothcalException;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * An archive of an image folder ({@code .tar}, {@code .tar.gz}/{@code .tgz}, {@code .zip}) read in place,
+ * without extracting anything to disk: one pass over the archive keeps the bytes of the image files and
+ * label files (still encoded) in memory, within the memory budget.
+ *
+ * <p>Entry names are checked: an absolute name, a {@code ..} segment, a backslash, a symbolic or hard
+ * link, a device or a FIFO is refused, naming the entry, as is an archive that ends early (truncated)
+ * or cannot be read. A single top folder that holds {@code train/} or {@code test/} is looked through.
+ */
+final class ArchiveTree implements ImageTree {
+    /** Archive kinds by file name. */
+    enum Kind {
+        /** Plain tar. */
+        TAR,
+        /** Gzipped tar, {@code .tar.gz} or {@code .tgz}. */
+        TAR_GZ,
+        /** Zip, stored or deflated entries. */
+        ZIP
+    }
+
+    private final Path archive;
+    private final String prefix;
+    private final Map<String, byte[]> files;
+    private final TreeMap<String, TreeSet<String>> folders;
+    private final TreeMap<String, TreeSet<String>> fileNames;
+
+    private ArchiveTree(Path archive, Map<String, byte[]> files, TreeSet<String> folderPaths) {
+        this.archive = archive;
+        this.files = files;
+        this.folders = new TreeMap<>();
+        this.fileNames = new TreeMap<>();
+        folders.put("", new TreeSet<>());
+        for (String dir : folderPaths) {
+            addFolder(dir);
+        }
+        for (String file : files.keySet()) {
+            int slash = file.lastIndexOf('/');
+            String parent = slash < 0 ? "" : file.substring(0, slash);
+            addFolder(parent);
+            fileNames.computeIfAbsent(parent, k -> new TreeSet<>()).add(file.substring(slash + 1));
+        }
+        this.prefix = lookThrough();
+    }
+
+    private void addFolder(String dir) {
+        while (!dir.isEmpty() && !folders.containsKey(dir)) {
+            folders.put(dir, new TreeSet<>());
+            int slash = dir.lastIndexOf('/');
+            String parent = slash < 0 ? "" : dir.substring(0, slash);
+            folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(slash + 1));
+            dir = parent;
+        }
+    }
+
+    /** {@code top/} when the archive holds only one top folder and it has {@code train/} or {@code test/}. */
+    private String lookThrough() {
+        TreeSet<String> top = folders.get("");
+        if (top.size() == 1 && !fileNames.containsKey("")) {
+            String only = top.first();
+            TreeSet<String> inside = folders.getOrDefault(only, new TreeSet<>());
+            if (inside.contains(ImageFolderLoader.TRAIN_FOLDER) || inside.contains(ImageFolderLoader.TEST_FOLDER)) {
+                return only + "/";
+            }
+        }
+        return "";
+    }
+
+    /** The kind of archive {@code file} names, if any. */
+    static Optional<Kind> kindOf(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".tar.gz") || n.endsWith(".tgz")) {
+            return Optional.of(Kind.TAR_GZ);
+        }
+        if (n.endsWith(".tar")) {
+            return Optional.of(Kind.TAR);
+        }
+        if (n.endsWith(".zip")) {
+            return Optional.of(Kind.ZIP);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Reads the archive's listing and the bytes of every image and {@code .csv} file in it.
+     *
+     * @param withContent false to keep only the listing (class folder names), not the bytes
+     */
+    static ArchiveTree read(Path file, DataLimits limits, boolean withContent) {
+        Kind kind = kindOf(file).orElseThrow(() -> SmoothcalException.defect("not an archive name: " + file));
+        if (!Files.isRegularFile(file)) {
+            throw new SmoothcalException(file + ": expected an archive file, found "
+                    + (Files.isDirectory(file) ? "a folder" : "no regular file"));
+        }
+        Map<String, byte[]> files = new HashMap<>();
+        TreeSet<String> dirs = new TreeSet<>();
+        long[] kept = {0};
+        try {
+            if (kind == Kind.ZIP) {
+                readZip(file, limits, withContent, files, dirs, kept);
+            } else {
+                readTar(file, kind, limits, withContent, files, dirs, kept);
+            }
+        } catch (EOFException e) {
+            throw new SmoothcalException(file + ": expected a complete " + describe(kind) + ", found one that ends early"
+                    + " (truncated file?)", e);
+        } catch (IOException e) {
+            throw new SmoothcalException(file + ": expected a readable " + describe(kind) + ", found "
+                    + (isTruncation(e) ? "one that ends early (truncated file?)" : "a corrupt one: " + e.getMessage()), e);
+        }
+        return new ArchiveTree(file, files, dirs);
+    }
+
+    private static boolean isTruncation(IOException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("truncated") || m.contains("unexpected end") || m.contains("premature end");
+    }
+
+    private static String describe(Kind kind) {
+        return switch (kind) {
+            case TAR -> "tar archive";
+            case TAR_GZ -> "gzipped tar archive";
+            case ZIP -> "zip archive";
+        };
+    }
+
+    private static void readTar(Path file, Kind kind, DataLimits limits, boolean withContent, Map<String, byte[]> files,
+            TreeSet<String> dirs, long[] kept) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try (InputStream in = kind == Kind.TAR_GZ ? new GzipCompressorInputStream(raw) : raw;
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                String name = checkedName(file, entry.getName());
+                if (entry.isSymbolicLink() || entry.isLink()) {
+                    throw refused(file, entry.getName(), "a " + (entry.isLink() ? "hard" : "symbolic") + " link to '"
+                            + entry.getLinkName() + "'");
+                }
+                if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+                    throw refused(file, entry.getName(), entry.isFIFO() ? "a FIFO" : "a device");
+                }
+                if (entry.isDirectory()) {
+                    if (!name.isEmpty()) {
+                        dirs.add(name);
+                    }
+                    continue;
+                }
+                if (!entry.isFile() || name.isEmpty()) {
+                    continue;
+                }
+                files.put(name, withContent && wanted(name) ? content(file, name, tar, entry.getSize(), limits, kept)
+                        : null);
+            }
+        }
+    }
+
+    private static void readZip(Path file, DataLimits limits, boolean withContent, Map<String, byte[]> files,
+            TreeSet<String> dirs, long[] kept) throws IOException {
+        try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
+            Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
+            while (entries.hasMoreElements()) {
+                ZipArchiveEntry entry = entries.nextElement();
+                String name = checkedName(file, entry.getName());
+                int type = entry.getUnixMode() & 0170000;
+                if (entry.isUnixSymlink() || type == 0120000) {
+                    throw refused(file, entry.getName(), "a symbolic link");
+                }
+                if (type == 0020000 || type == 0060000 || type == 0010000) {
+                    throw refused(file, entry.getName(), type == 0010000 ? "a FIFO" : "a device");
+                }
+                if (entry.isDirectory()) {
+                    if (!name.isEmpty()) {
+                        dirs.add(name);
+                    }
+                    continue;
+                }
+                if (name.isEmpty()) {
+                    continue;
+                }
+                byte[] bytes = null;
+                if (withContent && wanted(name)) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        bytes = content(file, name, in, entry.getSize(), limits, kept);
+                    }
+                }
+                files.put(name, bytes);
+            }
+        }
+    }
+
+    private static boolean wanted(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return ImageFolderLoader.isImageName(n) || n.endsWith(".csv");
+    }
+
+    /** The entry's bytes: no more than it declares, and within the budget with what is already kept. */
+    private static byte[] content(Path file, String name, InputStream in, long declared, DataLimits limits,
+            long[] kept) throws IOException {
+        long size = declared;
+        if (size < 0) {
+            size = limits.memoryBudgetBytes() - kept[0];
+        }
+        limits.require(file + ": the encoded files kept from the archive (" + name + " and before)", kept[0] + size);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new SmoothcalException(file + "!/" + name + ": expected an image file under 2 GiB, found one that "
+                    + "declares " + size + " bytes");
+        }
+        byte[] bytes = in.readNBytes((int) size);
+        if (declared >= 0 && bytes.length != declared) {
+            throw new SmoothcalException(file + "!/" + name + ": expected " + declared + " bytes, found "
+                    + bytes.length + " (truncated archive?)");
+        }
+        if (declared < 0 && in.read() != -1) {
+            limits.require(file + ": the encoded files kept from the archive (" + name + " and before)",
+                    limits.memoryBudgetBytes() + 1);
+        }
+        kept[0] += bytes.length;
+        return bytes;
+    }
+
+    /** The entry name without a leading {@code ./} or trailing {@code /}, refused if it could escape. */
+    static String checkedName(Path file, String raw) {
+        if (raw.startsWith("/") || raw.contains("\\") || raw.matches("^[A-Za-z]:.*") || raw.indexOf('\0') >= 0) {
+            throw refused(file, raw, "an absolute or non-portable name");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : raw.split("/")) {
+            if (part.equals("..")) {
+                throw refused(file, raw, "a name that climbs out with '..'");
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    private static SmoothcalException refused(Path file, String entry, String what) {
+        return new SmoothcalException(file + ": expected archive entries to be plain files and folders inside the "
+                + "archive, found entry '" + entry + "', " + what);
+    }
+
+    private String full(String path) {
+        return path.isEmpty() ? prefix.replaceAll("/$", "") : prefix + path;
+    }
+
+    @Override
+    public boolean isFolder(String path) {
+        return folders.containsKey(full(path));
+    }
+
+    @Override
+    public List<String> folders(String path) {
+        return visible(folders.get(full(path)));
+    }
+
+    @Override
+    public List<String> files(String path) {
+        return visible(fileNames.get(full(path)));
+    }
+
+    private static List<String> visible(TreeSet<String> names) {
+        return names == null ? List.of() : names.stream().filter(n -> !n.startsWith(".")).toList();
+    }
+
+    @Override
+    public boolean isFile(String path) {
+        return files.containsKey(full(path));
+    }
+
+    @Override
+    public byte[] read(String path) {
+        byte[] b = files.get(full(path));
+        if (b == null) {
+            throw SmoothcalException.defect("archive entry not kept: " + display(path));
+        }
+        return b;
+    }
+
+    @Override
+    public String display(String path) {
+        return archive + "!/" + full(path);
+    }
+}
