@@ -67,11 +67,13 @@ final class ArchiveTree implements ImageTree {
     }
 
     private void addFolder(String dir) {
-        while (!dir.isEmpty() && !folders.containsKey(dir)) {
-            folders.put(dir, new TreeSet<>());
+        while (!dir.isEmpty()) {
+            folders.computeIfAbsent(dir, k -> new TreeSet<>());
             int slash = dir.lastIndexOf('/');
             String parent = slash < 0 ? "" : dir.substring(0, slash);
-            folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(slash + 1));
+            if (!folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(slash + 1))) {
+                return;
+            }
             dir = parent;
         }
     }
