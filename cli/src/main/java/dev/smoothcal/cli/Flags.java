@@ -82,7 +82,8 @@ final class Flags {
             "bench", Map.of("model", "--models"));
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
-    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume");
+    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",
+            "memoryBudget");
 
     private Flags() {
     }
