@@ -1,12 +1,6 @@
 package dev.smoothcal.core.data;
 
 import dev.smoothcal.core.SmoothcalException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -143,35 +137,9 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
      * the same content have the same fingerprint whatever file they came from.
      */
     public String fingerprint() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(shape.height()).putInt(shape.width()).putInt(shape.channels()).putInt(size());
-            sha.update(header.array());
-            sha.update(String.join("\n", classNames).getBytes(StandardCharsets.UTF_8));
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (int label : labels) {
-                if (buf.remaining() < 4) {
-                    flush(sha, buf);
-                }
-                buf.putInt(label);
-            }
-            for (float v : images) {
-                if (buf.remaining() < 4) {
-                    flush(sha, buf);
-                }
-                buf.putFloat(v);
-            }
-            flush(sha, buf);
-            return "sha256:" + HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw SmoothcalException.defect("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    private static void flush(MessageDigest sha, ByteBuffer buf) {
-        sha.update(buf.array(), 0, buf.position());
-        buf.clear();
+        Fingerprint f = Fingerprint.start(shape, classNames, labels);
+        f.accept(images, 0, images.length);
+        return f.result();
     }
 
     @Override

@@ -152,6 +152,52 @@ public final class DatasetSource {
                 + "unsupported type");
     }
 
+    /**
+     * Opens {@code split} of the dataset named or located by {@code spec} as a {@link BatchSource}, within the
+     * default memory budget.
+     *
+     * @param spec {@code digits} or a path
+     * @param split the part to open
+     * @return the source
+     * @throws SmoothcalException as {@link #load(String, DatasetSplit)}
+     */
+    public static BatchSource open(String spec, DatasetSplit split) {
+        if (spec != null && !spec.isBlank() && !spec.equals(DIGITS) && Files.isDirectory(Path.of(spec))) {
+            return open(Path.of(spec), split, DataLimits.defaults());
+        }
+        return BatchSource.of(load(spec, split));
+    }
+
+    /**
+     * Opens {@code split} of the dataset at {@code path} as a {@link BatchSource}. IDX folders stream from
+     * their files (pixels never all in memory, read ahead on a background thread); every other layout is
+     * loaded as by {@link #load(Path, DatasetSplit, DataLimits)} and read from memory. Either way the
+     * batches hold exactly the values {@code load} gives.
+     *
+     * @param path the file or folder
+     * @param split the part to open
+     * @param limits the memory budget
+     * @return the source
+     * @throws SmoothcalException as {@link #load(Path, DatasetSplit, DataLimits)}
+     */
+    public static BatchSource open(Path path, DatasetSplit split, DataLimits limits) {
+        if (Files.isDirectory(path)) {
+            String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
+            Optional<Path> images = firstExisting(path, idxPrefix + "-images-idx3-ubyte");
+            Optional<Path> labels = firstExisting(path, idxPrefix + "-labels-idx1-ubyte");
+            if (images.isPresent() && labels.isPresent()) {
+                return IdxLoader.open(path.getFileName() + "/" + split.id(), images.get(), labels.get(),
+                        idxClassNames(path, labels.get()), limits);
+            }
+        }
+        return BatchSource.of(load(path, split, limits));
+    }
+
+    private static List<String> idxClassNames(Path dir, Path labels) {
+        return ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
+                .orElseGet(() -> isFashionLabels(labels) ? FASHION_CLASSES : ClassNames.numbered(10));
+    }
+
     private static Dataset fromArchive(String name, Path archive, DatasetSplit split, List<String> classNames,
             DataLimits limits) {
         ArchiveTree tree = ArchiveTree.read(archive, limits, true);
@@ -235,9 +281,7 @@ public final class DatasetSource {
         requireBothOrNeither(dir, images, labels, idxPrefix + "-images-idx3-ubyte[.gz]",
                 idxPrefix + "-labels-idx1-ubyte[.gz]");
         if (images.isPresent()) {
-            List<String> classNames = ClassNames.readIfPresent(dir.resolve(ClassNames.CLASSES_FILE))
-                    .orElseGet(() -> isFashionLabels(labels.get()) ? FASHION_CLASSES : ClassNames.numbered(10));
-            return IdxLoader.load(name, images.get(), labels.get(), classNames, limits);
+            return IdxLoader.load(name, images.get(), labels.get(), idxClassNames(dir, labels.get()), limits);
         }
         Optional<Path> csv = firstExisting(dir, "optdigits-" + split.id() + ".csv");
         if (csv.isPresent()) {

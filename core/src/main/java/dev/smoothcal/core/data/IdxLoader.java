@@ -75,11 +75,17 @@ public final class IdxLoader {
         } catch (IOException e) {
             throw new SmoothcalException("could not read IDX images " + images + ": " + e.getMessage(), e);
         }
+        int[] y = readLabels(labels, dims[0], classNames);
+        return new Dataset(name, pixels, y, new ImageShape(dims[1], dims[2], 1), classNames);
+    }
+
+    /** Reads and checks the label file of {@code count} images. */
+    static int[] readLabels(Path labels, int count, List<String> classNames) {
         int[] y;
         try (DataInputStream in = new DataInputStream(CompressedFiles.open(labels))) {
             int[] ldims = header(in, labels, 1);
-            if (ldims[0] != dims[0]) {
-                throw new SmoothcalException("expected as many labels as images (" + dims[0] + "), found " + ldims[0]
+            if (ldims[0] != count) {
+                throw new SmoothcalException("expected as many labels as images (" + count + "), found " + ldims[0]
                         + " in " + labels);
             }
             requireHoldable(labels, labels + ": " + ldims[0] + " labels", ldims[0], 8);
@@ -95,7 +101,109 @@ public final class IdxLoader {
         } catch (IOException e) {
             throw new SmoothcalException("could not read IDX labels " + labels + ": " + e.getMessage(), e);
         }
-        return new Dataset(name, pixels, y, new ImageShape(dims[1], dims[2], 1), classNames);
+        return y;
+    }
+
+    /**
+     * Opens an IDX pair as a {@link BatchSource}: headers and labels are read and checked now; pixels are
+     * read from the (decompressed) stream batch by batch, one byte per value until the batch is built, a
+     * background thread reading ahead. Reading a shard skips the bytes before it.
+     *
+     * @param name the dataset name to give
+     * @param images the image file
+     * @param labels the label file
+     * @param classNames names for labels 0..K-1
+     * @param limits the memory budget (labels only: pixels are never all in memory)
+     * @return the source
+     */
+    static BatchSource open(String name, Path images, Path labels, List<String> classNames, DataLimits limits) {
+        int[] dims;
+        try (DataInputStream in = new DataInputStream(CompressedFiles.open(images))) {
+            dims = header(in, images, 3);
+            long count = (long) dims[0] * dims[1] * dims[2];
+            requireHoldable(images, images + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2], count, 16);
+        } catch (IOException e) {
+            throw new SmoothcalException("could not read IDX images " + images + ": " + e.getMessage(), e);
+        }
+        limits.require(labels + ": " + dims[0] + " labels (int32)", 5L * dims[0]);
+        int[] y = readLabels(labels, dims[0], classNames);
+        return new Stream(name, images, new ImageShape(dims[1], dims[2], 1), y, classNames);
+    }
+
+    /** The streaming source of {@link #open}. */
+    private static final class Stream implements BatchSource {
+        private final String name;
+        private final Path images;
+        private final ImageShape shape;
+        private final int[] labels;
+        private final List<String> classNames;
+
+        Stream(String name, Path images, ImageShape shape, int[] labels, List<String> classNames) {
+            this.name = name;
+            this.images = images;
+            this.shape = shape;
+            this.labels = labels;
+            this.classNames = List.copyOf(classNames);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public ImageShape shape() {
+            return shape;
+        }
+
+        @Override
+        public List<String> classNames() {
+            return classNames;
+        }
+
+        @Override
+        public int size() {
+            return labels.length;
+        }
+
+        @Override
+        public int[] labels() {
+            return labels;
+        }
+
+        @Override
+        public void read(Shard shard, int batchSize, java.util.function.Consumer<DataBatch> consumer) {
+            BatchSource.requireRange(name, shard, batchSize, size());
+            int per = shape.size();
+            ReadAhead.run(name, sink -> {
+                try (InputStream in = CompressedFiles.open(images)) {
+                    in.skipNBytes(16 + (long) shard.from() * per);
+                    byte[] raw = new byte[Math.min(batchSize, Math.max(1, shard.size())) * per];
+                    for (int from = shard.from(); from < shard.to(); from += batchSize) {
+                        int count = Math.min(batchSize, shard.to() - from);
+                        int got = in.readNBytes(raw, 0, count * per);
+                        if (got != count * per) {
+                            throw new SmoothcalException(images + ": expected " + (long) size() * per
+                                    + " data bytes after the header, found the file ends inside image "
+                                    + (from + got / per) + " (truncated file?)");
+                        }
+                        float[] pixels = new float[count * per];
+                        for (int i = 0; i < pixels.length; i++) {
+                            pixels[i] = raw[i] & 0xff;
+                        }
+                        sink.accept(new DataBatch(from, count, shape, pixels,
+                                java.util.Arrays.copyOfRange(labels, from, from + count)));
+                    }
+                    if (shard.to() == size() && in.read() != -1) {
+                        throw new SmoothcalException(images + ": expected the file to end after " + (long) size() * per
+                                + " data bytes, found more (wrong header?)");
+                    }
+                } catch (java.io.EOFException e) {
+                    throw new SmoothcalException(images + ": expected " + (long) size() * per
+                            + " data bytes after the header, found fewer (truncated file?)", e);
+                }
+            }, consumer);
+        }
     }
 
     private static int[] header(DataInputStream in, Path file, int expectedDims) throws IOException {
