@@ -1,7 +1,7 @@
 package dev.smoothcal.cli;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.io.OutputDirectory;
@@ -83,7 +83,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRequest request = request(model, data, split, options);
         if (fitSplit != null) {
-            request = request.withCalibration(DatasetSource.load(data, fitSplit));
+            request = request.withCalibration(DatasetSource.open(data, fitSplit));
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
@@ -121,7 +121,7 @@ final class EvaluateCommand implements Callable<Integer> {
     static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options) {
         var inference = options.inference();
         var provider = options.executionProvider();
-        Dataset dataset = DatasetSource.load(data, DatasetSplit.parse(split));
+        BatchSource dataset = DatasetSource.open(data, DatasetSplit.parse(split));
         return EvaluationRequest.of(model, dataset).withInference(inference).withProvider(provider)
                 .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }

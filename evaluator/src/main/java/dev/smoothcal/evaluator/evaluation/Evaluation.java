@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.BatchSource;
+import dev.smoothcal.core.data.Fingerprint;
+import dev.smoothcal.core.data.Shard;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
@@ -55,7 +57,7 @@ public final class Evaluation {
      *     model cannot output
      */
     public static EvaluationReport run(EvaluationRequest request, EvaluationListener listener) {
-        Dataset data = request.data();
+        BatchSource data = request.data();
         requireNonEmpty(data);
         Path file = ModelSource.onnxFile(request.model());
         try (ImageClassifier classifier = ImageClassifier.open(file, data.shape(), request.inference(),
@@ -65,10 +67,11 @@ public final class Evaluation {
             int k = classifier.numClasses();
             requireLabels(data, k);
             TemperatureFit fit = null;
-            Dataset fitData = request.calibrateOn().orElse(null);
+            BatchSource fitData = request.calibrateOn().orElse(null);
+            String[] fitFingerprint = new String[1];
             if (fitData != null) {
                 listener.phase("fitting temperature", fitData.size());
-                fit = fitTemperature(classifier, fitData, listener);
+                fit = fitTemperature(classifier, fitData, listener, fitFingerprint);
                 if (fit.position() != TemperatureFit.Position.INSIDE) {
                     listener.note(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
                             + "(T = %.4g, %s)", fit.temperature(), fit.position().name().toLowerCase(Locale.ROOT)));
@@ -81,10 +84,12 @@ public final class Evaluation {
             MetricsAccumulator tempered = new MetricsAccumulator(config.withoutBootstrap());
             listener.phase("evaluating", data.size());
             long started = System.nanoTime();
-            classifier.predictBatches(data, batch -> {
+            Fingerprint fingerprint = Fingerprint.start(data.shape(), data.classNames(), data.labels());
+            classifier.predict(data, Shard.all(data.size()), (input, batch) -> {
                 int from = batch.from();
                 int count = batch.count();
-                int[] labels = Arrays.copyOfRange(data.labels(), from, from + count);
+                int[] labels = input.labels();
+                fingerprint.accept(input.pixels(), 0, input.pixels().length);
                 asIs.accept(batch.probabilities(), labels, count);
                 if (!Double.isNaN(t)) {
                     float[] z = TemperatureScaling.logits(batch.raw(), classifier.outputKind());
@@ -100,13 +105,14 @@ public final class Evaluation {
                     classifier.layout().name().toLowerCase(Locale.ROOT), classifier.outputName(),
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
                     session.provider().name().toLowerCase(Locale.ROOT), provenance);
+            String dataFingerprint = fingerprint.result();
             EvaluationReport.DataInfo dataInfo = new EvaluationReport.DataInfo(data.name(), data.size(),
-                    data.fingerprint(), data.classNames());
+                    dataFingerprint, data.classNames());
             EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(
                     request.inference().batchSize(), seconds, data.size() / Math.max(seconds, 1e-9));
             MetricsResult before = asIs.result();
             EvaluationReport.Temperature temperature = fit == null ? null
-                    : temperature(fit, fitData, data, before, tempered.result());
+                    : temperature(fit, fitData, fitFingerprint[0].equals(dataFingerprint), before, tempered.result());
             return EvaluationReport.of(model, dataInfo, before, temperature, throughput);
         }
     }
@@ -138,22 +144,24 @@ public final class Evaluation {
         return TextNode.valueOf(value);
     }
 
-    private static TemperatureFit fitTemperature(ImageClassifier classifier, Dataset fitData,
-            EvaluationListener listener) {
+    private static TemperatureFit fitTemperature(ImageClassifier classifier, BatchSource fitData,
+            EvaluationListener listener, String[] fingerprintOut) {
         requireNonEmpty(fitData);
         int k = classifier.numClasses();
         requireLabels(fitData, k);
         GrowingFloats logits = new GrowingFloats();
-        classifier.predictBatches(fitData, batch -> {
+        Fingerprint fingerprint = Fingerprint.start(fitData.shape(), fitData.classNames(), fitData.labels());
+        classifier.predict(fitData, Shard.all(fitData.size()), (input, batch) -> {
+            fingerprint.accept(input.pixels(), 0, input.pixels().length);
             logits.add(TemperatureScaling.logits(batch.raw(), classifier.outputKind()), batch.count() * k);
             listener.progress(batch.from() + batch.count());
         });
+        fingerprintOut[0] = fingerprint.result();
         return TemperatureScaling.fit(logits.toArray(), fitData.labels(), fitData.size(), k);
     }
 
-    private static EvaluationReport.Temperature temperature(TemperatureFit fit, Dataset fitData, Dataset data,
+    private static EvaluationReport.Temperature temperature(TemperatureFit fit, BatchSource fitData, boolean same,
             MetricsResult before, MetricsResult after) {
-        boolean same = fitData.fingerprint().equals(data.fingerprint());
         String warning = same ? "the temperature was fitted on the evaluated split itself, so the after-values "
                 + "are optimistic; fit on a held-out split for an honest estimate" : null;
         return new EvaluationReport.Temperature(fit.temperature(), fitData.name(), fit.samples(),
@@ -162,13 +170,13 @@ public final class Evaluation {
                 after.expectedCalibrationError(), after.reliabilityBins(), warning);
     }
 
-    private static void requireNonEmpty(Dataset data) {
+    private static void requireNonEmpty(BatchSource data) {
         if (data.size() == 0) {
             throw new SmoothcalException("expected at least one image in " + data.name() + ", found an empty split");
         }
     }
 
-    private static void requireLabels(Dataset data, int k) {
+    private static void requireLabels(BatchSource data, int k) {
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel

@@ -1,6 +1,7 @@
 package dev.smoothcal.evaluator.evaluation;
 
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * }</pre>
  *
  * @param model an {@code .onnx} file, or a run directory holding {@code model.onnx}
- * @param data the labelled images
+ * @param data the labelled images, streamed batch by batch (an in-memory {@link Dataset} through
+ *     {@link #of(Path, Dataset)}, or a {@link BatchSource} reading from files)
  * @param inference how to feed the model (default {@link InferenceOptions#DEFAULTS}: batch 256, all detected)
  * @param provider where ONNX Runtime runs (default {@link ExecutionProvider#AUTO})
  * @param bins equal-width bins (and equal-mass groups) of the calibration errors, in [1, 1000] (default 15)
@@ -27,8 +29,8 @@ import java.util.Optional;
  * @param calibrateOn the split to fit a temperature on (see
  *     {@link dev.smoothcal.evaluator.calibration.TemperatureScaling}), or empty for no temperature scaling
  */
-public record EvaluationRequest(Path model, Dataset data, InferenceOptions inference, ExecutionProvider provider,
-        int bins, int bootstrapReplicates, long seed, Optional<Dataset> calibrateOn) {
+public record EvaluationRequest(Path model, BatchSource data, InferenceOptions inference, ExecutionProvider provider,
+        int bins, int bootstrapReplicates, long seed, Optional<BatchSource> calibrateOn) {
     /** Default seed of the bootstrap. */
     public static final long DEFAULT_SEED = 0;
 
@@ -62,6 +64,18 @@ public record EvaluationRequest(Path model, Dataset data, InferenceOptions infer
      * @return the request
      */
     public static EvaluationRequest of(Path model, Dataset data) {
+        return of(model, data == null ? null : BatchSource.of(data));
+    }
+
+    /**
+     * A request with the defaults of {@link #of(Path, Dataset)} on a streamed source: memory stays bounded by
+     * the batch size, whatever the number of images.
+     *
+     * @param model an {@code .onnx} file, or a run directory holding {@code model.onnx}
+     * @param data the labelled images, read in order
+     * @return the request
+     */
+    public static EvaluationRequest of(Path model, BatchSource data) {
         return new EvaluationRequest(model, data, InferenceOptions.DEFAULTS, ExecutionProvider.AUTO,
                 MetricsConfig.DEFAULT_BINS, MetricsConfig.DEFAULT_BOOTSTRAP_REPLICATES, DEFAULT_SEED, Optional.empty());
     }
@@ -134,6 +148,17 @@ public record EvaluationRequest(Path model, Dataset data, InferenceOptions infer
      * @return the changed request
      */
     public EvaluationRequest withCalibration(Dataset fitData) {
+        return withCalibration(BatchSource.of(fitData));
+    }
+
+    /**
+     * This request with a temperature fitted on a streamed {@code fitData} (its logits, K floats a sample,
+     * are held for the fit).
+     *
+     * @param fitData labelled images to fit the temperature on
+     * @return the changed request
+     */
+    public EvaluationRequest withCalibration(BatchSource fitData) {
         return new EvaluationRequest(model, data, inference, provider, bins, bootstrapReplicates, seed,
                 Optional.of(fitData));
     }

@@ -4,7 +4,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.BatchSource;
+import dev.smoothcal.core.data.DataBatch;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.Shard;
 import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.metrics.Softmax;
 import java.nio.ByteBuffer;
@@ -236,42 +239,71 @@ public final class ImageClassifier implements AutoCloseable {
      * @param consumer receives each batch
      */
     public void predictBatches(Dataset data, Consumer<Batch> consumer) {
+        predict(BatchSource.of(data), Shard.all(data.size()), (input, output) -> consumer.accept(output));
+    }
+
+    /** Receives each batch read from a {@link BatchSource} with the model's output for it. */
+    @FunctionalInterface
+    public interface StreamConsumer {
+        /**
+         * Receives one batch.
+         *
+         * @param input the images and labels read
+         * @param output the model's output for them
+         */
+        void accept(DataBatch input, Batch output);
+    }
+
+    /**
+     * Streams {@code shard} of {@code data} through the model in batches of {@link InferenceOptions#batchSize()},
+     * in order: memory is bounded by the batch size and the source's read-ahead, never by its size. The
+     * numbers are exactly those of {@link #predictBatches(Dataset, Consumer)} on the same images.
+     *
+     * @param data the images
+     * @param shard the samples to run
+     * @param consumer receives each batch's input and output
+     */
+    public void predict(BatchSource data, Shard shard, StreamConsumer consumer) {
         if (!data.shape().equals(imageShape)) {
             throw new SmoothcalException("expected images of " + imageShape + ", found " + data.shape());
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int per = imageShape.size();
-        int batch = Math.min(options.batchSize(), Math.max(1, data.size()));
+        int batch = Math.min(options.batchSize(), Math.max(1, shard.size()));
         FloatBuffer buffer = ByteBuffer.allocateDirect(batch * per * Float.BYTES).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         List<String> names = List.of(output);
-        OnnxTensor full = null;
+        OnnxTensor[] full = new OnnxTensor[1];
         try {
-            for (int from = 0; from < data.size(); from += batch) {
-                int count = Math.min(batch, data.size() - from);
-                fill(buffer, data.images(), from, count);
+            data.read(shard, batch, input -> {
+                int from = input.from();
+                int count = input.count();
+                fill(buffer, input.pixels(), 0, count);
                 float[] raw;
-                if (count == batch) {
-                    if (full == null) {
-                        // A direct buffer is shared with ORT, so the tensor is reused for every full batch.
-                        full = OnnxTensor.createTensor(env, buffer, inputShape(batch));
+                try {
+                    if (count == batch) {
+                        if (full[0] == null) {
+                            // A direct buffer is shared with ORT, so the tensor is reused for every full batch.
+                            full[0] = OnnxTensor.createTensor(env, buffer, inputShape(batch));
+                        }
+                        raw = session.run(full[0], names).get(output);
+                    } else {
+                        FloatBuffer part = buffer.duplicate();
+                        part.limit(count * per);
+                        try (OnnxTensor last = OnnxTensor.createTensor(env, part.slice(), inputShape(count))) {
+                            raw = session.run(last, names).get(output);
+                        }
                     }
-                    raw = session.run(full, names).get(output);
-                } else {
-                    FloatBuffer part = buffer.duplicate();
-                    part.limit(count * per);
-                    try (OnnxTensor last = OnnxTensor.createTensor(env, part.slice(), inputShape(count))) {
-                        raw = session.run(last, names).get(output);
-                    }
+                } catch (OrtException e) {
+                    throw SmoothcalException.backend("could not create an input tensor for " + session.path() + ": "
+                            + e.getMessage(), e);
                 }
-                consumer.accept(new Batch(from, count, raw.length / count, raw, toProbabilities(raw, count, from)));
-            }
-        } catch (OrtException e) {
-            throw SmoothcalException.backend("could not create an input tensor for " + session.path() + ": "
-                    + e.getMessage(), e);
+                consumer.accept(input, new Batch(from, count, raw.length / count, raw,
+                        toProbabilities(raw, count, from)));
+            });
         } finally {
-            if (full != null) {
-                full.close();
+            if (full[0] != null) {
+                full[0].close();
             }
         }
     }
