@@ -83,7 +83,7 @@ final class Flags {
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
     static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",
-            "memoryBudget");
+            "memoryBudget", "resize");
 
     private Flags() {
     }

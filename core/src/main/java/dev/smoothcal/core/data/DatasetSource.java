@@ -120,11 +120,27 @@ public final class DatasetSource {
      *     type or layout, corrupt, truncated, or bigger than the budget
      */
     public static Dataset load(Path path, DatasetSplit split, DataLimits limits) {
+        return load(path, split, LoadOptions.defaults().withLimits(limits));
+    }
+
+    /**
+     * Loads {@code split} of the dataset at {@code path} with the given options: the memory budget as in
+     * {@link #load(Path, DatasetSplit, DataLimits)}; image folders and archives resized to
+     * {@link LoadOptions#resize()} when given, and decoding progress reported to the listener.
+     *
+     * @param path the file or folder
+     * @param split the part to load
+     * @param options budget, resize and listener
+     * @return the dataset
+     * @throws SmoothcalException as {@link #load(Path, DatasetSplit, DataLimits)}
+     */
+    public static Dataset load(Path path, DatasetSplit split, LoadOptions options) {
+        DataLimits limits = options.limits();
         if (!Files.exists(path)) {
             throw SmoothcalException.invalid("data", ": expected an existing file or folder, found nothing at " + path);
         }
         if (Files.isDirectory(path)) {
-            return fromFolder(path, split, limits);
+            return fromFolder(path, split, options);
         }
         if (!Files.isRegularFile(path)) {
             throw SmoothcalException.invalid("data", ": expected a regular file or a folder, found " + path
@@ -145,7 +161,7 @@ public final class DatasetSource {
                     Cifar10BinaryLoader.classNames(folder));
         }
         if (ArchiveTree.kindOf(path).isPresent()) {
-            return fromArchive(name, path, split, null, limits);
+            return fromArchive(name, path, split, null, options);
         }
         throw SmoothcalException.invalid("data", path + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy "
                 + ".npz, a CIFAR-10 .bin file or an image-folder archive (.tar, .tar.gz, .tgz, .zip), found a file of "
@@ -181,6 +197,20 @@ public final class DatasetSource {
      * @throws SmoothcalException as {@link #load(Path, DatasetSplit, DataLimits)}
      */
     public static BatchSource open(Path path, DatasetSplit split, DataLimits limits) {
+        return open(path, split, LoadOptions.defaults().withLimits(limits));
+    }
+
+    /**
+     * As {@link #open(Path, DatasetSplit, DataLimits)} with the options of
+     * {@link #load(Path, DatasetSplit, LoadOptions)}.
+     *
+     * @param path the file or folder
+     * @param split the part to open
+     * @param options budget, resize and listener
+     * @return the source
+     */
+    public static BatchSource open(Path path, DatasetSplit split, LoadOptions options) {
+        DataLimits limits = options.limits();
         if (Files.isDirectory(path)) {
             String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
             Optional<Path> images = firstExisting(path, idxPrefix + "-images-idx3-ubyte");
@@ -190,7 +220,7 @@ public final class DatasetSource {
                         idxClassNames(path, labels.get()), limits);
             }
         }
-        return BatchSource.of(load(path, split, limits));
+        return BatchSource.of(load(path, split, options));
     }
 
     private static List<String> idxClassNames(Path dir, Path labels) {
@@ -199,15 +229,15 @@ public final class DatasetSource {
     }
 
     private static Dataset fromArchive(String name, Path archive, DatasetSplit split, List<String> classNames,
-            DataLimits limits) {
-        ArchiveTree tree = ArchiveTree.read(archive, limits, true);
+            LoadOptions options) {
+        ArchiveTree tree = ArchiveTree.read(archive, options.limits(), true);
         if (!ImageFolderLoader.recognises(tree)) {
             throw SmoothcalException.invalid("data", archive + ": expected an image folder inside the archive (one "
                     + "folder per class of PNG/JPEG, optionally under train/ and test/, or images beside a labels.csv), "
                     + "found top-level entries " + tree.folders("").stream().map(f -> f + "/").toList()
                     + tree.files(""));
         }
-        return ImageFolderLoader.loadSplit(name, tree, split, classNames, limits);
+        return ImageFolderLoader.loadSplit(name, tree, split, classNames, options);
     }
 
     /**
@@ -215,7 +245,8 @@ public final class DatasetSource {
      * the split found as a word of the file name), or a single archive used whatever the split. Class names
      * are the union over both archives, so both splits share one label mapping.
      */
-    private static Optional<Dataset> archiveFolder(String name, Path dir, DatasetSplit split, DataLimits limits) {
+    private static Optional<Dataset> archiveFolder(String name, Path dir, DatasetSplit split, LoadOptions options) {
+        DataLimits limits = options.limits();
         List<Path> archives = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             children.filter(Files::isRegularFile).filter(p -> ArchiveTree.kindOf(p).isPresent())
@@ -227,7 +258,7 @@ public final class DatasetSource {
             return Optional.empty();
         }
         if (archives.size() == 1) {
-            return Optional.of(fromArchive(name, archives.get(0), split, null, limits));
+            return Optional.of(fromArchive(name, archives.get(0), split, null, options));
         }
         List<Path> mine = archives.stream().filter(p -> namesSplit(p, split)).toList();
         DatasetSplit otherSplit = split == DatasetSplit.TRAIN ? DatasetSplit.TEST : DatasetSplit.TRAIN;
@@ -244,9 +275,9 @@ public final class DatasetSource {
         ArchiveTree tree = ArchiveTree.read(mine.get(0), limits, true);
         classes.addAll(ImageFolderLoader.classNames(tree));
         if (!ImageFolderLoader.recognises(tree)) {
-            return Optional.of(fromArchive(name, mine.get(0), split, null, limits));
+            return Optional.of(fromArchive(name, mine.get(0), split, null, options));
         }
-        return Optional.of(ImageFolderLoader.loadSplit(name, tree, split, List.copyOf(classes), limits));
+        return Optional.of(ImageFolderLoader.loadSplit(name, tree, split, List.copyOf(classes), options));
     }
 
     /** Whether the split's id is a word of the file's name ({@code cifar10-test-jpg.tar.gz} names test). */
@@ -273,7 +304,8 @@ public final class DatasetSource {
         }
     }
 
-    private static Dataset fromFolder(Path dir, DatasetSplit split, DataLimits limits) {
+    private static Dataset fromFolder(Path dir, DatasetSplit split, LoadOptions options) {
+        DataLimits limits = options.limits();
         String name = dir.getFileName() + "/" + split.id();
         String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
         Optional<Path> images = firstExisting(dir, idxPrefix + "-images-idx3-ubyte");
@@ -296,9 +328,9 @@ public final class DatasetSource {
             return Cifar10BinaryLoader.loadSplit(name, cifar.get(), split);
         }
         if (ImageFolderLoader.recognises(dir)) {
-            return ImageFolderLoader.loadSplit(name, dir, split, limits);
+            return ImageFolderLoader.loadSplit(name, dir, split, options);
         }
-        Optional<Dataset> archived = archiveFolder(name, dir, split, limits);
+        Optional<Dataset> archived = archiveFolder(name, dir, split, options);
         if (archived.isPresent()) {
             return archived.get();
         }

@@ -75,7 +75,7 @@ public final class ImageFolderLoader {
      *     sizes differ (the message names the file)
      */
     public static Dataset load(String name, Path root) {
-        return loadFlat(name, new FileTree(root), DataLimits.defaults());
+        return loadFlat(name, new FileTree(root), LoadOptions.defaults());
     }
 
     /**
@@ -89,21 +89,21 @@ public final class ImageFolderLoader {
      * @throws SmoothcalException if {@code root} has a class folder not in {@code classNames}
      */
     public static Dataset load(String name, Path root, List<String> classNames) {
-        return load(name, new FileTree(root), "", classNames, DataLimits.defaults());
+        return load(name, new FileTree(root), "", classNames, LoadOptions.defaults());
     }
 
-    private static Dataset loadFlat(String name, ImageTree tree, DataLimits limits) {
+    private static Dataset loadFlat(String name, ImageTree tree, LoadOptions options) {
         if (tree.isFile(LABELS_FILE)) {
-            return labelled(name, tree, "", labelsOf(tree, List.of(LABELS_FILE)), limits);
+            return labelled(name, tree, "", labelsOf(tree, List.of(LABELS_FILE)), options);
         }
         List<String> classNames = classFolders(tree, List.of(""));
         if (classNames.isEmpty()) {
             throw new SmoothcalException(tree.display("") + ": expected one sub-folder per class, found none");
         }
-        return load(name, tree, "", classNames, limits);
+        return load(name, tree, "", classNames, options);
     }
 
-    static Dataset load(String name, ImageTree tree, String base, List<String> classNames, DataLimits limits) {
+    static Dataset load(String name, ImageTree tree, String base, List<String> classNames, LoadOptions options) {
         for (String folder : tree.folders(base)) {
             if (!classNames.contains(folder)) {
                 throw new SmoothcalException(tree.display(base) + ": expected class folders among " + classNames
@@ -131,7 +131,7 @@ public final class ImageFolderLoader {
             throw new SmoothcalException(tree.display(base) + ": expected PNG or JPEG files in class sub-folders, "
                     + "found none");
         }
-        return assemble(name, tree, base, files, labels, classNames, limits);
+        return assemble(name, tree, base, files, labels, classNames, options);
     }
 
     /**
@@ -139,20 +139,20 @@ public final class ImageFolderLoader {
      * {@code <split>/} with the class names of both split folders together (so both splits share one
      * label mapping); otherwise loads the root itself, whatever the split.
      */
-    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, DataLimits limits) {
-        return loadSplit(name, tree, split, null, limits);
+    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, LoadOptions options) {
+        return loadSplit(name, tree, split, null, options);
     }
 
     /** As {@link #loadSplit(String, ImageTree, DatasetSplit, DataLimits)} with given class names, or null. */
     static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, List<String> classNames,
-            DataLimits limits) {
+            LoadOptions options) {
         boolean hasTrain = tree.isFolder(TRAIN_FOLDER);
         boolean hasTest = tree.isFolder(TEST_FOLDER);
         if (!hasTrain && !hasTest) {
             if (classNames != null && !tree.isFile(LABELS_FILE)) {
-                return load(name, tree, "", classNames, limits);
+                return load(name, tree, "", classNames, options);
             }
-            return loadFlat(name, tree, limits);
+            return loadFlat(name, tree, options);
         }
         String wanted = split == DatasetSplit.TRAIN ? TRAIN_FOLDER : TEST_FOLDER;
         if (!tree.isFolder(wanted)) {
@@ -170,14 +170,14 @@ public final class ImageFolderLoader {
             }
             Labels labels = labelsOf(tree, csvs);
             return labelled(name, tree, wanted, classNames == null ? labels : labels.withClasses(classNames, tree),
-                    limits);
+                    options);
         }
         List<String> names = classNames != null ? classNames : classFolders(tree, List.of(TRAIN_FOLDER, TEST_FOLDER));
         if (names.isEmpty()) {
             throw new SmoothcalException(tree.display("") + ": expected class sub-folders in " + TRAIN_FOLDER + "/ or "
                     + TEST_FOLDER + "/, found none");
         }
-        return load(name, tree, wanted, names, limits);
+        return load(name, tree, wanted, names, options);
     }
 
     /** The class names {@code tree} gives both splits (class folders or labels), as {@link #loadSplit} uses. */
@@ -196,8 +196,8 @@ public final class ImageFolderLoader {
     }
 
     /** Loads a folder on disk in the split layout or as one folder. */
-    static Dataset loadSplit(String name, Path root, DatasetSplit split, DataLimits limits) {
-        return loadSplit(name, new FileTree(root), split, limits);
+    static Dataset loadSplit(String name, Path root, DatasetSplit split, LoadOptions options) {
+        return loadSplit(name, new FileTree(root), split, options);
     }
 
     /**
@@ -301,7 +301,7 @@ public final class ImageFolderLoader {
     }
 
     /** The labels layout: the images of folder {@code base}, labelled by {@code base/labels.csv}. */
-    private static Dataset labelled(String name, ImageTree tree, String base, Labels labels, DataLimits limits) {
+    private static Dataset labelled(String name, ImageTree tree, String base, Labels labels, LoadOptions options) {
         String csv = ImageTree.join(base, LABELS_FILE);
         Map<String, String> rows = labels.rowsByFile.get(csv);
         List<String> files = new ArrayList<>();
@@ -322,7 +322,7 @@ public final class ImageFolderLoader {
                         + tree.display(csv) + " for every image beside it, found none for this one");
             }
         }
-        return assemble(name, tree, base, files, y, labels.classNames, limits);
+        return assemble(name, tree, base, files, y, labels.classNames, options);
     }
 
     private static String resolveId(ImageTree tree, String base, String id, String csv) {
@@ -343,23 +343,31 @@ public final class ImageFolderLoader {
 
     /** Decodes {@code files} (paths in {@code tree}) in parallel and lays them out NHWC. */
     private static Dataset assemble(String name, ImageTree tree, String base, List<String> files, List<Integer> labels,
-            List<String> classNames, DataLimits limits) {
+            List<String> classNames, LoadOptions options) {
         int n = files.size();
-        Decoded first = decode(tree, files.get(0), limits);
-        long perImage = (long) first.width * first.height * 3;
-        limits.require(tree.display(base) + ": " + n + " images of " + first.width + "x" + first.height
+        Decoded first = decode(tree, files.get(0), options);
+        Resize resize = options.resize().orElse(null);
+        int width = resize == null ? first.width : resize.width();
+        int height = resize == null ? first.height : resize.height();
+        long perImage = (long) width * height * 3;
+        options.limits().require(tree.display(base) + ": " + n + " images of " + width + "x" + height
                 + " (up to 3 channels, float32 and their 8-bit samples)", perImage * n * (4 + 1));
-        Decoded[] decoded = decodeAll(tree, files, first, limits);
+        Decoded[] decoded = decodeAll(tree, files, first, options);
         boolean colour = false;
-        for (Decoded d : decoded) {
-            if (d.width != first.width || d.height != first.height) {
+        for (int i = 0; i < n; i++) {
+            Decoded d = decoded[i];
+            if (resize != null) {
+                d = new Decoded(d.file, width, height, d.channels, resize.apply(d.samples, d.height, d.width,
+                        d.channels));
+                decoded[i] = d;
+            } else if (d.width != first.width || d.height != first.height) {
                 throw new SmoothcalException(d.file + ": expected every image to be " + first.width + "x"
                         + first.height + " (width x height) like " + first.file + ", found " + d.width + "x"
-                        + d.height);
+                        + d.height + " (give a resize rule to bring them to one size)");
             }
             colour |= d.channels == 3;
         }
-        ImageShape shape = new ImageShape(first.height, first.width, colour ? 3 : 1);
+        ImageShape shape = new ImageShape(height, width, colour ? 3 : 1);
         long total = (long) n * shape.size();
         if (total > Integer.MAX_VALUE - 8) {
             throw new SmoothcalException(tree.display(base) + ": " + n + " images of " + shape
@@ -384,15 +392,16 @@ public final class ImageFolderLoader {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    private static Decoded[] decodeAll(ImageTree tree, List<String> files, Decoded first, DataLimits limits) {
+    private static Decoded[] decodeAll(ImageTree tree, List<String> files, Decoded first, LoadOptions options) {
         int n = files.size();
         Decoded[] out = new Decoded[n];
         out[0] = first;
         int threads = decodeThreads();
         if (threads == 1 || n < 64) {
             for (int i = 1; i < n; i++) {
-                out[i] = decode(tree, files.get(i), limits);
+                out[i] = decode(tree, files.get(i), options);
             }
+            options.listener().decoded(n, n);
             return out;
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -408,13 +417,16 @@ public final class ImageFolderLoader {
                 int hi = Math.min(n, from + chunk);
                 futures.add(pool.submit(() -> {
                     for (int i = lo; i < hi; i++) {
-                        out[i] = decode(tree, files.get(i), limits);
+                        out[i] = decode(tree, files.get(i), options);
                     }
                 }));
             }
+            int done = 1;
             for (Future<?> f : futures) {
                 try {
                     f.get();
+                    done = Math.min(n, done + chunk);
+                    options.listener().decoded(done, n);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException r) {
                         throw r;
@@ -435,7 +447,7 @@ public final class ImageFolderLoader {
     private record Decoded(String file, int width, int height, int channels, byte[] samples) {
     }
 
-    private static Decoded decode(ImageTree tree, String path, DataLimits limits) {
+    private static Decoded decode(ImageTree tree, String path, LoadOptions options) {
         String file = tree.display(path);
         BufferedImage image = null;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(tree.read(path)))) {
@@ -446,7 +458,7 @@ public final class ImageFolderLoader {
                     reader.setInput(in, true, true);
                     long w = reader.getWidth(0);
                     long h = reader.getHeight(0);
-                    limits.require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)", w * h * 4);
+                    options.limits().require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)", w * h * 4);
                     image = reader.read(0);
                 } finally {
                     reader.dispose();
