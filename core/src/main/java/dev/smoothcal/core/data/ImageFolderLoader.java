@@ -443,6 +443,25 @@ public final class ImageFolderLoader {
         return out;
     }
 
+    /** Per decoding thread, one PNG and one JPEG reader, reused (creating a JPEG reader is costly). */
+    private static final ThreadLocal<Map<String, ImageReader>> READERS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /** The thread's reader for a PNG or JPEG file by its magic bytes, or null for anything else. */
+    private static ImageReader cachedReader(byte[] bytes) {
+        String format;
+        if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+            format = "png";
+        } else if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
+            format = "jpeg";
+        } else {
+            return null;
+        }
+        return READERS.get().computeIfAbsent(format, f -> {
+            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f);
+            return it.hasNext() ? it.next() : null;
+        });
+    }
+
     /** One image's 8-bit samples, pixel after pixel, 1 or 3 per pixel. */
     private record Decoded(String file, int width, int height, int channels, byte[] samples) {
     }
@@ -450,18 +469,25 @@ public final class ImageFolderLoader {
     private static Decoded decode(ImageTree tree, String path, LoadOptions options) {
         String file = tree.display(path);
         BufferedImage image = null;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(tree.read(path)))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        byte[] bytes = tree.read(path);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader cached = cachedReader(bytes);
+            Iterator<ImageReader> readers = cached != null ? List.of(cached).iterator() : ImageIO.getImageReaders(in);
             if (readers.hasNext()) {
                 ImageReader reader = readers.next();
                 try {
                     reader.setInput(in, true, true);
                     long w = reader.getWidth(0);
                     long h = reader.getHeight(0);
-                    options.limits().require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)", w * h * 4);
+                    options.limits().require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)",
+                            w * h * 4);
                     image = reader.read(0);
                 } finally {
-                    reader.dispose();
+                    if (reader == cached) {
+                        reader.reset();
+                    } else {
+                        reader.dispose();
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
