@@ -99,7 +99,7 @@ class ImageFolderLoaderTest {
         writeGrey(dir.resolve("a/1.png"), 4, 4, 0);
         writeGrey(dir.resolve("b/2.png"), 4, 3, 0);
         assertEquals(dir.resolve("b/2.png") + ": expected every image to be 4x4 (width x height) like "
-                + dir.resolve("a/1.png") + ", found 4x3", error(dir));
+                + dir.resolve("a/1.png") + ", found 4x3 (give a resize rule to bring them to one size)", error(dir));
 
         Path corrupt = Files.createDirectories(dir.resolve("corrupt/a"));
         Files.writeString(corrupt.resolve("broken.png"), "not a png");
