@@ -20,6 +20,16 @@ final class ConsoleProgress implements AutoCloseable {
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build());
     }
 
+    /** A bar that also shows items per second, with {@code unit} naming them (e.g. {@code img}). */
+    static ConsoleProgress startWithSpeed(String task, long max, String unit) {
+        if (System.console() == null) {
+            return new ConsoleProgress(null);
+        }
+        return new ConsoleProgress(new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().setUnit(" " + unit, 1)
+                .showSpeed().setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS).build());
+    }
+
     void stepTo(long n) {
         if (bar != null) {
             bar.stepTo(n);

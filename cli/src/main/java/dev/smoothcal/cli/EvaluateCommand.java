@@ -4,6 +4,7 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.data.LoadOptions;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.evaluator.calibration.CalibratedModel;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
@@ -83,7 +84,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRequest request = request(model, data, split, options);
         if (fitSplit != null) {
-            request = request.withCalibration(DatasetSource.open(data, fitSplit));
+            request = request.withCalibration(open(data, fitSplit));
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
@@ -118,10 +119,27 @@ final class EvaluateCommand implements Callable<Integer> {
         return names;
     }
 
+    /** Opens the split, showing decoding progress with images/s on a terminal. */
+    static BatchSource open(String data, DatasetSplit split) {
+        ConsoleProgress[] bar = new ConsoleProgress[1];
+        try {
+            return DatasetSource.open(data, split, LoadOptions.defaults().withListener((done, total) -> {
+                if (bar[0] == null) {
+                    bar[0] = ConsoleProgress.startWithSpeed("decoding " + split.id(), total, "img");
+                }
+                bar[0].stepTo(done);
+            }));
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+    }
+
     static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options) {
         var inference = options.inference();
         var provider = options.executionProvider();
-        BatchSource dataset = DatasetSource.open(data, DatasetSplit.parse(split));
+        BatchSource dataset = open(data, DatasetSplit.parse(split));
         return EvaluationRequest.of(model, dataset).withInference(inference).withProvider(provider)
                 .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }

@@ -178,10 +178,24 @@ public final class DatasetSource {
      * @throws SmoothcalException as {@link #load(String, DatasetSplit)}
      */
     public static BatchSource open(String spec, DatasetSplit split) {
-        if (spec != null && !spec.isBlank() && !spec.equals(DIGITS) && Files.isDirectory(Path.of(spec))) {
-            return open(Path.of(spec), split, DataLimits.defaults());
+        return open(spec, split, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #open(String, DatasetSplit)} with the options of {@link #load(Path, DatasetSplit, LoadOptions)}
+     * for a path.
+     *
+     * @param spec {@code digits} or a path
+     * @param split the part to open
+     * @param options budget, resize and listener
+     * @return the source
+     * @throws SmoothcalException as {@link #load(String, DatasetSplit)}
+     */
+    public static BatchSource open(String spec, DatasetSplit split, LoadOptions options) {
+        if (spec == null || spec.isBlank() || spec.equals(DIGITS) || !Files.exists(Path.of(spec))) {
+            return BatchSource.of(load(spec, split));
         }
-        return BatchSource.of(load(spec, split));
+        return open(Path.of(spec), split, options);
     }
 
     /**
