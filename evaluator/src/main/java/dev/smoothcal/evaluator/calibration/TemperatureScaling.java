@@ -11,8 +11,8 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
- * Temperature scaling (Guo et al. 2017): one scalar T > 0 divides every logit, {@code p = softmax(z / T)}.
- * T > 1 softens an over-confident model, T < 1 sharpens an under-confident one; the arg-max, and so the
+ * Temperature scaling (Guo et al. 2017): one scalar T &gt; 0 divides every logit, {@code p = softmax(z / T)}.
+ * T &gt; 1 softens an over-confident model, T &lt; 1 sharpens an under-confident one; the arg-max, and so the
  * accuracy, never changes.
  *
  * <p>Fit: T minimises the mean negative log-likelihood on a held-out split,
@@ -48,7 +48,7 @@ public final class TemperatureScaling {
      *
      * @param logits row-major {@code [n, k]}, finite
      * @param labels {@code n} labels in [0, k)
-     * @throws SmoothcalException for n < 1, k < 2, a non-finite logit or a label out of range
+     * @throws SmoothcalException for n &lt; 1, k &lt; 2, a non-finite logit or a label out of range
      */
     public static TemperatureFit fit(float[] logits, int[] labels, int n, int k) {
         check(logits, labels, n, k);

@@ -43,7 +43,8 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * The model side.
      *
      * @param path the ONNX file
-     * @param input input name and shape as the model declares it (-1 = symbolic)
+     * @param inputName input name as the model declares it
+     * @param inputShape input shape as the model declares it (-1 = symbolic)
      * @param layout layout fed
      * @param output output read
      * @param outputKind logits or probabilities
