@@ -6,9 +6,18 @@ import java.util.Locale;
 
 /** Which part of a dataset to load. */
 public enum DatasetSplit {
-    TRAIN, TEST;
+    /** The training split. */
+    TRAIN,
+    /** The test split. */
+    TEST;
 
-    /** Parses {@code train} or {@code test}, case-insensitive. */
+    /**
+     * Parses {@code train} or {@code test}, case-insensitive.
+     *
+     * @param text the name, surrounding blanks ignored
+     * @return the split
+     * @throws SmoothcalException if the text names no split
+     */
     public static DatasetSplit parse(String text) {
         if (text == null) {
             throw new SmoothcalException("--split must be one of " + Arrays.toString(cliNames()) + ", found nothing");

@@ -26,7 +26,10 @@ public final class OutputDirectory implements AutoCloseable {
 
     /** What to do with entries of the target that the command would write again. */
     public enum Overwrite {
-        REFUSE, REPLACE
+        /** Fail before any work when the target already holds an entry to write. */
+        REFUSE,
+        /** Replace the entries written again; leave every other file as it is. */
+        REPLACE
     }
 
     private final Path target;
@@ -43,6 +46,9 @@ public final class OutputDirectory implements AutoCloseable {
     /**
      * Checks {@code target} can be an output folder and creates the staging folder beside it.
      *
+     * @param target the output folder; absent, empty or holding files
+     * @param overwrite what to do with entries the command writes again
+     * @return the open directory; {@link #close()} removes the staging folder unless committed
      * @throws SmoothcalException if the target is a file, or its parent cannot be written
      */
     public static OutputDirectory open(Path target, Overwrite overwrite) {
@@ -61,12 +67,20 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
-    /** Where to write: everything here moves to the target on {@link #commit()}. */
+    /**
+     * Where to write: everything here moves to the target on {@link #commit()}.
+     *
+     * @return the staging folder beside the target
+     */
     public Path staging() {
         return staging;
     }
 
-    /** The final folder. */
+    /**
+     * The final folder.
+     *
+     * @return the target folder, absolute and normalised
+     */
     public Path target() {
         return target;
     }
@@ -74,6 +88,8 @@ public final class OutputDirectory implements AutoCloseable {
     /**
      * Fails when the target already holds any of {@code names} and the policy is {@link Overwrite#REFUSE}.
      * Call it before any expensive work.
+     *
+     * @param names the entries the command will write
      */
     public void requireNoClash(List<String> names) {
         if (overwrite == Overwrite.REPLACE || !Files.isDirectory(target)) {
