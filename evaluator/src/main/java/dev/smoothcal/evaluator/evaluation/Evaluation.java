@@ -28,7 +28,14 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** {@link #run(EvaluationRequest, IntConsumer, Consumer, ImageClassifier.BatchConsumer)} without a predictions listener. */
+    /**
+     * {@link #run(EvaluationRequest, IntConsumer, Consumer, ImageClassifier.BatchConsumer)} without a predictions listener.
+     *
+     * @param request what to evaluate and how
+     * @param progress receives the number of evaluated images done after each batch
+     * @param notes receives notes for the user (for example a CUDA fallback)
+     * @return the report that {@code report.json} holds
+     */
     public static EvaluationReport run(EvaluationRequest request, IntConsumer progress, Consumer<String> notes) {
         return run(request, progress, notes, (from, count, probabilities, k) -> { });
     }
@@ -42,6 +49,8 @@ public final class Evaluation {
      * @param progress receives the number of evaluated images done after each batch
      * @param notes receives notes for the user (for example a CUDA fallback)
      * @param predictions receives each batch's (untempered) probabilities, in order
+     * @param request what to evaluate and how
+     * @return the report that {@code report.json} holds
      * @throws SmoothcalException for an empty split, a model that cannot take the data, or labels the
      *     model cannot output
      */

@@ -10,7 +10,12 @@ public final class ModelSource {
     private ModelSource() {
     }
 
-    /** The ONNX file that {@code model} names. */
+    /**
+     * The ONNX file that {@code model} names.
+     *
+     * @param model an {@code .onnx} file, or a run directory holding {@code model.onnx}
+     * @return the ONNX file
+     */
     public static Path onnxFile(Path model) {
         if (Files.isDirectory(model)) {
             Path inside = model.resolve(RunDirectory.MODEL_ONNX);

@@ -65,6 +65,9 @@ public final class ClassifierSession implements AutoCloseable {
     /**
      * Opens {@code model} on {@code provider}.
      *
+     * @param model the {@code .onnx} file
+     * @param provider where to run; {@code auto} falls back to the CPU with a note
+     * @return the open session; close it
      * @throws SmoothcalException when the file is missing or is not a model ONNX Runtime can load, or
      *     when CUDA was demanded and cannot be used
      */
@@ -126,37 +129,67 @@ public final class ClassifierSession implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** The provider the session runs on. */
+    /**
+     * The provider the session runs on.
+     *
+     * @return CPU or CUDA, never auto
+     */
     public ExecutionProvider provider() {
         return used;
     }
 
-    /** Notes for the user, such as why CUDA was not used. */
+    /**
+     * Notes for the user, such as why CUDA was not used.
+     *
+     * @return the notes, possibly empty
+     */
     public List<String> notes() {
         return notes;
     }
 
+    /**
+     * The model file opened.
+     *
+     * @return its path
+     */
     public Path path() {
         return path;
     }
 
+    /**
+     * The model's single input.
+     *
+     * @return its name
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** Input dimensions; -1 where the dimension is symbolic. */
+    /**
+     * Input dimensions; -1 where the dimension is symbolic.
+     *
+     * @return a copy of the dimensions, outermost first
+     */
     public long[] inputShape() {
         return inputShape.clone();
     }
 
-    /** Output names in model order, with their shapes (-1 for symbolic dimensions). */
+    /**
+     * Output names in model order, with their shapes (-1 for symbolic dimensions).
+     *
+     * @return output names to copies of their dimensions
+     */
     public Map<String, long[]> outputs() {
         Map<String, long[]> copy = new LinkedHashMap<>();
         outputs.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
 
-    /** The model's {@code metadata_props}. */
+    /**
+     * The model's {@code metadata_props}.
+     *
+     * @return keys to values, as the file holds them
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -165,6 +198,8 @@ public final class ClassifierSession implements AutoCloseable {
      * Runs one batch and returns the named output as a row-major float array.
      *
      * @param input the input tensor in the model's layout
+     * @param output the output to read
+     * @return its values, row-major
      */
     public float[] run(OnnxTensor input, String output) {
         try (OrtSession.Result result = session.run(Map.of(inputName, input), java.util.Set.of(output))) {

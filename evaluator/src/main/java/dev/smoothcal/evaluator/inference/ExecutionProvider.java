@@ -13,7 +13,12 @@ public enum ExecutionProvider {
     /** CUDA; fails with a clear message when it cannot be used. */
     CUDA;
 
-    /** Parses {@code auto}, {@code cpu} or {@code cuda}. */
+    /**
+     * Parses {@code auto}, {@code cpu} or {@code cuda}.
+     *
+     * @param text the name, case-insensitive, surrounding blanks ignored
+     * @return the provider
+     */
     public static ExecutionProvider parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -38,6 +38,9 @@ public final class ImageClassifier {
     /**
      * Plans how to feed {@code imageShape} images to {@code session}.
      *
+     * @param session the open model; closed by its opener, not here
+     * @param imageShape the shape of every image to classify
+     * @param options batch size, layout, output and preprocessing
      * @throws SmoothcalException when the model's input cannot take such images, or the output is unknown
      */
     public ImageClassifier(ClassifierSession session, ImageShape imageShape, InferenceOptions options) {
@@ -62,22 +65,38 @@ public final class ImageClassifier {
         this.kind = options.outputKind().orElse(output.toLowerCase(Locale.ROOT).contains("logit") ? OutputKind.LOGITS : null);
     }
 
-    /** The input layout in use. */
+    /**
+     * The input layout in use.
+     *
+     * @return NCHW or NHWC
+     */
     public InputLayout layout() {
         return layout;
     }
 
-    /** The output read. */
+    /**
+     * The output read.
+     *
+     * @return the output name
+     */
     public String outputName() {
         return output;
     }
 
-    /** What the output holds; null until the first batch when it is being detected. */
+    /**
+     * What the output holds; null until the first batch when it is being detected.
+     *
+     * @return logits or probabilities, or null before the first batch when detecting
+     */
     public OutputKind outputKind() {
         return kind;
     }
 
-    /** Classes in the output, or -1 when its class dimension is symbolic (known after the first batch). */
+    /**
+     * Classes in the output, or -1 when its class dimension is symbolic (known after the first batch).
+     *
+     * @return K, or -1 before the first batch
+     */
     public int numClasses() {
         return numClasses;
     }
@@ -89,6 +108,7 @@ public final class ImageClassifier {
          * @param from index of the batch's first sample in the dataset
          * @param probabilities row-major {@code [count, K]}
          * @param numClasses K
+         * @param count samples in the batch
          */
         void accept(int from, int count, float[] probabilities, int numClasses);
     }
@@ -103,11 +123,17 @@ public final class ImageClassifier {
          * @param probabilities row-major {@code [count, K]}; the same array as {@code raw} for a
          *     probabilities output
          * @param numClasses K
+         * @param count samples in the batch
          */
         void accept(int from, int count, float[] raw, float[] probabilities, int numClasses);
     }
 
-    /** Runs every image of {@code data} in batches, in order. */
+    /**
+     * Runs every image of {@code data} in batches, in order.
+     *
+     * @param data the images; their shape must be the planned one
+     * @param consumer receives each batch's probabilities, in order
+     */
     public void predict(Dataset data, BatchConsumer consumer) {
         predictRaw(data, (from, count, raw, probabilities, k) -> consumer.accept(from, count, probabilities, k));
     }
@@ -115,6 +141,9 @@ public final class ImageClassifier {
     /**
      * Runs every image of {@code data} in batches, in order, handing over the raw output too (temperature
      * scaling needs the logits, which the probabilities have lost to float32 rounding).
+     *
+     * @param data the images; their shape must be the planned one
+     * @param consumer receives each batch's raw output and probabilities, in order
      */
     public void predictRaw(Dataset data, RawBatchConsumer consumer) {
         if (!data.shape().equals(imageShape)) {
