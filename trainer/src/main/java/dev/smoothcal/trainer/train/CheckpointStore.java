@@ -26,11 +26,20 @@ public final class CheckpointStore {
 
     private final Path dir;
 
+    /**
+     * A store over {@code dir}; nothing is read or written yet.
+     *
+     * @param dir the checkpoint folder, created on the first save
+     */
     public CheckpointStore(Path dir) {
         this.dir = dir;
     }
 
-    /** The saved state, if a complete checkpoint exists. */
+    /**
+     * The saved state, if a complete checkpoint exists.
+     *
+     * @return the state, or empty when there is no complete checkpoint
+     */
     public Optional<TrainingState> state() {
         Path file = dir.resolve(STATE_JSON);
         return Files.isRegularFile(file) ? Optional.of(Json.read(file, TrainingState.class)) : Optional.empty();
@@ -83,7 +92,11 @@ public final class CheckpointStore {
         }
     }
 
-    /** Whether the folder holds any checkpoint file. */
+    /**
+     * Whether the folder holds any checkpoint file.
+     *
+     * @return true when the folder is missing or holds no checkpoint file
+     */
     public boolean isEmpty() {
         if (!Files.isDirectory(dir)) {
             return true;
@@ -95,6 +108,11 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * The checkpoint folder.
+     *
+     * @return the folder given at construction
+     */
     public Path dir() {
         return dir;
     }

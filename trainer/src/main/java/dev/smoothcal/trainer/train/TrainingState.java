@@ -17,6 +17,18 @@ import java.util.List;
  */
 public record TrainingState(int epochsDone, long globalStep, List<EpochRecord> history, int bestEpoch,
         double bestValue, int epochsWithoutImprovement, String architecture, String datasetFingerprint) {
+    /**
+     * Copies the history.
+     *
+     * @param epochsDone completed epochs
+     * @param globalStep optimizer steps taken
+     * @param history one record per completed epoch
+     * @param bestEpoch epoch (1-based) with the best monitored value, saved as {@code checkpoints/best}
+     * @param bestValue that value
+     * @param epochsWithoutImprovement for early stopping
+     * @param architecture the resolved model's layer and parameter description (must match to resume)
+     * @param datasetFingerprint the training data's fingerprint (must match to resume)
+     */
     public TrainingState {
         history = List.copyOf(history);
     }
