@@ -24,8 +24,8 @@ public final class Splits {
      * shuffle go to validation. Both parts keep the original sample order, so the result depends only
      * on the data, the fraction and the seed.
      *
-     * @param fraction in (0, 1)
      * @param data the dataset to split
+     * @param fraction in (0, 1)
      * @param seed the shuffle seed
      * @return the training part and the validation part
      */

@@ -61,10 +61,10 @@ public final class CalibratedModel {
     /**
      * The rewritten model.
      *
+     * @param model the model to rewrite; left unchanged
      * @param output the graph output the evaluation read
      * @param kind what that output holds
      * @param temperature T > 0, finite
-     * @param model the model to rewrite; left unchanged
      * @return a new model whose {@code output} is temperature-scaled
      * @throws SmoothcalException if {@code output} is not a graph output produced by a node, T is not a
      *     positive finite number, or the opset is older than 8

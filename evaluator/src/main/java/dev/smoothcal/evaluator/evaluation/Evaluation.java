@@ -46,10 +46,10 @@ public final class Evaluation {
      * report's {@code temperature} compares NLL and ECE of the evaluated split before and after it (both
      * through {@link MetricsAccumulator}).
      *
+     * @param request what to evaluate and how
      * @param progress receives the number of evaluated images done after each batch
      * @param notes receives notes for the user (for example a CUDA fallback)
      * @param predictions receives each batch's (untempered) probabilities, in order
-     * @param request what to evaluate and how
      * @return the report that {@code report.json} holds
      * @throws SmoothcalException for an empty split, a model that cannot take the data, or labels the
      *     model cannot output

@@ -106,9 +106,9 @@ public final class ImageClassifier {
     public interface BatchConsumer {
         /**
          * @param from index of the batch's first sample in the dataset
+         * @param count samples in the batch
          * @param probabilities row-major {@code [count, K]}
          * @param numClasses K
-         * @param count samples in the batch
          */
         void accept(int from, int count, float[] probabilities, int numClasses);
     }
@@ -118,12 +118,12 @@ public final class ImageClassifier {
     public interface RawBatchConsumer {
         /**
          * @param from index of the batch's first sample in the dataset
+         * @param count samples in the batch
          * @param raw the output as the model returned it, row-major {@code [count, K]}: logits or
          *     probabilities, see {@link #outputKind()}
          * @param probabilities row-major {@code [count, K]}; the same array as {@code raw} for a
          *     probabilities output
          * @param numClasses K
-         * @param count samples in the batch
          */
         void accept(int from, int count, float[] raw, float[] probabilities, int numClasses);
     }

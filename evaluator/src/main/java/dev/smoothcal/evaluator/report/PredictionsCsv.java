@@ -40,8 +40,8 @@ public final class PredictionsCsv implements ImageClassifier.BatchConsumer, Auto
     /**
      * Starts {@code dir/predictions.csv}.
      *
-     * @param labels the label of every image, by dataset index
      * @param dir the output folder; created when missing
+     * @param labels the label of every image, by dataset index
      * @return the open writer; {@link #finish()} it, then close it
      */
     public static PredictionsCsv open(Path dir, int[] labels) {

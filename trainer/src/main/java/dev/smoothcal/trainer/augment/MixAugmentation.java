@@ -51,10 +51,10 @@ public record MixAugmentation(MixConfig config) {
     /**
      * Mixes a batch.
      *
+     * @param tf the ops of the graph being built
      * @param images {@code [N, H, W, C]}, N (and H, W) may be dynamic
      * @param labels {@code [N, K]} one-hot or soft, unsmoothed
      * @param seed int64 {@code [2]}: {@code [runSeed, step]}
-     * @param tf the ops of the graph being built
      * @return the mixed images and labels
      */
     public Mixed apply(Ops tf, Operand<TFloat32> images, Operand<TFloat32> labels, Operand<TInt64> seed) {

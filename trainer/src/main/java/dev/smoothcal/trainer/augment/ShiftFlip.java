@@ -38,9 +38,9 @@ public record ShiftFlip(ShiftFlipConfig config) {
     /**
      * Augments a batch.
      *
+     * @param tf the ops of the graph being built
      * @param images {@code [N, H, W, C]}, N (and H, W) may be dynamic
      * @param seed int64 {@code [2]}: {@code [runSeed, step]}
-     * @param tf the ops of the graph being built
      * @return the augmented images
      */
     public Shifted apply(Ops tf, Operand<TFloat32> images, Operand<TInt64> seed) {

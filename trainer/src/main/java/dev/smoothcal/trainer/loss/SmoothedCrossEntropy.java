@@ -24,9 +24,9 @@ public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
     /**
      * Mean smoothed loss.
      *
+     * @param tf the ops of the graph being built
      * @param labels {@code [N, K]} one-hot or soft labels with static K
      * @param logits {@code [N, K]}
-     * @param tf the ops of the graph being built
      * @return the scalar loss
      */
     public Operand<TFloat32> call(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {

@@ -51,9 +51,9 @@ public record SparseSmoothedCrossEntropy(LabelSmoothing smoothing) {
     /**
      * Mean smoothed loss.
      *
+     * @param tf the ops of the graph being built
      * @param labels {@code [N]} class indices, {@code TInt32} or {@code TInt64}
      * @param logits {@code [N, K]}
-     * @param tf the ops of the graph being built
      * @return scalar loss
      */
     public Operand<TFloat32> call(Ops tf, Operand<? extends TIntegral> labels, Operand<TFloat32> logits) {

@@ -56,11 +56,11 @@ public record LearningRateSchedule(ScheduleKind kind, int every, double factor, 
     /**
      * The rate for step {@code step} (0-based, over the whole run) in epoch {@code epoch} (0-based).
      *
-     * @param stepsPerEpoch S / E
      * @param base the base rate {@code r}
      * @param epoch the epoch {@code e}, 0-based
      * @param step the step {@code s}, 0-based over the run
      * @param epochs the epoch count {@code E}
+     * @param stepsPerEpoch S / E
      * @return the learning rate
      */
     public double rate(double base, int epoch, long step, int epochs, int stepsPerEpoch) {
