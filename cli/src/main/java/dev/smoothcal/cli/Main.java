@@ -28,11 +28,21 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
     }
 
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /**
+     * Runs the command line and returns the exit code (for tests).
+     *
+     * @param args the command-line arguments
+     * @return 0 on success, else the exit code of the error
+     */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));

@@ -28,6 +28,11 @@ public final class ParityCheck {
     /**
      * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
      *
+     * @param run the run directory whose TF model and ONNX model are compared
+     * @param data the samples fed to both paths
+     * @param tolerance when two values count as equal
+     * @param batchSizes the batch sizes to run, each at least 1
+     * @return the report that {@code parity.json} holds
      * @throws SmoothcalException when the run is inconsistent (model.onnx and run.json from different
      *     trainings) or the data does not fit the model; a numeric mismatch is not an exception but a
      *     report with {@code passed = false}

@@ -72,6 +72,9 @@ public final class DatasetSource {
     /**
      * Loads {@code split} of the dataset named or located by {@code spec}.
      *
+     * @param spec a built-in name ({@code digits}) or a file or folder path
+     * @param split which split to load
+     * @return the loaded split
      * @throws SmoothcalException if the name is unknown, the path is missing, or its layout is not one
      *     of the supported ones; the message lists what was expected
      */
@@ -109,7 +112,12 @@ public final class DatasetSource {
                 + "or a CIFAR-10 .bin file, found a file of unsupported type");
     }
 
-    /** The embedded digits split. */
+    /**
+     * The embedded digits split.
+     *
+     * @param split which split
+     * @return the split, named {@code digits/train} or {@code digits/test}
+     */
     public static Dataset builtInDigits(DatasetSplit split) {
         String part = split == DatasetSplit.TRAIN ? "train" : "test";
         String resource = String.format(DIGITS_RESOURCE, part);

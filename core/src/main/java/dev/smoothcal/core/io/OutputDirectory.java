@@ -26,7 +26,10 @@ public final class OutputDirectory implements AutoCloseable {
 
     /** What to do with entries of the target that the command would write again. */
     public enum Overwrite {
-        REFUSE, REPLACE
+        /** Fail before any work when the target already holds an entry to write. */
+        REFUSE,
+        /** Replace the entries written again; leave every other file as it is. */
+        REPLACE
     }
 
     private final Path target;
@@ -65,12 +68,20 @@ public final class OutputDirectory implements AutoCloseable {
         }
     }
 
-    /** Where to write: everything here moves to the target on {@link #commit()}. */
+    /**
+     * Where to write: everything here moves to the target on {@link #commit()}.
+     *
+     * @return the staging folder beside the target
+     */
     public Path staging() {
         return staging;
     }
 
-    /** The final folder. */
+    /**
+     * The final folder.
+     *
+     * @return the target folder, absolute and normalised
+     */
     public Path target() {
         return target;
     }

@@ -45,7 +45,15 @@ public final class CalibratedModel {
     private CalibratedModel() {
     }
 
-    /** Reads {@code source}, rewrites it with {@link #withTemperature}, and writes {@code target} atomically. */
+    /**
+     * Reads {@code source}, rewrites it with {@link #withTemperature}, and writes {@code target} atomically.
+     *
+     * @param source the ONNX file to calibrate
+     * @param target the calibrated file to write
+     * @param output the graph output the evaluation read
+     * @param kind what that output holds
+     * @param temperature T &gt; 0, finite
+     */
     public static void export(Path source, Path target, String output, OutputKind kind, double temperature) {
         OnnxModels.write(withTemperature(OnnxModels.read(source), output, kind, temperature), target);
     }
@@ -53,9 +61,11 @@ public final class CalibratedModel {
     /**
      * The rewritten model.
      *
+     * @param model the model to rewrite; left unchanged
      * @param output the graph output the evaluation read
      * @param kind what that output holds
      * @param temperature T > 0, finite
+     * @return a new model whose {@code output} is temperature-scaled
      * @throws SmoothcalException if {@code output} is not a graph output produced by a node, T is not a
      *     positive finite number, or the opset is older than 8
      */

@@ -139,12 +139,20 @@ public final class ImageClassifier implements AutoCloseable {
         return raw;
     }
 
-    /** The input layout in use. */
+    /**
+     * The input layout in use.
+     *
+     * @return NCHW or NHWC
+     */
     public InputLayout layout() {
         return layout;
     }
 
-    /** The output read. */
+    /**
+     * The output read.
+     *
+     * @return the output name
+     */
     public String outputName() {
         return output;
     }

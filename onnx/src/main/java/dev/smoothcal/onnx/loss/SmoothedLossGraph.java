@@ -58,6 +58,12 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
     private static final String GRAPH_NAME = "smoothed_cross_entropy";
     private static final int CLASS_AXIS = 1;
 
+    /**
+     * Checks the convention.
+     *
+     * @param convention how the smoothing mass is spread over the classes
+     * @throws SmoothcalException if {@code convention} is null
+     */
     public SmoothedLossGraph {
         if (convention == null) {
             throw new SmoothcalException("smoothed loss graph: expected a smoothing convention (uniform or"
@@ -65,12 +71,20 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
         }
     }
 
-    /** The Keras / PyTorch convention, {@code t = (1 - a) * y + a / K}. */
+    /**
+     * The Keras / PyTorch convention, {@code t = (1 - a) * y + a / K}.
+     *
+     * @return the loss graph of the uniform convention
+     */
     public static SmoothedLossGraph uniform() {
         return new SmoothedLossGraph(SmoothingConvention.UNIFORM);
     }
 
-    /** The model, ready to write or to load into an ONNX Runtime session. */
+    /**
+     * The model, ready to write or to load into an ONNX Runtime session.
+     *
+     * @return the loss graph as a model proto
+     */
     public ModelProto toModel() {
         OnnxGraphBuilder g = new OnnxGraphBuilder(GRAPH_NAME)
                 .input(LOGITS, Dim.BATCH, Dim.CLASSES)
