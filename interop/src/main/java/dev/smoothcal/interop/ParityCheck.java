@@ -26,6 +26,19 @@ public final class ParityCheck {
     public static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 7, 256);
 
     /**
+     * Compares the two paths of {@code run} on {@code data} at the default tolerances
+     * ({@link ParityTolerance#DEFAULT}) and batch sizes ({@link #DEFAULT_BATCH_SIZES}).
+     *
+     * @param run a run directory written by training (run.json, saved_model/, model.onnx)
+     * @param data labelled images of the run's input shape
+     * @return the report; {@link ParityReport#passed()} says whether every check held
+     * @throws SmoothcalException as {@link #run(RunDirectory, Dataset, ParityTolerance, List)}
+     */
+    public static ParityReport run(RunDirectory run, Dataset data) {
+        return run(run, data, ParityTolerance.DEFAULT, DEFAULT_BATCH_SIZES);
+    }
+
+    /**
      * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
      *
      * @param run the run directory whose TF model and ONNX model are compared
