@@ -157,22 +157,38 @@ public final class ImageClassifier implements AutoCloseable {
         return output;
     }
 
-    /** What the output holds, as given or detected at open. */
+    /**
+     * What the output holds, as given or detected at open.
+     *
+     * @return logits or probabilities
+     */
     public OutputKind outputKind() {
         return kind;
     }
 
-    /** K, the number of classes the output scores. */
+    /**
+     * K, the number of classes the output scores (from the model's shape, or the probe at open when symbolic).
+     *
+     * @return K
+     */
     public int numClasses() {
         return numClasses;
     }
 
-    /** The image shape this classifier takes. */
+    /**
+     * The image shape this classifier takes.
+     *
+     * @return H, W, C of the raw pixels
+     */
     public ImageShape imageShape() {
         return imageShape;
     }
 
-    /** The session underneath: input name and shape, outputs, metadata, provider, notes. */
+    /**
+     * The session underneath: input name and shape, outputs, metadata, provider, notes.
+     *
+     * @return the session, closed by this classifier only when {@link #open} made it
+     */
     public ClassifierSession session() {
         return session;
     }

@@ -42,7 +42,16 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** Trains without checkpoints. */
+    /**
+     * Trains without checkpoints.
+     *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
+     * @return the best epoch's weights and the history
+     */
     public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener) {
         return train(config, model, train, validation, listener, null);
@@ -51,7 +60,13 @@ public final class Trainer {
     /**
      * Runs the configured epochs, continuing from {@code checkpoints} when it holds a checkpoint.
      *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
      * @param checkpoints where to checkpoint every epoch, or null for none
+     * @return the best epoch's weights and the history
      * @throws SmoothcalException a backend failure when TensorFlow fails; bad input naming
      *     {@code checkpoints} when the checkpoint belongs to another architecture or dataset
      */
