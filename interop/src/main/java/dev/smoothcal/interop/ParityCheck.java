@@ -238,7 +238,7 @@ public final class ParityCheck {
         double reference = smoothing.loss(toDouble(tfLogits, n, k), soft);
         double referenceOnOnnx = smoothing.loss(toDouble(ortLogits, n, k), soft);
         double rel = Math.max(relative(tf, reference), Math.max(relative(onnx, referenceOnOnnx), relative(tf, onnx)));
-        return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().cliName(), tf, onnx, reference,
+        return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().id(), tf, onnx, reference,
                 referenceOnOnnx, rel);
     }
 

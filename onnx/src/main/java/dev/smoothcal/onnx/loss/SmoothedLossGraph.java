@@ -50,7 +50,7 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
     /** Output name: per-sample smoothed cross-entropy {@code [batch]}. */
     public static final String SAMPLE_LOSSES = "sample_losses";
 
-    /** Metadata key naming the smoothing convention ({@link SmoothingConvention#cliName()}). */
+    /** Metadata key naming the smoothing convention ({@link SmoothingConvention#id()}). */
     public static final String CONVENTION_METADATA_KEY = "smoothcal.smoothing.convention";
     /** Metadata key naming what the model computes. */
     public static final String LOSS_METADATA_KEY = "smoothcal.loss";
@@ -121,8 +121,8 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
                 .output(LOSS)
                 .output(SAMPLE_LOSSES, Dim.BATCH)
                 .build(new ModelMetadata(
-                        "Label-smoothed cross-entropy, " + convention.cliName() + " convention, mean over the batch.",
+                        "Label-smoothed cross-entropy, " + convention.id() + " convention, mean over the batch.",
                         Map.of(LOSS_METADATA_KEY, "label-smoothed-cross-entropy",
-                                CONVENTION_METADATA_KEY, convention.cliName())));
+                                CONVENTION_METADATA_KEY, convention.id())));
     }
 }
