@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** The same gate as a test: a red test says which bound the model missed, by how much, and where. */
 class ModelQualityTest {
-    private static final Path MODEL = Path.of(System.getProperty("model.onnx", "../model/target/smoothcal/run/model.onnx"));
+    private static final Path MODEL = Path.of(System.getProperty("model.onnx", "../model/target/smoothcal/run/model.onnx"))
+            .toAbsolutePath().normalize();
 
     @Test
     void theTrainedModelIsAccurateAndCalibrated() {
