@@ -43,7 +43,7 @@ public class InteropMojo extends SmoothcalMojo {
     @Parameter(property = "smoothcal.interop.output", defaultValue = "${project.build.directory}/smoothcal")
     File outputDirectory;
 
-    /** Batch sizes to run both paths at. */
+    /** Batch sizes to run both paths at; default 1, 7 and 256 (one image, an odd size, a full batch). */
     @Parameter
     List<Integer> batchSizes = new ArrayList<>(ParityCheck.DEFAULT_BATCH_SIZES);
 
@@ -70,6 +70,10 @@ public class InteropMojo extends SmoothcalMojo {
     /** Skips this goal. */
     @Parameter(property = "smoothcal.interop.skip", defaultValue = "false")
     boolean skipInterop;
+
+    /** Creates the goal; Maven sets its parameters from the pom, the command line and the defaults above. */
+    public InteropMojo() {
+    }
 
     @Override
     String goal() {

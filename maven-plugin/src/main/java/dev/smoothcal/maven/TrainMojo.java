@@ -172,6 +172,10 @@ public class TrainMojo extends SmoothcalMojo {
     @Parameter(property = "smoothcal.train.skip", defaultValue = "false")
     boolean skipTrain;
 
+    /** Creates the goal; Maven sets its parameters from the pom, the command line and the defaults above. */
+    public TrainMojo() {
+    }
+
     @Override
     String goal() {
         return "train";
