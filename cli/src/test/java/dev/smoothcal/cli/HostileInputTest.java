@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>To add a case, add one {@link #c} line to {@link #cases()}: a name, the exit code, a fragment of the
  * one-line message, and a setup that writes what the case needs into its folder and returns the arguments.
+ * With the environment variable {@code HOSTILE_DUMP=FILE} every case appends its exit code and error line to
+ * FILE, to review the messages as a user reads them.
  */
 class HostileInputTest {
     @TempDir
@@ -89,6 +91,11 @@ class HostileInputTest {
                 c("mixup negative", 2, "--mixup", d -> a("train", "--mixup", "-1", "--out", out(d))),
                 c("validation fraction 1", 2, "--validation-fraction", d -> a("train", "--validation-fraction", "1",
                         "--out", out(d))),
+                c("shift 2", 2, "--shift must be in [0, 1), found 2.0", d -> a("train", "--shift", "2", "--out", out(d))),
+                c("patience negative", 2, "--patience", d -> a("train", "--patience", "-1", "--out", out(d))),
+                c("unknown mix mode", 2, "--mix-mode", d -> a("train", "--mix-mode", "pixel", "--out", out(d))),
+                c("unknown smoothing convention", 2, "--smoothing-convention", d -> a("train",
+                        "--smoothing-convention", "sideways", "--out", out(d))),
                 c("unknown optimizer", 2, "--optimizer must be one of", d -> a("train", "--optimizer", "rmsprop",
                         "--out", out(d))),
                 c("unknown device", 2, "--device", d -> a("train", "--device", "tpu", "--out", out(d))),
@@ -178,6 +185,59 @@ class HostileInputTest {
                             OnnxModels.write(model.build(), onnx);
                             return a("evaluate", "--model", run, "--out", out(d));
                         }),
+                c("evaluate a model without outputs", 2, "expected a classifier with at least one tensor output, found none", d -> {
+                    Path file = Path.of(onnx(d, "m.onnx", 10));
+                    var model = OnnxModels.read(file).toBuilder();
+                    model.getGraphBuilder().clearOutput();
+                    OnnxModels.write(model.build(), file);
+                    return a("evaluate", "--model", file.toString(), "--out", out(d));
+                }),
+                c("evaluate a model with two inputs", 2, "expected a classifier with exactly one input, found 2", d -> {
+                    Path file = Path.of(onnx(d, "m.onnx", 10));
+                    var model = OnnxModels.read(file).toBuilder();
+                    model.getGraphBuilder().addInput(model.getGraph().getInput(0).toBuilder().setName("extra"));
+                    OnnxModels.write(model.build(), file);
+                    return a("evaluate", "--model", file.toString(), "--out", out(d));
+                }),
+                c("evaluate a model for other images", 2, "[-1, 100]", d -> {
+                    Path file = d.resolve("wrong.onnx");
+                    OnnxModels.write(new OnnxGraphBuilder("wrong").input("x", Dim.BATCH, Dim.of(100))
+                            .output("logits", Dim.BATCH, Dim.of(10)).initializer("w", new float[1000], 100, 10)
+                            .node("MatMul", List.of("x", "w"), "logits").build(ModelMetadata.NONE), file);
+                    return a("evaluate", "--model", file.toString(), "--out", out(d));
+                }),
+                c("external data outside the model folder", 2, "External data path escapes model directory", d -> {
+                    Path file = Path.of(onnx(d, "m.onnx", 10));
+                    var model = OnnxModels.read(file).toBuilder();
+                    var graph = model.getGraphBuilder();
+                    for (int i = 0; i < graph.getInitializerCount(); i++) {
+                        if (graph.getInitializer(i).getName().equals("w")) {
+                            graph.setInitializer(i, graph.getInitializer(i).toBuilder().clearFloatData()
+                                    .setDataLocation(OnnxProto.TensorProto.DataLocation.EXTERNAL)
+                                    .addExternalData(OnnxProto.StringStringEntryProto.newBuilder().setKey("location")
+                                            .setValue("../../../../../../etc/passwd")));
+                        }
+                    }
+                    OnnxModels.write(model.build(), file);
+                    return a("evaluate", "--model", file.toString(), "--calibrate-on", "train", "--export-calibrated",
+                            d.resolve("c.onnx").toString(), "--out", out(d));
+                }),
+                c("evaluate scale 0", 2, "--scale must be a finite non-zero number, found 0.0", d -> a("evaluate",
+                        "--model", onnx(d, "m.onnx", 10), "--scale", "0", "--out", out(d))),
+                c("evaluate std 0", 2, "--std values must be finite and positive", d -> a("evaluate", "--model",
+                        onnx(d, "m.onnx", 10), "--std", "0", "--out", out(d))),
+                c("evaluate unknown layout", 2, "--layout", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--layout", "hwcn", "--out", out(d))),
+                c("evaluate unknown output kind", 2, "--outputs", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--outputs", "scores", "--out", out(d))),
+                c("evaluate unknown provider", 2, "--provider", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--provider", "tpu", "--out", out(d))),
+                c("evaluate baseline missing", 2, "--baseline must be a readable report.json, found nothing at", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--require", "ece<=baseline.ece", "--baseline", d.resolve("gone.json").toString(), "--out",
+                        out(d))),
+                c("evaluate baseline not JSON", 2, "found invalid JSON in", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--require", "ece<=baseline.ece", "--baseline", file(d, "base.json", "{\"ece\": "), "--out",
+                        out(d))),
                 c("evaluate mean with two values on one channel", 2,
                         "--mean: expected 1 value (the images have one channel), found 2", d -> a("evaluate", "--model",
                                 onnx(d, "m.onnx", 10), "--mean", "1,2", "--out", out(d))),
@@ -229,6 +289,8 @@ class HostileInputTest {
                         out(d))),
                 c("interop batch size 0", 2, "--batch-sizes", d -> a("interop", "--run", run(d), "--batch-sizes", "0",
                         "--out", out(d))),
+                c("interop batch sizes not numbers", 2, "--batch-sizes", d -> a("interop", "--run", run(d),
+                        "--batch-sizes", "1,x", "--out", out(d))),
                 c("interop negative tolerance", 2, "--logit-atol", d -> a("interop", "--run", run(d), "--logit-atol",
                         "-1", "--out", out(d))),
                 c("demo out is a file", 2, "--out must be a folder", d -> a("demo", "--out", file(d, "demo", "x"))));

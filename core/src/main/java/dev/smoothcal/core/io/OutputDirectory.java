@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * the staged ones in, and only then deletes the old ones; if a move fails, what was moved is put back. Until
  * then the old entries are untouched, so a command that fails (or is killed) leaves the target as it was.
  * The staging folder's name carries the writer's process id ({@code .NAME.staging-PID-UUID}); a later
- * {@link #open} of the same target removes those whose process is gone.
+ * {@link #open} of the same target removes those whose process is gone. A JVM that exits before
+ * {@link #close()} (SIGTERM, Ctrl-C) removes its staging folder in a shutdown hook; after SIGKILL the next
+ * writer does.
  */
 public final class OutputDirectory implements AutoCloseable {
 
@@ -39,10 +41,21 @@ public final class OutputDirectory implements AutoCloseable {
     private final Overwrite overwrite;
     private boolean committed;
 
+    /** Removes the staging folder when the JVM exits before {@link #close()} (SIGTERM, Ctrl-C, System.exit). */
+    private final Thread onExit;
+
     private OutputDirectory(Path target, Path staging, Overwrite overwrite) {
         this.target = target;
         this.staging = staging;
         this.overwrite = overwrite;
+        this.onExit = new Thread(() -> {
+            try {
+                AtomicFiles.deleteTree(staging);
+            } catch (RuntimeException e) {
+                // the next open of the same target removes it
+            }
+        }, "smoothcal-staging-cleanup");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -192,6 +205,11 @@ public final class OutputDirectory implements AutoCloseable {
     /** Deletes the staging folder unless committed. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook removes the staging folder
+        }
         if (!committed) {
             AtomicFiles.deleteTree(staging);
         }

@@ -104,4 +104,15 @@ class TrainerTest {
             org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("\n"));
         }
     }
+
+    /** A checkpoint that cannot be written (a full disk) is one line: TensorFlow's hints on later lines are dropped. */
+    @Test
+    void aCheckpointFailureIsTheFirstLineOfTensorFlowsMessage() {
+        org.junit.jupiter.api.Assertions.assertEquals("tmp/variables.data: No space left on device",
+                CheckpointStore.firstLine(new RuntimeException("tmp/variables.data: No space left on device\n\t "
+                        + "[[{{node save/SaveV2}}]]\nHint: If you want to see a list of allocated tensors when OOM "
+                        + "happens, add report_tensor_allocations_upon_oom to RunOptions")));
+        org.junit.jupiter.api.Assertions.assertEquals("FileSystem (x: No space left on device)",
+                CheckpointStore.firstLine(new java.nio.file.FileSystemException("x", null, "No space left on device")));
+    }
 }
