@@ -14,20 +14,39 @@ import java.util.regex.Pattern;
 
 /**
  * Names for the hidden working files and folders smoothcal writes beside its outputs, and the removal of
- * those a killed process left behind. Every such name embeds the writer's process id
- * ({@code .NAME.staging-PID-UUID}, {@code .NAME.PID-UUID.tmp}); one is left over when no live process has
- * that id, or when the live one started after the entry was last modified (the id was reused).
+ * those a killed process left behind. Every such name embeds the writer's process id and PID namespace
+ * ({@code .NAME.staging-PID-NS-UUID}, {@code .NAME.PID-NS-UUID.tmp}); one is left over when it was written
+ * in this PID namespace and no live process has that id, or the live one started after the entry was last
+ * modified (the id was reused). Entries of another namespace (another container writing to a shared
+ * folder, whose processes this one cannot see) are never removed.
  */
 final class Leftovers {
-    private static final Pattern OWNER = Pattern.compile("[.-](\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+    private static final Pattern OWNER = Pattern.compile("[.-](\\d+)-(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
             + "[0-9a-f]{12}(\\.old|\\.tmp)?$");
 
     private Leftovers() {
     }
 
-    /** {@code PID-UUID} of this process, for a new working name. */
+    /** This process's PID namespace (the inode of /proc/self/ns/pid), 0 where there is none to read. */
+    static final long NAMESPACE = namespace();
+
+    private static long namespace() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            return Long.parseLong(link.replaceAll("\\D", ""));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** {@code PID-NS-UUID} of this process, for a new working name. */
     static String tag() {
-        return ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+        return tag(ProcessHandle.current().pid());
+    }
+
+    /** {@code PID-NS-UUID} for process {@code pid} of this namespace. */
+    static String tag(long pid) {
+        return pid + "-" + NAMESPACE + "-" + UUID.randomUUID();
     }
 
     /**
@@ -66,6 +85,9 @@ final class Leftovers {
         long pid;
         try {
             pid = Long.parseLong(m.group(1));
+            if (Long.parseLong(m.group(2)) != NAMESPACE) {
+                return false;
+            }
         } catch (NumberFormatException e) {
             return false;
         }

@@ -37,10 +37,13 @@ class OutputDirectoryTest {
 
     @Test
     void theStagingFolderOfAGoneProcessIsRemovedAndALiveOneKept() throws Exception {
-        Path dead = Files.createDirectories(tmp.resolve(".out.staging-" + deadPid() + "-" + UUID.randomUUID()));
+        Path dead = Files.createDirectories(tmp.resolve(".out.staging-" + Leftovers.tag(deadPid())));
         Files.writeString(dead.resolve("report.json"), "half");
-        Path live = Files.createDirectories(tmp.resolve(".out.staging-" + ProcessHandle.current().parent()
-                .orElseThrow().pid() + "-" + UUID.randomUUID()));
+        Path live = Files.createDirectories(tmp.resolve(".out.staging-" + Leftovers.tag(ProcessHandle.current().parent()
+                .orElseThrow().pid())));
+        // A dead PID of another PID namespace (another container on a shared folder) may be alive there: kept.
+        Path foreign = Files.createDirectories(tmp.resolve(".out.staging-" + deadPid() + "-" + (Leftovers.NAMESPACE + 1)
+                + "-" + UUID.randomUUID()));
         Path unknown = Files.createDirectories(tmp.resolve(".out.staging-mine"));
         try (OutputDirectory out = OutputDirectory.open(tmp.resolve("out"), OutputDirectory.Overwrite.REFUSE)) {
             assertTrue(out.staging().getFileName().toString().startsWith(".out.staging-" + ProcessHandle.current().pid()
@@ -48,12 +51,13 @@ class OutputDirectoryTest {
             assertFalse(Files.exists(dead), "stale staging removed");
             assertTrue(Files.exists(live), "a live process's staging kept");
             assertTrue(Files.exists(unknown), "a name smoothcal did not write kept");
+            assertTrue(Files.exists(foreign), "another namespace's staging kept");
         }
     }
 
     @Test
     void aTemporaryFileOfAGoneProcessIsRemovedByTheNextWriteOfTheSameFile() throws Exception {
-        Path stale = Files.createFile(tmp.resolve(".model.onnx." + deadPid() + "-" + UUID.randomUUID() + ".tmp"));
+        Path stale = Files.createFile(tmp.resolve(".model.onnx." + Leftovers.tag(deadPid()) + ".tmp"));
         AtomicFiles.writeString(tmp.resolve("model.onnx"), "x");
         assertFalse(Files.exists(stale));
         assertEquals(List.of("model.onnx"), names());
