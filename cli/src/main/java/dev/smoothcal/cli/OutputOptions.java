@@ -37,8 +37,8 @@ final class OutputOptions {
 
     /**
      * Checks, before any work, that the single file {@code file} given to {@code flag} can be written: not a
-     * folder, not an existing file unless {@code --overwrite}, and in a folder that exists (or can be created)
-     * and takes new files (probed with an empty file that is removed at once).
+     * folder, not an existing file unless {@code --overwrite}, and below a folder that takes new files (the
+     * nearest existing one, probed with an empty file that is removed at once; nothing is created).
      *
      * @param flag the flag that named the file, such as {@code --export-calibrated}
      * @param file the file to write
@@ -52,10 +52,17 @@ final class OutputOptions {
             throw new SmoothcalException(flag + " " + file + " already exists; expected a new file (pass --overwrite "
                     + "to replace it)");
         }
-        Path parent = abs.getParent();
+        // The nearest folder that exists must take new entries (missing ones are created when writing, so a
+        // command that fails first leaves no empty folder behind).
+        Path existing = abs.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
         try {
-            Files.createDirectories(parent);
-            Path probe = Files.createTempFile(parent, "." + abs.getFileName() + ".probe-", ".tmp");
+            if (existing == null || !Files.isDirectory(existing)) {
+                throw new IOException("no folder to write it in");
+            }
+            Path probe = Files.createTempFile(existing, "." + abs.getFileName() + ".probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
             throw new SmoothcalException(flag + " " + file + " cannot be written: " + AtomicFiles.describe(e));

@@ -173,10 +173,15 @@ final class TensorFlowTasks {
         }
         Dataset data = DatasetSource.load(c.data, DatasetSplit.TRAIN);
         List<BenchRow> rows = new ArrayList<>();
+        // Every model is resolved before the first is measured, so a bad one is refused before the work.
+        Map<String, dev.smoothcal.trainer.model.ResolvedModel> resolved = new LinkedHashMap<>();
+        for (String modelName : c.models) {
+            resolved.put(modelName, ModelSpec.load(modelName).resolve(data.shape(), data.numClasses()));
+        }
         System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
                 "cost");
         for (String modelName : c.models) {
-            var model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
+            var model = resolved.get(modelName);
             List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
             List<TrainingConfig> configs = new ArrayList<>();
             for (MixConfig mix : mixes) {
@@ -282,7 +287,7 @@ final class TensorFlowTasks {
      * Every training setting a flag sets, by flag, as {@code --resume} compares them: all but {@code --epochs}
      * and {@code --patience} (which may change) and {@code --data} and {@code --model} (compared apart).
      */
-    private static final Map<String, Function<TrainingConfig, Object>> RESUME_SETTINGS = resumeSettings();
+    static final Map<String, Function<TrainingConfig, Object>> RESUME_SETTINGS = resumeSettings();
 
     private static Map<String, Function<TrainingConfig, Object>> resumeSettings() {
         Map<String, Function<TrainingConfig, Object>> m = new LinkedHashMap<>();

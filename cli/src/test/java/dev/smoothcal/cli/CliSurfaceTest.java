@@ -102,4 +102,15 @@ class CliSurfaceTest {
     void aMessageWithLineBreaksOrControlCharactersStaysOneLine() {
         assertEquals("file a\\nb\\u001b[2J.onnx", Main.oneLine("file a\nb\u001b[2J.onnx"));
     }
+
+    /** A training flag added later cannot escape --resume's comparison: each one is compared or allowed to change. */
+    @Test
+    void resumeComparesEveryTrainingFlag() {
+        var training = new CommandLine(new TrainCommand()).getCommandSpec().mixins().get("training");
+        for (var option : training.options()) {
+            String flag = option.longestName();
+            assertTrue(TensorFlowTasks.RESUME_SETTINGS.containsKey(flag)
+                    || List.of("--epochs", "--patience", "--data", "--model").contains(flag), flag);
+        }
+    }
 }

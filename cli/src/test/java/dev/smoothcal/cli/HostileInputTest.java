@@ -281,6 +281,12 @@ class HostileInputTest {
                         "bench", "--out", file(d, "bench.json", "keep me"))),
                 c("bench out is a folder", 2, "is a folder; expected a file", d -> a("bench", "--out",
                         Files.createDirectories(d.resolve("b.json")).toString())),
+                c("bench into a file's folder", 2, "cannot be written", d -> a("bench", "--out",
+                        Path.of(file(d, "plain", "x"), "b.json").toString())),
+                c("bench unknown model with out in new folders", 2, "--models", d -> a("bench", "--models", "resnet",
+                        "--out", d.resolve("new/deeper/b.json").toString())),
+                c("bench second model bad", 2, "--models must be one of", d -> a("bench", "--models", "mlp,resnet",
+                        "--out", d.resolve("b.json").toString())),
                 c("bench unknown model", 2, "--models", d -> a("bench", "--models", "resnet", "--steps", "1",
                         "--rounds", "1", "--warmup", "1")),
                 // --- interop ---
