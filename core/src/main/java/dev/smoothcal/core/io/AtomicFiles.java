@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Writes files so that a reader sees either the old content or the whole new content, never half:
@@ -46,7 +45,10 @@ public final class AtomicFiles {
             Files.createDirectories(parent);
             // Not Files.createTempFile: its 0600 mode would survive the rename and hide the file from
             // other users (a non-root container reading a mounted run, say). CREATE_NEW honours the umask.
-            tmp = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            // The name carries this process's id, so the next write of the same target can remove the
+            // temporary file of a process that was killed while writing.
+            Leftovers.removeStale(parent, "." + target.getFileName() + ".");
+            tmp = parent.resolve("." + target.getFileName() + "." + Leftovers.tag() + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
                 writer.write(out);

@@ -77,8 +77,10 @@ public final class Json {
         } catch (NoSuchFileException e) {
             throw new SmoothcalException("expected a JSON file at " + file + ", found nothing there", e);
         } catch (IOException e) {
-            throw new SmoothcalException("expected " + file + " to be valid JSON for " + type.getSimpleName()
-                    + ", found: " + originalMessage(e), e);
+            String what = com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(type) ? ""
+                    : " for " + type.getSimpleName();
+            throw new SmoothcalException("expected " + file + " to be valid JSON" + what + ", found: "
+                    + originalMessage(e), e);
         }
     }
 

@@ -67,7 +67,7 @@ public final class Evaluation {
             TemperatureFit fit = null;
             Dataset fitData = request.calibrateOn().orElse(null);
             if (fitData != null) {
-                listener.phase("fitting temperature", fitData.size());
+                listener.phase("scoring " + fitData.name() + " for the temperature", fitData.size());
                 fit = fitTemperature(classifier, fitData, listener);
                 if (fit.position() != TemperatureFit.Position.INSIDE) {
                     listener.note(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
@@ -148,6 +148,7 @@ public final class Evaluation {
             logits.add(TemperatureScaling.logits(batch.raw(), classifier.outputKind()), batch.count() * k);
             listener.progress(batch.from() + batch.count());
         });
+        listener.phase("fitting the temperature on " + fitData.name(), 0);
         return TemperatureScaling.fit(logits.toArray(), fitData.labels(), fitData.size(), k);
     }
 
@@ -168,11 +169,21 @@ public final class Evaluation {
         }
     }
 
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
+    }
+
     private static void requireLabels(Dataset data, int k) {
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel
                     + " but the model outputs " + k + " classes; expected labels in [0, " + (k - 1) + "]");
+        }
+        if (k != data.numClasses()) {
+            throw new SmoothcalException("the model outputs " + k + " classes but data " + data.name() + " has "
+                    + data.numClasses() + " (" + abbreviated(data.classNames()) + "); expected a model with one output "
+                    + "per class of the data");
         }
     }
 }

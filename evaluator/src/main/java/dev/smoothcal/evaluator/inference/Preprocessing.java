@@ -60,8 +60,9 @@ public record Preprocessing(double scale, double[] mean, double[] std) {
 
     private static void requireChannels(String parameter, double[] values, int channels) {
         if (values.length != 1 && values.length != channels) {
-            throw SmoothcalException.invalid(parameter, ": expected 1 or " + channels + " values (one per channel), found "
-                    + values.length);
+            String expected = channels == 1 ? "1 value (the images have one channel)"
+                    : "1 or " + channels + " values (one per channel)";
+            throw SmoothcalException.invalid(parameter, ": expected " + expected + ", found " + values.length);
         }
     }
 
