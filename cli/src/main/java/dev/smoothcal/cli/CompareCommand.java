@@ -59,6 +59,11 @@ final class CompareCommand implements Callable<Integer> {
             throw new SmoothcalException("expected one --label per --model (" + models.size() + "), found "
                     + names.size());
         }
+        for (int i = 0; i < names.size(); i++) {
+            if (names.indexOf(names.get(i)) != i) {
+                throw SmoothcalException.invalid("labels", "values must be distinct, found '" + names.get(i) + "' twice");
+            }
+        }
         EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options);
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);

@@ -78,9 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "found none");
         }
         DatasetSplit fitSplit = calibrateOn == null ? null : DatasetSplit.parse("calibrateOn", calibrateOn);
-        if (exportCalibrated != null && Files.exists(exportCalibrated) && !output.overwrite) {
-            throw new SmoothcalException("--export-calibrated " + exportCalibrated + " already exists; expected a new "
-                    + "file (pass --overwrite to replace it)");
+        if (exportCalibrated != null) {
+            output.requireWritableFile("--export-calibrated", exportCalibrated);
         }
         EvaluationRequest request = request(model, data, split, options);
         if (fitSplit != null) {

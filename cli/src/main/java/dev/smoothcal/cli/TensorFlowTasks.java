@@ -33,7 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The bodies of the commands that need TensorFlow ({@code train}, {@code interop}, {@code demo}).
@@ -70,9 +73,14 @@ final class TensorFlowTasks {
             OutputOptions.requireNoClash(dir, RunDirectory.TRAINING_OUTPUTS);
             ModelSpec model = setup.model() != null ? setup.model() : ModelSpec.load(command.training.model);
             Dataset data = load(setup.origin(), progress);
-            // A new run (--overwrite included) never continues from checkpoints left in the folder.
-            RunOptions options = RunOptions.DEFAULT.withOrigin(setup.origin()).withCheckpoints(
-                    dir.target().resolve(RunDirectory.CHECKPOINTS),
+            // A new run (--overwrite included) never continues from checkpoints left in the folder. It
+            // checkpoints into the folder itself, so that a killed run can be resumed, unless that would
+            // touch an earlier run's checkpoints: those stay intact until the new run commits.
+            Path checkpoints = dir.target().resolve(RunDirectory.CHECKPOINTS);
+            if (command.resume == null && Files.exists(checkpoints)) {
+                checkpoints = dir.staging().resolve(RunDirectory.CHECKPOINTS);
+            }
+            RunOptions options = RunOptions.DEFAULT.withOrigin(setup.origin()).withCheckpoints(checkpoints,
                     command.resume != null ? RunOptions.Resume.CONTINUE : RunOptions.Resume.START);
             TrainingResult result = TrainingRun.fit(data, model, setup.config(), dir.staging(), options, progress);
             dir.commit();
@@ -106,8 +114,8 @@ final class TensorFlowTasks {
         ConsoleTrainingProgress progress = new ConsoleTrainingProgress(System.err);
         // The demo's own folder is replaced freely, but never a folder the demo did not write.
         boolean earlierDemo = Files.isRegularFile(c.out.resolve(RunDirectory.RUN_JSON));
-        try (OutputDirectory dir = OutputDirectory.open(c.out,
-                earlierDemo ? OutputDirectory.Overwrite.REPLACE : OutputDirectory.Overwrite.REFUSE)) {
+        try (OutputDirectory dir = OutputDirectory.open(c.out, earlierDemo ? OutputDirectory.Overwrite.REPLACE
+                : c.output.policy())) {
             List<String> outputs = new ArrayList<>(RunDirectory.TRAINING_OUTPUTS);
             outputs.addAll(ReportFiles.ALL);
             outputs.add(RunDirectory.PARITY_JSON);
@@ -160,12 +168,20 @@ final class TensorFlowTasks {
     }
 
     static int bench(BenchCommand c) {
+        if (c.out != null) {
+            c.output.requireWritableFile("--out", c.out);
+        }
         Dataset data = DatasetSource.load(c.data, DatasetSplit.TRAIN);
         List<BenchRow> rows = new ArrayList<>();
+        // Every model is resolved before the first is measured, so a bad one is refused before the work.
+        Map<String, dev.smoothcal.trainer.model.ResolvedModel> resolved = new LinkedHashMap<>();
+        for (String modelName : c.models) {
+            resolved.put(modelName, ModelSpec.load(modelName).resolve(data.shape(), data.numClasses()));
+        }
         System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
                 "cost");
         for (String modelName : c.models) {
-            var model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
+            var model = resolved.get(modelName);
             List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
             List<TrainingConfig> configs = new ArrayList<>();
             for (MixConfig mix : mixes) {
@@ -241,9 +257,22 @@ final class TensorFlowTasks {
             origin = DatasetOrigin.train(o.data);
         }
         requireSame(parse, "--data", origin.location(), o.data);
-        requireSame(parse, "--batch-size", old.batchSize(), given.batchSize());
-        requireSame(parse, "--seed", old.seed(), given.seed());
-        requireSame(parse, "--label-smoothing", old.labelSmoothing().alpha(), given.labelSmoothing().alpha());
+        List<String> storedValues = new ArrayList<>();
+        List<String> givenValues = new ArrayList<>();
+        RESUME_SETTINGS.forEach((flag, setting) -> {
+            Object was = setting.apply(old);
+            Object now = setting.apply(given);
+            if (parse.hasMatchedOption(flag) && !was.equals(now)) {
+                storedValues.add(flag + " " + spelled(was));
+                givenValues.add(flag + " " + spelled(now));
+            }
+        });
+        if (!storedValues.isEmpty()) {
+            throw new SmoothcalException("--resume: the run was trained with " + String.join(", ", storedValues)
+                    + ", found " + String.join(", ", givenValues) + "; resume with the same "
+                    + (storedValues.size() == 1 ? "value" : "values") + " (only --epochs and --patience may change) "
+                    + "or start a new run");
+        }
         TrainingConfig.Builder resumed = old.toBuilder();
         if (parse.hasMatchedOption("--epochs")) {
             resumed.epochs(given.epochs());
@@ -252,6 +281,52 @@ final class TensorFlowTasks {
             resumed.patience(given.patience());
         }
         return new Setup(origin, stored.model(), resumed.build());
+    }
+
+    /**
+     * Every training setting a flag sets, by flag, as {@code --resume} compares them: all but {@code --epochs}
+     * and {@code --patience} (which may change) and {@code --data} and {@code --model} (compared apart).
+     */
+    static final Map<String, Function<TrainingConfig, Object>> RESUME_SETTINGS = resumeSettings();
+
+    private static Map<String, Function<TrainingConfig, Object>> resumeSettings() {
+        Map<String, Function<TrainingConfig, Object>> m = new LinkedHashMap<>();
+        m.put("--batch-size", TrainingConfig::batchSize);
+        m.put("--optimizer", c -> c.optimizer().kind());
+        m.put("--lr", c -> c.optimizer().learningRate());
+        m.put("--momentum", c -> c.optimizer().momentum());
+        m.put("--weight-decay", c -> c.optimizer().weightDecay());
+        m.put("--schedule", c -> c.schedule().kind());
+        m.put("--step-every", c -> c.schedule().every());
+        m.put("--step-factor", c -> c.schedule().factor());
+        m.put("--poly-power", c -> c.schedule().power());
+        m.put("--warmup-epochs", c -> c.schedule().warmupEpochs());
+        m.put("--label-smoothing", c -> c.labelSmoothing().alpha());
+        m.put("--smoothing-convention", c -> c.labelSmoothing().convention());
+        m.put("--mixup", c -> c.mix().mixupAlpha());
+        m.put("--cutmix", c -> c.mix().cutmixAlpha());
+        m.put("--mix-prob", c -> c.mix().probability());
+        m.put("--switch-prob", c -> c.mix().switchProbability());
+        m.put("--mix-mode", c -> c.mix().mode());
+        m.put("--shift", c -> List.of(c.shiftFlip().heightShift(), c.shiftFlip().widthShift()));
+        m.put("--flip", c -> c.shiftFlip().flip());
+        m.put("--seed", TrainingConfig::seed);
+        m.put("--validation-fraction", TrainingConfig::validationFraction);
+        m.put("--monitor", TrainingConfig::monitor);
+        m.put("--device", TrainingConfig::device);
+        return m;
+    }
+
+    /** A setting as its flag spells it (the run.json spelling: {@code sgd}, {@code val_loss}, {@code gpu:1}). */
+    private static String spelled(Object value) {
+        if (value instanceof List<?> l && l.size() == 2 && l.get(0).equals(l.get(1))) {
+            return spelled(l.get(0));
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(value).replace("\"", "");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);
+        }
     }
 
     /** Whether {@code --model given} names the stored architecture (a preset or a file holding it). */

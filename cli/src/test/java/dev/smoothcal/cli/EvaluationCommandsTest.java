@@ -133,6 +133,54 @@ class EvaluationCommandsTest {
         assertTrue(moved <= 2, "bin counts differ by " + moved);
     }
 
+    /** A model whose weights live in an external data file: the calibrated copy carries them inline. */
+    @Test
+    void aCalibratedExportOfAModelWithExternalDataIsSelfContained() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("external"));
+        var proto = OnnxModels.read(sharp);
+        var graph = proto.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            var t = graph.getInitializer(i);
+            if (t.getName().equals("w")) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * t.getFloatDataCount())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                t.getFloatDataList().forEach(bytes::putFloat);
+                Files.write(folder.resolve("weights.bin"), bytes.array());
+                graph.setInitializer(i, t.toBuilder().clearFloatData()
+                        .setDataLocation(dev.smoothcal.onnx.proto.OnnxProto.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(dev.smoothcal.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder()
+                                .setKey("location").setValue("weights.bin")));
+            }
+        }
+        Path external = folder.resolve("external.onnx");
+        OnnxModels.write(proto.toBuilder().setGraph(graph).build(), external);
+        Path calibrated = Files.createDirectories(tmp.resolve("elsewhere")).resolve("calibrated.onnx");
+        capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", external.toString(), "--calibrate-on",
+                "train", "--export-calibrated", calibrated.toString(), "--bootstrap", "0", "--out",
+                tmp.resolve("eval-external").toString())));
+        // Loaded from another folder, with no weights.bin beside it, by ONNX Runtime.
+        capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", calibrated.toString(), "--bootstrap",
+                "0", "--out", tmp.resolve("eval-external-calibrated").toString())));
+        assertTrue(OnnxModels.read(calibrated).getGraph().getInitializerList().stream()
+                .noneMatch(t -> t.getExternalDataCount() > 0), "no external data left");
+    }
+
+    /** Each phase is labelled: the fit split scored, the temperature searched, then the evaluated split. */
+    @Test
+    void calibrationShowsAPhaseLabelWhileFitting() {
+        List<String> phases = new java.util.ArrayList<>();
+        dev.smoothcal.evaluator.evaluation.Evaluation.run(dev.smoothcal.evaluator.evaluation.EvaluationRequest
+                .of(soft, test).withBootstrapReplicates(0).withCalibration(DatasetSource.load("digits", DatasetSplit.TRAIN)),
+                new dev.smoothcal.evaluator.evaluation.EvaluationListener() {
+                    @Override
+                    public void phase(String phase, int total) {
+                        phases.add(phase + " " + total);
+                    }
+                });
+        assertEquals(List.of("scoring digits/train for the temperature 3823", "fitting the temperature on digits/train 0",
+                "evaluating 1797"), phases);
+    }
+
     @Test
     void calibratingOnTheEvaluatedSplitWarns() throws IOException {
         Path out = tmp.resolve("eval-same");

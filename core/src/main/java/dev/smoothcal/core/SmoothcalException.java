@@ -28,7 +28,9 @@ public class SmoothcalException extends RuntimeException {
         DEFECT
     }
 
+    /** What went wrong, for the adapter to map (an exit code, an HTTP status). */
     private final Kind kind;
+    /** The library parameter at fault, or null when the error names none. */
     private final String parameter;
 
     /**

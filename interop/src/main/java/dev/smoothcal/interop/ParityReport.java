@@ -24,6 +24,21 @@ public record ParityReport(String format, boolean passed, List<String> failures,
     /** The format of parity.json. */
     public static final String FORMAT = "smoothcal-parity/1";
 
+    /**
+     * Copies the lists, so the report is immutable.
+     *
+     * @param format always {@link #FORMAT}
+     * @param passed every check within tolerance
+     * @param failures one sentence per failed check
+     * @param modelFingerprint the run's weights fingerprint, checked equal in run.json and model.onnx
+     * @param data dataset name and size compared on
+     * @param batchSizes the largest differences at each batch size compared
+     * @param logits TF vs ORT logits, worst over every batch size
+     * @param probabilities TF vs ORT probabilities, worst over every batch size
+     * @param argmax agreement of predicted classes
+     * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
+     * @param tolerance the tolerances applied
+     */
     public ParityReport {
         failures = List.copyOf(failures);
         batchSizes = List.copyOf(batchSizes);

@@ -45,7 +45,10 @@ public final class Cifar10BinaryLoader {
     /**
      * Loads the given batch files, in order, into one dataset.
      *
+     * @param name the dataset name to give, also used in error messages
+     * @param batches the binary batch files, read in this order
      * @param classNames names for labels 0..K-1; every label must be below K
+     * @return one dataset of every record of every file
      * @throws SmoothcalException if a file is empty or not a whole number of records, or a label is out of range
      */
     public static Dataset load(String name, List<Path> batches, List<String> classNames) {

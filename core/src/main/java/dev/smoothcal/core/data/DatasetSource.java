@@ -73,9 +73,9 @@ public final class DatasetSource {
     /**
      * Loads {@code split} of the dataset named or located by {@code spec}, within the default memory budget.
      *
-     * @param spec {@code digits} or a path
-     * @param split the part to load
-     * @return the dataset
+     * @param spec a built-in name ({@code digits}) or a file, folder or archive path
+     * @param split which split to load
+     * @return the loaded split
      * @throws SmoothcalException if the name is unknown, the path is missing, or its layout is not one
      *     of the supported ones; the message lists what was expected
      */
@@ -304,7 +304,12 @@ public final class DatasetSource {
         return false;
     }
 
-    /** The embedded digits split. */
+    /**
+     * The embedded digits split.
+     *
+     * @param split which split
+     * @return the split, named {@code digits/train} or {@code digits/test}
+     */
     public static Dataset builtInDigits(DatasetSplit split) {
         String part = split == DatasetSplit.TRAIN ? "train" : "test";
         String resource = String.format(DIGITS_RESOURCE, part);

@@ -68,9 +68,9 @@ public final class ImageFolderLoader {
      * Loads {@code root} as a folder of class folders (or of images beside a labels file). Class names are
      * its own sub-folder names.
      *
-     * @param name the dataset name to give
-     * @param root the folder
-     * @return the images
+     * @param name the dataset name to give, also used in error messages
+     * @param root the folder holding one sub-folder per class, or images beside a labels file
+     * @return the images, labels in the sorted order of the class names
      * @throws SmoothcalException if there is no class folder, no image, an image cannot be decoded, or
      *     sizes differ (the message names the file)
      */
@@ -82,10 +82,10 @@ public final class ImageFolderLoader {
      * Loads {@code root} with a fixed list of class names, so that two splits share one label mapping. A
      * class without a folder under {@code root} simply has no images.
      *
-     * @param name the dataset name to give
-     * @param root the folder
-     * @param classNames the labels' names, index = label
-     * @return the images
+     * @param name the dataset name to give, also used in error messages
+     * @param root the folder holding the class folders
+     * @param classNames every class name, index = label
+     * @return the images found, labelled by {@code classNames}
      * @throws SmoothcalException if {@code root} has a class folder not in {@code classNames}
      */
     public static Dataset load(String name, Path root, List<String> classNames) {

@@ -39,7 +39,12 @@ public final class Json {
     private Json() {
     }
 
-    /** Serialises {@code value} to indented JSON text ending in a newline. */
+    /**
+     * Serialises {@code value} to indented JSON text ending in a newline.
+     *
+     * @param value a record, map, list or scalar Jackson can write
+     * @return the JSON text, snake_case keys
+     */
     public static String toString(Object value) {
         try {
             return MAPPER.writeValueAsString(value) + "\n";
@@ -48,20 +53,34 @@ public final class Json {
         }
     }
 
-    /** Writes {@code value} as JSON to {@code file} atomically. */
+    /**
+     * Writes {@code value} as JSON to {@code file} atomically.
+     *
+     * @param file the file to write
+     * @param value what to write, as {@link #toString(Object)} does
+     */
     public static void write(Path file, Object value) {
         AtomicFiles.writeString(file, toString(value));
     }
 
-    /** Reads {@code file} as {@code type}, with a message that names the file on failure. */
+    /**
+     * Reads {@code file} as {@code type}, with a message that names the file on failure.
+     *
+     * @param <T> the type to read
+     * @param file the JSON file
+     * @param type the class to read it as
+     * @return the value read
+     */
     public static <T> T read(Path file, Class<T> type) {
         try {
             return MAPPER.readValue(Files.readAllBytes(file), type);
         } catch (NoSuchFileException e) {
             throw new SmoothcalException("expected a JSON file at " + file + ", found nothing there", e);
         } catch (IOException e) {
-            throw new SmoothcalException("expected " + file + " to be valid JSON for " + type.getSimpleName()
-                    + ", found: " + originalMessage(e), e);
+            String what = com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(type) ? ""
+                    : " for " + type.getSimpleName();
+            throw new SmoothcalException("expected " + file + " to be valid JSON" + what + ", found: "
+                    + originalMessage(e), e);
         }
     }
 

@@ -21,12 +21,13 @@ public enum SmoothingConvention {
     OTHER_CLASSES;
 
     /**
-     * The command-line name, also the JSON value: {@code uniform} or {@code other-classes}.
+     * The convention's name, as JSON, run.json and the command line spell it: {@code uniform} or
+     * {@code other-classes}.
      *
      * @return the name
      */
     @JsonValue
-    public String cliName() {
+    public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

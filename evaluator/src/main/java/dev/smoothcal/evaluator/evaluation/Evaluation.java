@@ -70,7 +70,7 @@ public final class Evaluation {
             BatchSource fitData = request.calibrateOn().orElse(null);
             String[] fitFingerprint = new String[1];
             if (fitData != null) {
-                listener.phase("fitting temperature", fitData.size());
+                listener.phase("scoring " + fitData.name() + " for the temperature", fitData.size());
                 fit = fitTemperature(classifier, fitData, listener, fitFingerprint);
                 if (fit.position() != TemperatureFit.Position.INSIDE) {
                     listener.note(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
@@ -157,6 +157,7 @@ public final class Evaluation {
             listener.progress(batch.from() + batch.count());
         });
         fingerprintOut[0] = fingerprint.result();
+        listener.phase("fitting the temperature on " + fitData.name(), 0);
         return TemperatureScaling.fit(logits.toArray(), fitData.labels(), fitData.size(), k);
     }
 
@@ -176,11 +177,21 @@ public final class Evaluation {
         }
     }
 
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
+    }
+
     private static void requireLabels(BatchSource data, int k) {
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel
                     + " but the model outputs " + k + " classes; expected labels in [0, " + (k - 1) + "]");
+        }
+        if (k != data.classNames().size()) {
+            throw new SmoothcalException("the model outputs " + k + " classes but data " + data.name() + " has "
+                    + data.classNames().size() + " (" + abbreviated(data.classNames()) + "); expected a model with one output "
+                    + "per class of the data");
         }
     }
 }

@@ -34,7 +34,20 @@ public record EvaluationRequest(Path model, BatchSource data, InferenceOptions i
     /** Default seed of the bootstrap. */
     public static final long DEFAULT_SEED = 0;
 
-    /** Validates every component; the messages name the parameter. */
+    /**
+     * Validates every component; the messages name the parameter.
+     *
+     * @param model an {@code .onnx} file, or a run directory holding {@code model.onnx}
+     * @param data the labelled images
+     * @param inference how to feed the model
+     * @param provider where ONNX Runtime runs
+     * @param bins equal-width bins (and equal-mass groups) of the calibration errors
+     * @param bootstrapReplicates Poisson-bootstrap replicates for 95% intervals; 0 = off
+     * @param seed seed of the bootstrap
+     * @param calibrateOn the split to fit a temperature on (see
+     *     {@link dev.smoothcal.evaluator.calibration.TemperatureScaling}), or empty for no temperature scaling
+     * @throws SmoothcalException naming the parameter when a component is missing or out of range
+     */
     public EvaluationRequest {
         if (model == null) {
             throw SmoothcalException.invalid("model", "must be an .onnx file or a run directory, found none");

@@ -133,37 +133,67 @@ public final class ClassifierSession implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** The provider the session runs on. */
+    /**
+     * The provider the session runs on.
+     *
+     * @return CPU or CUDA, never auto
+     */
     public ExecutionProvider provider() {
         return used;
     }
 
-    /** Notes for the user, such as why CUDA was not used. */
+    /**
+     * Notes for the user, such as why CUDA was not used.
+     *
+     * @return the notes, possibly empty
+     */
     public List<String> notes() {
         return notes;
     }
 
+    /**
+     * The model file opened.
+     *
+     * @return its path
+     */
     public Path path() {
         return path;
     }
 
+    /**
+     * The model's single input.
+     *
+     * @return its name
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** Input dimensions; -1 where the dimension is symbolic. */
+    /**
+     * Input dimensions; -1 where the dimension is symbolic.
+     *
+     * @return a copy of the dimensions, outermost first
+     */
     public long[] inputShape() {
         return inputShape.clone();
     }
 
-    /** Output names in model order, with their shapes (-1 for symbolic dimensions). */
+    /**
+     * Output names in model order, with their shapes (-1 for symbolic dimensions).
+     *
+     * @return output names to copies of their dimensions
+     */
     public Map<String, long[]> outputs() {
         Map<String, long[]> copy = new LinkedHashMap<>();
         outputs.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
 
-    /** The model's {@code metadata_props}. */
+    /**
+     * The model's {@code metadata_props}.
+     *
+     * @return keys to values, as the file holds them
+     */
     public Map<String, String> metadata() {
         return metadata;
     }

@@ -40,13 +40,15 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
         Throughput throughput, GateResult gate) {
 
+    /** The {@code format} value of this version of {@code report.json}. */
     public static final String FORMAT = "smoothcal-report/1";
 
     /**
      * The model side.
      *
      * @param path the ONNX file
-     * @param input input name and shape as the model declares it (-1 = symbolic)
+     * @param inputName input name as the model declares it
+     * @param inputShape input shape as the model declares it (-1 = symbolic)
      * @param layout layout fed
      * @param output output read
      * @param outputKind logits or probabilities
@@ -84,6 +86,22 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Temperature(double t, String fittedOn, int fitSamples, String fitPosition, double fitNllBefore,
             double fitNllAfter, double nllBefore, double nllAfter, double eceBefore, double eceAfter,
             List<ReliabilityBin> binsAfter, String warning) {
+        /**
+         * Copies the bins.
+         *
+         * @param t the temperature
+         * @param fittedOn name of the split T was fitted on
+         * @param fitSamples images in that split
+         * @param fitPosition {@code inside}, {@code at_lower_end} or {@code at_upper_end} of the bracket [0.05, 20]
+         * @param fitNllBefore mean NLL on the fit split at T = 1 (double-precision log-softmax, no clamp)
+         * @param fitNllAfter mean NLL on the fit split at T, the minimised value
+         * @param nllBefore NLL of the evaluated split as the model is
+         * @param nllAfter NLL of the evaluated split with T
+         * @param eceBefore ECE of the evaluated split as the model is
+         * @param eceAfter ECE of the evaluated split with T
+         * @param binsAfter reliability bins of the evaluated split with T
+         * @param warning a caution for the reader (fit split = evaluated split), or null
+         */
         public Temperature {
             binsAfter = List.copyOf(binsAfter);
         }
@@ -93,7 +111,12 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
     }
 
-    /** This report with the model's path shown as {@code path} (for a model evaluated before it was moved into place). */
+    /**
+     * This report with the model's path shown as {@code path} (for a model evaluated before it was moved into place).
+     *
+     * @param path the path to show
+     * @return a new report; this one is unchanged
+     */
     public EvaluationReport withModelPath(String path) {
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
@@ -112,12 +135,29 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
                 topK, numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput, result);
     }
 
-    /** The report of metrics {@code m}, without temperature scaling. */
+    /**
+     * The report of metrics {@code m}, without temperature scaling.
+     *
+     * @param model the model side
+     * @param data the data side
+     * @param m the metrics of the evaluated split
+     * @param throughput the measured inference speed
+     * @return the report
+     */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
         return of(model, data, m, null, throughput);
     }
 
-    /** The report of metrics {@code m} with a temperature section (null for none). */
+    /**
+     * The report of metrics {@code m} with a temperature section (null for none).
+     *
+     * @param model the model side
+     * @param data the data side
+     * @param m the metrics of the evaluated split
+     * @param temperature the temperature section, or null
+     * @param throughput the measured inference speed
+     * @return the report
+     */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Temperature temperature,
             Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),

@@ -53,7 +53,9 @@ import java.util.TreeMap;
  * The run's provenance goes into {@code metadata_props} (see the {@code KEY_} constants).
  */
 public final class OnnxExport {
+    /** The ONNX IR version written (8: widely loadable). */
     public static final int IR_VERSION = (int) OnnxGraphBuilder.IR_VERSION;
+    /** The default-domain opset written (17). */
     public static final int OPSET = (int) OnnxGraphBuilder.OPSET_VERSION;
     /** metadata key: the full run.json text. */
     public static final String KEY_RUN = RunDirectory.METADATA_RUN;
@@ -67,7 +69,13 @@ public final class OnnxExport {
     private OnnxExport() {
     }
 
-    /** Writes {@code trained} to {@code file}, with {@code manifest} as provenance. */
+    /**
+     * Writes {@code trained} to {@code file}, with {@code manifest} as provenance.
+     *
+     * @param trained the trained weights and the model they belong to
+     * @param manifest the run's provenance, written into {@code metadata_props}
+     * @param file the {@code .onnx} file to write
+     */
     public static void export(TrainedModel trained, RunManifest manifest, Path file) {
         OnnxModels.write(build(trained, manifest), file);
     }

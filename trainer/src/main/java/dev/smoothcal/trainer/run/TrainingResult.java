@@ -13,6 +13,14 @@ import java.util.List;
  * @param files the run directory holding run.json, history.csv, saved_model/, model.onnx and plots/
  */
 public record TrainingResult(RunManifest manifest, List<EpochRecord> history, int bestEpoch, RunDirectory files) {
+    /**
+     * Copies the history.
+     *
+     * @param manifest the content of run.json
+     * @param history one record per epoch run (the rows of history.csv), resumed epochs included
+     * @param bestEpoch the epoch (1-based) whose weights were exported, best by the configured monitor
+     * @param files the run directory holding run.json, history.csv, saved_model/, model.onnx and plots/
+     */
     public TrainingResult {
         history = List.copyOf(history);
     }

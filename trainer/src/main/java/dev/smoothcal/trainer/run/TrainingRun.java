@@ -104,11 +104,11 @@ public final class TrainingRun {
         requireEmptyFolder(output);
         config.device().requireUsable();
         ResolvedModel resolved = model.resolve(train.shape(), train.numClasses());
+        Splits.TrainValidation split = Splits.stratified(train, config.validationFraction(), config.seed());
         CheckpointStore store = null;
         if (options.checkpoints() != null) {
             store = checkpoints(options, model);
         }
-        Splits.TrainValidation split = Splits.stratified(train, config.validationFraction(), config.seed());
         if (store != null) {
             // Written only now, once data and model are known good: bad input leaves nothing behind.
             RunSetup.of(model, options.origin(), config).write(store.dir());

@@ -79,7 +79,7 @@ public final class CheckpointStore {
         try {
             session.restore(prefix.toString());
         } catch (TensorFlowException e) {
-            throw SmoothcalException.backend("could not restore checkpoint " + prefix + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not restore checkpoint " + prefix + ": " + firstLine(e), e);
         }
     }
 
@@ -98,8 +98,23 @@ public final class CheckpointStore {
             Files.move(tmp, target);
             AtomicFiles.deleteTree(old);
         } catch (IOException | TensorFlowException e) {
-            throw SmoothcalException.backend("could not write checkpoint " + target + ": " + e.getMessage(), e);
+            try {
+                AtomicFiles.deleteTree(tmp); // a full disk leaves no half-written checkpoint behind
+            } catch (SmoothcalException ignored) {
+                // the failure to write is what matters
+            }
+            throw SmoothcalException.backend("could not write checkpoint " + target + ": " + firstLine(e), e);
         }
+    }
+
+    /**
+     * The first line of a TensorFlow or I/O failure: TensorFlow appends hints (such as one about OOM after a
+     * full disk) on further lines, which are not about the failure.
+     */
+    static String firstLine(Exception e) {
+        String m = e instanceof IOException io ? AtomicFiles.describe(io) : String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
     }
 
     /**

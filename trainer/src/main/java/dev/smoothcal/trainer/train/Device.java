@@ -14,12 +14,26 @@ import org.tensorflow.DeviceSpec;
  * @param index GPU index, at least 0 (0 for the others)
  */
 public record Device(Kind kind, int index) {
+    /** The kind of device. */
     public enum Kind {
-        AUTO, CPU, GPU
+        /** TensorFlow places the ops. */
+        AUTO,
+        /** The CPU only. */
+        CPU,
+        /** One GPU, by index. */
+        GPU
     }
 
+    /** TensorFlow's own placement. */
     public static final Device AUTO = new Device(Kind.AUTO, 0);
 
+    /**
+     * Checks the kind and the index.
+     *
+     * @param kind AUTO, CPU or GPU
+     * @param index GPU index, at least 0 (0 for the others)
+     * @throws SmoothcalException if the kind is null or the index is negative
+     */
     public Device {
         if (kind == null || index < 0) {
             throw SmoothcalException.invalid("device", "must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);

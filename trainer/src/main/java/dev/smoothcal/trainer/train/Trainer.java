@@ -42,7 +42,16 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** Trains without checkpoints. */
+    /**
+     * Trains without checkpoints.
+     *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
+     * @return the best epoch's weights and the history
+     */
     public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener) {
         return train(config, model, train, validation, listener, null);
@@ -51,7 +60,13 @@ public final class Trainer {
     /**
      * Runs the configured epochs, continuing from {@code checkpoints} when it holds a checkpoint.
      *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
      * @param checkpoints where to checkpoint every epoch, or null for none
+     * @return the best epoch's weights and the history
      * @throws SmoothcalException a backend failure when TensorFlow fails; bad input naming
      *     {@code checkpoints} when the checkpoint belongs to another architecture or dataset
      */
@@ -232,7 +247,9 @@ public final class Trainer {
                         config.epochs(), steps);
                 TrainingSteps.Batch next = step + 1 < steps ? batch(order, step + 1) : null;
                 try (Result r = stepper.step(next, rate, g.loss(), g.trainLogits())) {
-                    lossSum += ((TFloat32) r.get(0)).getFloat() * size;
+                    float loss = ((TFloat32) r.get(0)).getFloat();
+                    requireFinite(loss, epoch, step + 1);
+                    lossSum += loss * size;
                     float[] logits = Tensors.toArray(r.get(1));
                     for (int i = 0; i < size; i++) {
                         if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
@@ -249,6 +266,20 @@ public final class Trainer {
                     v.ece, rate);
             listener.epochFinished(record);
             return record;
+        }
+    }
+
+    /**
+     * Stops training at the first non-finite batch loss, as Keras' {@code TerminateOnNaN} does: weights that
+     * produced it are worthless, and every later step would only spread the NaN.
+     *
+     * @throws SmoothcalException bad input, naming the epoch and step, when {@code loss} is NaN or infinite
+     */
+    static void requireFinite(float loss, int epoch, int step) {
+        if (!Float.isFinite(loss)) {
+            throw new SmoothcalException("training stopped at epoch " + epoch + ", step " + step + ": the loss is "
+                    + loss + " (as Keras' TerminateOnNaN); check the data for non-finite or huge pixel values, or "
+                    + "train with a lower learning rate; nothing was exported");
         }
     }
 

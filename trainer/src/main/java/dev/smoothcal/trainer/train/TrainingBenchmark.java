@@ -48,6 +48,13 @@ public final class TrainingBenchmark {
     /**
      * Measures {@code configs}, the first being the baseline of the costs.
      *
+     * @param configs the configurations to compare, all of one batch size; the first is the baseline
+     * @param model the model to train
+     * @param data the images to train on, at least one batch
+     * @param warmup untimed steps per configuration before the rounds
+     * @param steps timed steps per configuration in each round
+     * @param rounds the number of rounds
+     * @return one measurement per configuration, in the order given
      * @throws SmoothcalException for empty {@code configs}, counts out of range, fewer images than a
      *     batch, configurations of different batch sizes, or a TensorFlow failure
      */

@@ -676,6 +676,10 @@ public final class TrainingConfig {
             LearningRateSchedule scheduleConfig = new LearningRateSchedule(schedule, stepEvery, stepFactor, polyPower,
                     warmupEpochs);
             MixConfig mixConfig = new MixConfig(mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode);
+            if (heightShift == widthShift && !(heightShift >= 0 && heightShift < 1)) {
+                // Set as one value by shift(double): named as such.
+                throw SmoothcalException.invalid("shift", "must be in [0, 1), found " + heightShift);
+            }
             ShiftFlipConfig shiftFlipConfig = new ShiftFlipConfig(heightShift, widthShift, flip, fill);
             LabelSmoothing smoothing = new LabelSmoothing(labelSmoothing, smoothingConvention);
             return new TrainingConfig(new Values(epochs, batchSize, optimizerConfig, scheduleConfig, smoothing,

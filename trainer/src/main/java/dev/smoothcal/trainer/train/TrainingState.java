@@ -21,6 +21,19 @@ public record TrainingState(String format, int epochsDone, long globalStep, List
     /** The format of {@code state.json}. */
     public static final String FORMAT = "smoothcal-checkpoint-state/1";
 
+    /**
+     * Copies the history.
+     *
+     * @param format always {@link #FORMAT}
+     * @param epochsDone completed epochs
+     * @param globalStep optimizer steps taken
+     * @param history one record per completed epoch
+     * @param bestEpoch epoch (1-based) with the best monitored value, saved as {@code checkpoints/best}
+     * @param bestValue that value
+     * @param epochsWithoutImprovement for early stopping
+     * @param architecture the resolved model's layer and parameter description (must match to resume)
+     * @param datasetFingerprint the training data's fingerprint (must match to resume)
+     */
     public TrainingState {
         history = List.copyOf(history);
     }

@@ -90,4 +90,29 @@ class TrainerTest {
             }
         }
     }
+
+    /** A non-finite batch loss stops training, as Keras' TerminateOnNaN does, with a one-line bad-input error. */
+    @Test
+    void aNonFiniteLossStopsTraining() {
+        Trainer.requireFinite(0.5f, 1, 1);
+        for (float loss : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            dev.smoothcal.core.SmoothcalException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.smoothcal.core.SmoothcalException.class, () -> Trainer.requireFinite(loss, 3, 17));
+            org.junit.jupiter.api.Assertions.assertEquals(dev.smoothcal.core.SmoothcalException.Kind.BAD_INPUT, e.kind());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("training stopped at epoch 3, step 17: "
+                    + "the loss is " + loss + " (as Keras' TerminateOnNaN)"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("\n"));
+        }
+    }
+
+    /** A checkpoint that cannot be written (a full disk) is one line: TensorFlow's hints on later lines are dropped. */
+    @Test
+    void aCheckpointFailureIsTheFirstLineOfTensorFlowsMessage() {
+        org.junit.jupiter.api.Assertions.assertEquals("tmp/variables.data: No space left on device",
+                CheckpointStore.firstLine(new RuntimeException("tmp/variables.data: No space left on device\n\t "
+                        + "[[{{node save/SaveV2}}]]\nHint: If you want to see a list of allocated tensors when OOM "
+                        + "happens, add report_tensor_allocations_upon_oom to RunOptions")));
+        org.junit.jupiter.api.Assertions.assertEquals("FileSystem (x: No space left on device)",
+                CheckpointStore.firstLine(new java.nio.file.FileSystemException("x", null, "No space left on device")));
+    }
 }
