@@ -9,8 +9,11 @@ import java.io.Serializable;
 public final class SparkSample implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The global index of the sample in its dataset, from 0. */
     private long index;
+    /** Raw pixels, NHWC row-major. */
     private float[] image;
+    /** The true class. */
     private int label;
 
     /** An empty sample, for Spark's bean encoder. */
