@@ -31,6 +31,14 @@ import picocli.CommandLine.Option;
                 + "family, reliability bins, optional temperature scaling. Writes report.json, bins.csv, "
                 + "reliability and confidence plots (PNG, SVG) and report.html.")
 final class EvaluateCommand implements Callable<Integer> {
+    /** Where the evaluation runs. */
+    enum Engine {
+        /** In this JVM (the default). */
+        JVM,
+        /** On Apache Spark: embedded {@code local[*]}, or the cluster of {@code --master}. */
+        SPARK
+    }
+
     /** Whether {@code predictions.csv} is written. */
     enum Predictions {
         SAVE, SKIP
@@ -61,6 +69,20 @@ final class EvaluateCommand implements Callable<Integer> {
             + "confidence, p_0..p_{K-1}).")
     boolean savePredictions;
 
+    @Option(names = "--engine", paramLabel = "jvm|spark",
+            description = "Where to evaluate: jvm (this process) or spark (Apache Spark; embedded local[*] unless "
+                    + "--master is given; needs the Spark distribution). Default: jvm, or spark with --master.")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master for --engine spark: local[*], local[N] or spark://HOST:PORT (a standalone "
+                    + "cluster). Implies --engine spark. Default: local[*].")
+    String master;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+            description = "Spark partitions of the data (0 = Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
     @Mixin
     EvaluateOptions options = new EvaluateOptions();
 
@@ -73,6 +95,22 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Gate gate = gateOptions.gate(options.bootstrap, calibrateOn != null);
+        Engine where = engine != null ? CliEnums.parse(Engine.class, "--engine", engine)
+                : master != null ? Engine.SPARK : Engine.JVM;
+        if (where == Engine.JVM && (master != null || partitions != 0)) {
+            throw new SmoothcalException("--master and --partitions are for --engine spark; found --engine jvm");
+        }
+        if (where == Engine.SPARK) {
+            if (savePredictions) {
+                throw new SmoothcalException("--save-predictions is not supported with --engine spark yet; expected "
+                        + "one of them, found both");
+            }
+            if (calibrateOn != null) {
+                throw new SmoothcalException("--calibrate-on is not supported with --engine spark yet; expected "
+                        + "one of them, found both");
+            }
+            Runtimes.requireSpark();
+        }
         if (exportCalibrated != null && calibrateOn == null) {
             throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
                     + "found none");
@@ -88,8 +126,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             OutputOptions.requireNoClash(dir, fileNames(predictions));
-            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions,
-                    gateOptions.any() ? gate : null);
+            EvaluationReport report = where == Engine.SPARK
+                    ? SparkTasks.evaluate(request, dir.staging(), model.toString(),
+                            master != null ? master : SparkTasks.LOCAL, partitions, gateOptions.any() ? gate : null)
+                    : run(request, dir.staging(), model.toString(), predictions, gateOptions.any() ? gate : null);
             if (exportCalibrated != null) {
                 CalibratedModel.export(ModelSource.onnxFile(model), exportCalibrated, report.model().output(),
                         OutputKind.valueOf(report.model().outputKind().toUpperCase(Locale.ROOT)),

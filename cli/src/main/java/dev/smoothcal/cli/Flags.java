@@ -64,6 +64,9 @@ final class Flags {
             Map.entry("labels", "--label"),
             Map.entry("rules", "--require"),
             Map.entry("baseline", "--baseline"),
+            // evaluate --engine spark
+            Map.entry("master", "--master"),
+            Map.entry("partitions", "--partitions"),
             // interop
             Map.entry("run", "--run"),
             Map.entry("batchSizes", "--batch-sizes"),

@@ -33,4 +33,16 @@ final class Runtimes {
                     + "found only the evaluator");
         }
     }
+
+    /** Fails unless Apache Spark and smoothcal's Spark module are on the class path. */
+    static void requireSpark() {
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession", false, Runtimes.class.getClassLoader());
+            Class.forName("dev.smoothcal.spark.SparkEngine", false, Runtimes.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new SmoothcalException("'evaluate --engine spark' needs Apache Spark, which this installation does "
+                    + "not include; expected the Spark distribution (cli/target/dist-spark, built with -Pspark; the "
+                    + "smoothcal script builds and uses it when --engine spark or --master is given), found none");
+        }
+    }
 }

@@ -6,7 +6,9 @@ package dev.smoothcal.core.metrics;
  * touches all K classes, so the score sum and the target count of a (class, bin) cell sit side by side in
  * one array, indexed {@code 2 * (k * B + b)}; targets are whole numbers, exact in a double up to 2^53.
  */
-final class ClasswiseBins {
+final class ClasswiseBins implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int bins;
     private final int numClasses;
     /** {@code [2i]}: sum of scores, {@code [2i + 1]}: count of targets, for cell {@code i = k * B + b}. */

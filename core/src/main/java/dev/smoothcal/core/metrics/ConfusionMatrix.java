@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** K x K counts, row = true label, column = predicted class; the source of accuracy and per-class scores. */
-final class ConfusionMatrix {
+final class ConfusionMatrix implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int numClasses;
     private final long[] counts;
 

@@ -13,7 +13,9 @@ import java.util.List;
  * hold floor(N/B) or ceil(N/B) samples. Otherwise a micro-bin (width 2^-16) is never split and its group
  * grows by the samples it holds: the result is exact up to the micro-bin resolution.
  */
-final class EqualMassHistogram {
+final class EqualMassHistogram implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     static final int RESOLUTION = 1 << 16;
 
     private final long[] counts = new long[RESOLUTION];

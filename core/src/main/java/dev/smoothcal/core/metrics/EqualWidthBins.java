@@ -7,7 +7,9 @@ import java.util.List;
  * Equal-width bins over [0, 1] holding, per bin, the sample count, the sum of the binned score and the
  * count of hits. Bin b covers {@code (b/B, (b+1)/B]}; bin 0 also holds 0, so 1 lands in bin B-1.
  */
-final class EqualWidthBins {
+final class EqualWidthBins implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final long[] counts;
     private final double[] scoreSums;
     private final long[] hits;

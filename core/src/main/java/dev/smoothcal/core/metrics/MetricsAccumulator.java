@@ -8,7 +8,8 @@ import java.util.List;
  * Streaming, mergeable accuracy and calibration metrics of a K-class classifier, in double precision.
  * Feed batches of probability rows with {@link #accept}, merge shards with {@link #combine}, read
  * {@link #result}. Memory depends on K, B and the replicate count, never on the number of samples.
- * Not thread-safe: one accumulator per thread, then combine.
+ * Not thread-safe: one accumulator per thread, then combine. Serializable, so shards computed on other
+ * machines (Spark executors) travel to the one that combines them.
  *
  * <p>Per sample i with probabilities {@code p_i} (K values) and label {@code y_i}:
  * <ul>
@@ -53,7 +54,8 @@ import java.util.List;
  * Every probability must be finite and in [0, 1], every row must sum to 1 within 1e-3, every label must
  * be in [0, K).
  */
-public final class MetricsAccumulator {
+public final class MetricsAccumulator implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Smallest probability inside the NLL's logarithm. */
     public static final double NLL_EPSILON = 1e-12;
     /** Largest accepted {@code |sum_k p_ik - 1|}. */
@@ -63,7 +65,7 @@ public final class MetricsAccumulator {
     private final int numClasses;
     private final int bins;
     /** Batch of float probabilities widened to double; grows to the largest batch. */
-    private double[] widened = new double[0];
+    private transient double[] widened = new double[0];
 
     private long firstSampleIndex;
     private long count;
@@ -153,7 +155,7 @@ public final class MetricsAccumulator {
         checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
         // Widened once per batch into a buffer that grows to the largest batch seen (not with the sample count).
         int values = n * numClasses;
-        if (widened.length < values) {
+        if (widened == null || widened.length < values) {
             widened = new double[values];
         }
         for (int i = 0; i < values; i++) {

@@ -19,7 +19,8 @@ import java.util.TreeSet;
  *     off; at most 100000
  * @param seed seed of the bootstrap weights; results are a function of (seed, sample order) only
  */
-public record MetricsConfig(int numClasses, int bins, List<Integer> topK, int bootstrapReplicates, long seed) {
+public record MetricsConfig(int numClasses, int bins, List<Integer> topK, int bootstrapReplicates, long seed)
+        implements java.io.Serializable {
 
     /** Largest accepted K. */
     public static final int MAX_CLASSES = 10_000;

@@ -12,7 +12,9 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
  * dropped. Interval: 2.5th and 97.5th percentiles of the replicate values, linear interpolation between
  * order statistics (Hyndman-Fan type 7, numpy's default).
  */
-final class PoissonBootstrap {
+final class PoissonBootstrap implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     static final double CONFIDENCE_LEVEL = 0.95;
     private static final double LOWER_PERCENTILE = 2.5;
     private static final double UPPER_PERCENTILE = 97.5;

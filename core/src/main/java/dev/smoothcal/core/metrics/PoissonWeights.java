@@ -13,7 +13,9 @@ import org.apache.commons.math3.distribution.PoissonDistribution;
  * inversion against the CDF scaled to 2^32. The CDF is resolved to 2^-32, so weights above 12
  * (probability about 1e-10) are not drawn.
  */
-final class PoissonWeights {
+final class PoissonWeights implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private static final long GAMMA = 0x9e3779b97f4a7c15L;
     private static final long TWO_POW_32 = 1L << 32;
     /** THRESHOLDS[k] = round(P(X <= k) * 2^32); the last entry is 2^32, so inversion always stops. */

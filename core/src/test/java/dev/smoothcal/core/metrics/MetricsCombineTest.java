@@ -54,6 +54,23 @@ class MetricsCombineTest {
     }
 
     @Test
+    void aSerializedShardCombinesAndAcceptsAsTheOriginal() throws Exception {
+        // Spark executors send their shards to the driver through Java serialization.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(shard(700, 1900));
+        }
+        MetricsAccumulator copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (MetricsAccumulator) in.readObject();
+        }
+        data.slice(1900, 2000).feed(copy, 64);
+        MetricsAccumulator original = data.slice(1900, 2000).feed(shard(700, 1900), 64);
+        assertEquals(shard(0, 700).combine(original).result(), shard(0, 700).combine(copy).result());
+    }
+
+    @Test
     void differentConfigurationsDoNotCombine() {
         MetricsAccumulator a = new MetricsAccumulator(config);
         MetricsAccumulator b = new MetricsAccumulator(config.withBins(10), 0);

@@ -1,0 +1,71 @@
+package dev.smoothcal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smoothcal.core.json.Json;
+import dev.smoothcal.onnx.Dim;
+import dev.smoothcal.onnx.ModelMetadata;
+import dev.smoothcal.onnx.OnnxGraphBuilder;
+import dev.smoothcal.onnx.OnnxModels;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code evaluate --engine spark} (embedded local[2]) writes the report.json numbers of plain {@code evaluate}. */
+class EvaluateOnSparkTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sparkEngineWritesTheNumbersOfTheJvmEngine() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("jvm").toString()));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("spark").toString(), "--master", "local[2]", "--partitions", "3"));
+        ObjectNode jvm = (ObjectNode) Json.MAPPER.readTree(tmp.resolve("jvm/report.json").toFile());
+        ObjectNode spark = (ObjectNode) Json.MAPPER.readTree(tmp.resolve("spark/report.json").toFile());
+        jvm.remove("throughput");
+        spark.remove("throughput");
+        assertEquals(jvm.get("bootstrap"), spark.get("bootstrap"));
+        assertEquals(jvm.get("classification"), spark.get("classification"));
+        assertEquals(jvm.get("data"), spark.get("data"));
+        for (String metric : List.of("accuracy", "nll", "brier", "ece", "mce", "ece_equal_mass", "classwise_ece")) {
+            double a = jvm.get(metric).asDouble();
+            double b = spark.get(metric).asDouble();
+            assertTrue(Math.abs(a - b) <= 1e-12 * Math.abs(a), metric + ": " + a + " vs " + b);
+        }
+    }
+
+    @Test
+    void sparkOnlyFlagsNeedTheSparkEngine() {
+        assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", "m.onnx", "--out",
+                tmp.resolve("x").toString(), "--engine", "jvm", "--partitions", "4"));
+    }
+
+    private static Path mlp(Path file) {
+        SplittableRandom rng = new SplittableRandom(5);
+        OnnxModels.write(new OnnxGraphBuilder("mlp").input("x", Dim.BATCH, Dim.of(64))
+                .output("logits", Dim.BATCH, Dim.of(10))
+                .initializer("w1", gaussian(rng, 64 * 32, 0.06), 64, 32).initializer("b1", gaussian(rng, 32, 0.1), 32)
+                .initializer("w2", gaussian(rng, 320, 0.1), 32, 10).initializer("b2", gaussian(rng, 10, 0.1), 10)
+                .node("Gemm", List.of("x", "w1", "b1"), "h").node("Relu", List.of("h"), "r")
+                .node("Gemm", List.of("r", "w2", "b2"), "logits").build(ModelMetadata.of(Map.of())), file);
+        return file;
+    }
+
+    private static float[] gaussian(SplittableRandom rng, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextGaussian() * scale);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.smoothcal.spark;
+
+import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.ImageShape;
+import dev.smoothcal.evaluator.evaluation.ModelSource;
+import dev.smoothcal.evaluator.inference.ExecutionProvider;
+import dev.smoothcal.evaluator.inference.ImageClassifier;
+import dev.smoothcal.evaluator.inference.InferenceOptions;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Predictions at scale: appends the model's probabilities, prediction and confidence to every row of a
+ * user's DataFrame (the shape of SynapseML's {@code ONNXModel} output), lazily, so the result can be
+ * written as Parquet or joined like any DataFrame.
+ *
+ * <pre>{@code
+ * Dataset<Row> scored = SparkPredictions.transform(images, "image", new ImageShape(28, 28, 1),
+ *         Path.of("model.onnx"), InferenceOptions.DEFAULTS, ExecutionProvider.CPU);
+ * scored.write().parquet("scored.parquet");
+ * }</pre>
+ *
+ * <p>Appended columns: {@value #PROBABILITIES} ({@code array<float>}, K values summing to 1, softmax of the
+ * logits in double precision when the model outputs logits), {@value #PREDICTION} ({@code int}, the arg-max,
+ * lowest index on ties) and {@value #CONFIDENCE} ({@code float}, the largest probability). The probabilities
+ * are those {@link ImageClassifier#predict} gives in one JVM. One ONNX Runtime session per executor JVM,
+ * shared across partitions, as in {@link SparkEvaluation}.
+ */
+public final class SparkPredictions {
+    /** Appended column of the class probabilities. */
+    public static final String PROBABILITIES = "probabilities";
+    /** Appended column of the predicted class. */
+    public static final String PREDICTION = "prediction";
+    /** Appended column of the top-label confidence. */
+    public static final String CONFIDENCE = "confidence";
+    private static final String PIXELS = "__smoothcal_pixels";
+
+    private SparkPredictions() {
+    }
+
+    /**
+     * The rows of {@code frame} with the three prediction columns appended; every other column is kept.
+     *
+     * @param frame the user's rows
+     * @param imageColumn the column of raw pixels, NHWC row-major: a numeric array or binary of unsigned bytes
+     * @param shape H, W, C of every image
+     * @param model an {@code .onnx} file or run directory, read on the driver and broadcast
+     * @param inference batch size, layout, output and preprocessing
+     * @param provider where ONNX Runtime runs on the executors
+     * @return the lazily scored rows
+     * @throws SmoothcalException naming {@code data} when the frame already has one of the appended columns
+     *     or the image column is unusable, and as {@link ImageClassifier#open} when the model cannot take
+     *     the images
+     */
+    public static Dataset<Row> transform(Dataset<Row> frame, String imageColumn, ImageShape shape, Path model,
+            InferenceOptions inference, ExecutionProvider provider) {
+        for (String name : List.of(PROBABILITIES, PREDICTION, CONFIDENCE, PIXELS)) {
+            if (Arrays.asList(frame.columns()).contains(name)) {
+                throw SmoothcalException.invalid("data", "must not have a column '" + name + "' already, found "
+                        + Arrays.toString(frame.columns()));
+            }
+        }
+        Path file = ModelSource.onnxFile(model);
+        byte[] bytes = SparkEvaluation.read(file);
+        try (ImageClassifier classifier = ImageClassifier.open(file, shape, inference, provider)) {
+            // opened here only to fail on the driver, before any task, when the model cannot take the images
+            classifier.numClasses();
+        }
+        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), shape, inference, provider);
+        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext())
+                .broadcast(bytes);
+        StructType in = frame.schema();
+        StructType out = in.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+                .add(PREDICTION, DataTypes.IntegerType, false)
+                .add(CONFIDENCE, DataTypes.FloatType, false);
+        Dataset<Row> withPixels = frame.withColumn(PIXELS, SparkSamples.floatImage(frame, imageColumn));
+        return withPixels.mapPartitions(new Scorer(broadcast, spec, in.size()), Encoders.row(out));
+    }
+
+    /** Scores one partition batch by batch, lazily. */
+    private static final class Scorer implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> model;
+        private final InferenceSpec spec;
+        private final int columns;
+
+        Scorer(Broadcast<byte[]> model, InferenceSpec spec, int columns) {
+            this.model = model;
+            this.spec = spec;
+            this.columns = columns;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            ImageClassifier classifier = ExecutorClassifiers.classifier(spec, model::value);
+            int batch = spec.batchSize();
+            int per = spec.height() * spec.width() * spec.channels();
+            float[] images = new float[batch * per];
+            Row[] pending = new Row[batch];
+            ArrayDeque<Row> ready = new ArrayDeque<>();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    if (ready.isEmpty() && rows.hasNext()) {
+                        score();
+                    }
+                    return !ready.isEmpty();
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return ready.poll();
+                }
+
+                private void score() {
+                    int n = 0;
+                    while (n < batch && rows.hasNext()) {
+                        Row row = rows.next();
+                        List<Float> pixels = row.getList(columns);
+                        if (pixels == null || pixels.size() != per) {
+                            throw new SmoothcalException("expected an image of " + spec.shape() + " (" + per
+                                    + " values), found " + (pixels == null ? "none" : pixels.size() + " values"));
+                        }
+                        int base = n * per;
+                        for (int i = 0; i < per; i++) {
+                            images[base + i] = pixels.get(i);
+                        }
+                        pending[n++] = row;
+                    }
+                    ImageClassifier.Batch b = classifier.predict(images, 0, n);
+                    int k = b.numClasses();
+                    float[] p = b.probabilities();
+                    for (int r = 0; r < n; r++) {
+                        float[] row = Arrays.copyOfRange(p, r * k, (r + 1) * k);
+                        int best = 0;
+                        for (int j = 1; j < k; j++) {
+                            if (row[j] > row[best]) {
+                                best = j;
+                            }
+                        }
+                        Object[] values = new Object[columns + 3];
+                        for (int c = 0; c < columns; c++) {
+                            values[c] = pending[r].get(c);
+                        }
+                        values[columns] = row;
+                        values[columns + 1] = best;
+                        values[columns + 2] = row[best];
+                        ready.add(RowFactory.create(values));
+                        pending[r] = null;
+                    }
+                }
+            };
+        }
+    }
+}
