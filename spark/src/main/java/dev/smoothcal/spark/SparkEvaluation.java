@@ -55,7 +55,8 @@ public final class SparkEvaluation {
 
     /**
      * Evaluates a single-JVM request's dataset on Spark, in {@code partitions} partitions of consecutive
-     * indices.
+     * indices. The request's source is read into memory first ({@link dev.smoothcal.core.data.BatchSource#toDataset()},
+     * within the default memory budget): its arrays are what the partitions are broadcast.
      *
      * @param spark the session to run on
      * @param request the request, as {@link dev.smoothcal.evaluator.evaluation.Evaluation#run} takes it,
@@ -64,7 +65,7 @@ public final class SparkEvaluation {
      * @return the report, exactly what {@code report.json} holds
      */
     public static EvaluationReport run(SparkSession spark, EvaluationRequest request, int partitions) {
-        return run(spark, SparkEvaluationRequest.from(request, SparkSamples.of(spark, request.data(), partitions)));
+        return run(spark, SparkEvaluationRequest.from(request, SparkSamples.of(spark, request.data().toDataset(), partitions)));
     }
 
     /**

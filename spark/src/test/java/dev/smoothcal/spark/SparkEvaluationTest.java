@@ -74,7 +74,7 @@ class SparkEvaluationTest {
     void aUserFrameOfBytesAndLongLabelsGivesTheSameNumbers() {
         EvaluationRequest request = digitsRequest(64);
         EvaluationReport single = Evaluation.run(request);
-        Dataset test = request.data();
+        Dataset test = request.data().toDataset();
         SparkSamples samples = SparkSamples.fromFrame(UserFrames.bytesAndLongs(spark, test, "pixels", "digit"),
                 "pixels", "digit", test.name(), test.shape(), test.classNames());
         EvaluationReport distributed = SparkEvaluation.run(spark, SparkEvaluationRequest.from(request, samples));
@@ -86,7 +86,7 @@ class SparkEvaluationTest {
     void shuffledRowsAreRefusedUntilOrderedThenGiveTheSameNumbers() {
         EvaluationRequest request = digitsRequest(64);
         EvaluationReport single = Evaluation.run(request);
-        SparkSamples rows = SparkSamples.of(spark, request.data(), 4);
+        SparkSamples rows = SparkSamples.of(spark, request.data().toDataset(), 4);
         SparkSamples shuffled = new SparkSamples(rows.rows().repartition(3), rows.name(), rows.shape(),
                 rows.classNames(), rows.fingerprint());
         SmoothcalException e = assertThrows(SmoothcalException.class,
@@ -99,7 +99,7 @@ class SparkEvaluationTest {
     @Test
     void repeatedIndicesAreRejected() {
         EvaluationRequest request = digitsRequest(64);
-        SparkSamples rows = SparkSamples.of(spark, request.data(), 2);
+        SparkSamples rows = SparkSamples.of(spark, request.data().toDataset(), 2);
         SparkSamples twice = new SparkSamples(rows.rows().union(rows.rows()), rows.name(), rows.shape(),
                 rows.classNames(), null);
         SmoothcalException e = assertThrows(SmoothcalException.class,
@@ -110,7 +110,7 @@ class SparkEvaluationTest {
     @Test
     void aLabelTheModelCannotOutputIsBadInput() {
         EvaluationRequest request = digitsRequest(64);
-        SparkSamples rows = SparkSamples.of(spark, request.data(), 2);
+        SparkSamples rows = SparkSamples.of(spark, request.data().toDataset(), 2);
         org.apache.spark.sql.Dataset<Row> bad = rows.rows().withColumn("label", org.apache.spark.sql.functions.expr(
                 "case when index = 1000 then 12 else label end"));
         SmoothcalException e = assertThrows(SmoothcalException.class, () -> SparkEvaluation.run(spark,
