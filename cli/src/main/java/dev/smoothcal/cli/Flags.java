@@ -48,6 +48,7 @@ final class Flags {
             Map.entry("output", "--out"),
             Map.entry("overwrite", "--overwrite"),
             Map.entry("checkpoints", "--resume"),
+            Map.entry("recipe", "--config"),
             // evaluate, compare
             Map.entry("split", "--split"),
             Map.entry("calibrateOn", "--calibrate-on"),

@@ -597,6 +597,17 @@ public final class TrainingConfig {
         }
 
         /**
+         * Sets what a shift puts into the pixels it uncovers.
+         *
+         * @param fill default zero (Keras {@code fill_mode="constant"}); nearest as Keras {@code fill_mode="nearest"}
+         * @return this builder
+         */
+        public Builder fill(FillMode fill) {
+            this.fill = fill;
+            return this;
+        }
+
+        /**
          * Sets every shift/flip setting at once (height and width shifts apart, and the fill).
          *
          * @param shiftFlip the settings
