@@ -48,7 +48,7 @@ final class TensorFlowTasks {
     }
 
     /** What a run is trained from: the data's origin, the architecture and the configuration. */
-    private record Setup(DatasetOrigin origin, ModelSpec model, TrainingConfig config) {
+    record Setup(DatasetOrigin origin, ModelSpec model, TrainingConfig config) {
     }
 
     static int train(TrainCommand command) {
@@ -203,7 +203,7 @@ final class TensorFlowTasks {
      * A new run's setup: the flags over the defaults; with {@code --config FILE}, the flags given on the
      * command line (as picocli matched them, whatever their value) over the recipe's values over the defaults.
      */
-    private static Setup newSetup(TrainCommand command) {
+    static Setup newSetup(TrainCommand command) {
         TrainOptions o = command.training;
         if (command.config == null) {
             return new Setup(DatasetOrigin.train(o.data), null, config(o));
