@@ -10,6 +10,7 @@ import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.trainer.export.OnnxExport;
 import dev.smoothcal.trainer.export.SavedModelExport;
 import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.model.ModelSummary;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.train.CheckpointStore;
 import dev.smoothcal.trainer.train.HistoryCsv;
@@ -81,7 +82,7 @@ public final class TrainingRun {
     }
 
     /**
-     * Trains as configured and writes run.json, history.csv, saved_model/, model.onnx and plots/ into
+     * Trains as configured and writes run.json, history.csv, summary.txt, saved_model/, model.onnx and plots/ into
      * {@code output}. With checkpoints, every epoch is checkpointed into {@code options.checkpoints()}
      * (which may lie inside {@code output}) together with {@code config.json} ({@link RunSetup}: the
      * architecture, the data origin and the configuration), so a run killed at any point loses at most the
@@ -104,6 +105,8 @@ public final class TrainingRun {
         requireEmptyFolder(output);
         config.device().requireUsable();
         ResolvedModel resolved = model.resolve(train.shape(), train.numClasses());
+        ModelSummary summary = ModelSummary.of(resolved);
+        listener.modelResolved(summary);
         CheckpointStore store = null;
         if (options.checkpoints() != null) {
             store = checkpoints(options, model);
@@ -119,6 +122,7 @@ public final class TrainingRun {
         RunManifest manifest = manifest(model, options.origin(), config, train, split.validation(), trained);
         listener.phase("exporting SavedModel and ONNX");
         HistoryCsv.write(run.historyCsv(), trained.history());
+        AtomicFiles.writeString(output.resolve(RunDirectory.SUMMARY_TXT), summary.text());
         TrainingPlots.write(trained.history(), run.plots());
         SavedModelExport.export(trained, run.savedModel());
         OnnxExport.export(trained, manifest, run.modelOnnx());
