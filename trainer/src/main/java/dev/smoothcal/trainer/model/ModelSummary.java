@@ -100,8 +100,9 @@ public record ModelSummary(String model, String input, int classes, List<Row> ro
         sb.append("=".repeat(78)).append(System.lineSeparator());
         for (Row r : rows) {
             String shape = r.outputShape().stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
-            sb.append(String.format(Locale.ROOT, "%-48s %-16s %12s%n", "  ".repeat(r.depth()) + r.layer(), shape,
-                    r.layer().startsWith("branch ") ? "" : String.format(Locale.ROOT, "%,d", r.parameters())));
+            sb.append(String.format(Locale.ROOT, "%-48s %-16s %12s", "  ".repeat(r.depth()) + r.layer(), shape,
+                    r.layer().startsWith("branch ") ? "" : String.format(Locale.ROOT, "%,d", r.parameters()))
+                    .stripTrailing()).append(System.lineSeparator());
         }
         sb.append("=".repeat(78)).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "Total params: %,d%n", totalParameters));

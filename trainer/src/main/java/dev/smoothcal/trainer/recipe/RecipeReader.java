@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,8 +136,7 @@ final class RecipeReader {
                     + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType()));
         }
         TrainingConfig.Builder builder = TrainingConfig.builder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (OTHER_KEYS.contains(field.getKey())) {
                 continue;
             }

@@ -123,7 +123,7 @@ public final class TrainingRun {
         listener.phase("exporting SavedModel and ONNX");
         HistoryCsv.write(run.historyCsv(), trained.history());
         AtomicFiles.writeString(output.resolve(RunDirectory.SUMMARY_TXT), summary.text());
-        TrainingPlots.write(trained.history(), run.plots());
+        TrainingPlots.write(trained.history(), trained.bestEpoch(), run.plots());
         SavedModelExport.export(trained, run.savedModel());
         OnnxExport.export(trained, manifest, run.modelOnnx());
         Json.write(run.runJson(), manifest);
