@@ -33,6 +33,7 @@ final class Flags {
             Map.entry("warmupEpochs", "--warmup-epochs"),
             Map.entry("labelSmoothing", "--label-smoothing"),
             Map.entry("smoothingConvention", "--smoothing-convention"),
+            Map.entry("smoothingMethod", "--smoothing-method"),
             Map.entry("mixupAlpha", "--mixup"),
             Map.entry("cutmixAlpha", "--cutmix"),
             Map.entry("mixProbability", "--mix-prob"),

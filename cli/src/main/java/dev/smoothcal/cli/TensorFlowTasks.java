@@ -16,6 +16,7 @@ import dev.smoothcal.interop.ParityTolerance;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import dev.smoothcal.trainer.optim.ScheduleKind;
@@ -278,6 +279,9 @@ final class TensorFlowTasks {
         }
         if (given.test("smoothingConvention")) {
             b.smoothingConvention(o.convention);
+        }
+        if (given.test("smoothingMethod")) {
+            b.smoothingMethod(CliEnums.parse(SmoothingMethod.class, "--smoothing-method", o.smoothingMethod));
         }
         if (given.test("seed")) {
             b.seed(o.seed);

@@ -63,6 +63,11 @@ final class TrainOptions {
                     + "wrong class. Default: ${DEFAULT-VALUE}.")
     SmoothingConvention convention;
 
+    @Option(names = "--smoothing-method", defaultValue = "loss", paramLabel = "loss|labels",
+            description = "Where training smooths: in the loss, or the labels before a loss with a = 0 (the same "
+                    + "loss). Default: ${DEFAULT-VALUE}.")
+    String smoothingMethod;
+
     @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA",
             description = "Mixup: lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
     double mixup;

@@ -10,6 +10,7 @@ import dev.smoothcal.core.smoothing.SmoothingConvention;
 import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import dev.smoothcal.trainer.optim.ScheduleKind;
@@ -55,6 +56,7 @@ final class RecipeReader {
         WARMUP_EPOCHS("warmupEpochs", (at, v, b) -> b.warmupEpochs(number(at, v))),
         LABEL_SMOOTHING("labelSmoothing", (at, v, b) -> b.labelSmoothing(number(at, v))),
         SMOOTHING_CONVENTION("smoothingConvention", (at, v, b) -> b.smoothingConvention(convention(at, v))),
+        SMOOTHING_METHOD("smoothingMethod", (at, v, b) -> b.smoothingMethod(choice(at, v, SmoothingMethod.class))),
         MIXUP_ALPHA("mixupAlpha", (at, v, b) -> b.mixupAlpha(number(at, v))),
         CUTMIX_ALPHA("cutmixAlpha", (at, v, b) -> b.cutmixAlpha(number(at, v))),
         MIX_PROBABILITY("mixProbability", (at, v, b) -> b.mixProbability(number(at, v))),

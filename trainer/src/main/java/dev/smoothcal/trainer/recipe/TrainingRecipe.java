@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * {@code batch_size}, {@code optimizer} ({@code adam}|{@code sgd}), {@code learning_rate}, {@code momentum},
  * {@code weight_decay}, {@code schedule} ({@code constant}|{@code step}|{@code polynomial}|{@code cosine}),
  * {@code step_every}, {@code step_factor}, {@code poly_power}, {@code warmup_epochs}, {@code label_smoothing},
- * {@code smoothing_convention} ({@code uniform}|{@code other-classes}), {@code mixup_alpha},
+ * {@code smoothing_convention} ({@code uniform}|{@code other-classes}), {@code smoothing_method} ({@code loss}|{@code labels}), {@code mixup_alpha},
  * {@code cutmix_alpha}, {@code mix_probability}, {@code switch_probability}, {@code mix_mode}
  * ({@code batch}|{@code elem}), {@code shift}, {@code flip} ({@code none}|{@code horizontal}), {@code fill}
  * ({@code zero}|{@code nearest}), {@code seed}, {@code validation_fraction}, {@code monitor}

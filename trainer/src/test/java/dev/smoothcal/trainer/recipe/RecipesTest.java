@@ -9,6 +9,7 @@ import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ModelSummary;
 import dev.smoothcal.trainer.run.RunManifest;
@@ -50,7 +51,7 @@ class RecipesTest {
         // ImageDataGenerator(width/height_shift_range=0.1, horizontal_flip=True, fill_mode="nearest"), smoothing 0.1
         assertEquals(TrainingConfig.builder().epochs(32).batchSize(8).optimizer(OptimizerKind.SGD).learningRate(5e-3)
                 .momentum(0.7).schedule(ScheduleKind.POLYNOMIAL).polyPower(1.0).shift(0.1).flip(FlipMode.HORIZONTAL)
-                .fill(FillMode.NEAREST).labelSmoothing(0.1).build(), r.config());
+                .fill(FillMode.NEAREST).labelSmoothing(0.1).smoothingMethod(SmoothingMethod.LABELS).build(), r.config());
         assertEquals(ModelSpec.preset("minigooglenet"), r.model());
         assertEquals(1_656_250, r.model().resolve(new ImageShape(32, 32, 3), 10).parameterCount());
     }

@@ -24,7 +24,7 @@ class TrainingRecipeTest {
         String json = """
                 {"name": "all", "epochs": 3, "batch_size": 8, "optimizer": "sgd", "learning_rate": 0.005,
                  "momentum": 0.7, "weight_decay": 0.0001, "schedule": "step", "step_every": 2, "step_factor": 0.5,
-                 "poly_power": 2.0, "warmup_epochs": 1, "label_smoothing": 0.2, "smoothing_convention": "other-classes",
+                 "poly_power": 2.0, "warmup_epochs": 1, "label_smoothing": 0.2, "smoothing_convention": "other-classes", "smoothing_method": "labels",
                  "mixup_alpha": 0.2, "cutmix_alpha": 1.0, "mix_probability": 0.5, "switch_probability": 0.25,
                  "mix_mode": "elem", "shift": 0.1, "flip": "horizontal", "fill": "nearest", "seed": 7,
                  "validation_fraction": 0.2, "monitor": "val_accuracy", "patience": 2, "device": "cpu"}
@@ -33,6 +33,7 @@ class TrainingRecipeTest {
                 .learningRate(0.005).momentum(0.7).weightDecay(1e-4).schedule(ScheduleKind.STEP).stepEvery(2)
                 .stepFactor(0.5).polyPower(2.0).warmupEpochs(1).labelSmoothing(0.2)
                 .smoothingConvention(dev.smoothcal.core.smoothing.SmoothingConvention.OTHER_CLASSES)
+                .smoothingMethod(dev.smoothcal.trainer.loss.SmoothingMethod.LABELS)
                 .mixupAlpha(0.2).cutmixAlpha(1.0).mixProbability(0.5).switchProbability(0.25)
                 .mixMode(dev.smoothcal.trainer.augment.MixMode.ELEM).shift(0.1).flip(FlipMode.HORIZONTAL)
                 .fill(FillMode.NEAREST).seed(7).validationFraction(0.2).monitor(Monitor.VAL_ACCURACY).patience(2)
@@ -71,7 +72,7 @@ class TrainingRecipeTest {
         assertEquals("recipe r: unknown key 'batchsize', expected one of [batch_size, cutmix_alpha, data, description, "
                 + "device, epochs, fill, flip, label_smoothing, learning_rate, mix_mode, mix_probability, "
                 + "mixup_alpha, model, momentum, monitor, name, optimizer, patience, poly_power, schedule, seed, "
-                + "shift, smoothing_convention, step_every, step_factor, switch_probability, validation_fraction, "
+                + "shift, smoothing_convention, smoothing_method, step_every, step_factor, switch_probability, validation_fraction, "
                 + "warmup_epochs, weight_decay]", message("{\"batchsize\": 8}"));
         assertEquals("recipe r: batch_size: must be in [1, 65536], found 0", message("{\"batch_size\": 0}"));
         assertEquals("recipe r: label_smoothing: must be in [0, 1), found 1.5", message("{\"label_smoothing\": 1.5}"));
