@@ -33,6 +33,7 @@ final class Flags {
             Map.entry("warmupEpochs", "--warmup-epochs"),
             Map.entry("labelSmoothing", "--label-smoothing"),
             Map.entry("smoothingConvention", "--smoothing-convention"),
+            Map.entry("smoothingMethod", "--smoothing-method"),
             Map.entry("mixupAlpha", "--mixup"),
             Map.entry("cutmixAlpha", "--cutmix"),
             Map.entry("mixProbability", "--mix-prob"),
@@ -48,6 +49,7 @@ final class Flags {
             Map.entry("output", "--out"),
             Map.entry("overwrite", "--overwrite"),
             Map.entry("checkpoints", "--resume"),
+            Map.entry("recipe", "--config"),
             // evaluate, compare
             Map.entry("split", "--split"),
             Map.entry("calibrateOn", "--calibrate-on"),
