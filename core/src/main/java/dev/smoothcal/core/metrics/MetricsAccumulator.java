@@ -53,6 +53,11 @@ import java.util.List;
  * <p>Input is checked before anything is counted, so a rejected batch leaves the accumulator unchanged.
  * Every probability must be finite and in [0, 1], every row must sum to 1 within 1e-3, every label must
  * be in [0, K).
+ *
+ * <p>Serializable only to travel between the JVMs of one job (Spark executors to the driver, same
+ * smoothcal version); the serialized form is not a stable exchange format (write results as JSON).
+ *
+ * @serial exclude
  */
 public final class MetricsAccumulator implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
