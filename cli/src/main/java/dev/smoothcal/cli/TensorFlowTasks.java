@@ -397,6 +397,7 @@ final class TensorFlowTasks {
         m.put("--warmup-epochs", c -> c.schedule().warmupEpochs());
         m.put("--label-smoothing", c -> c.labelSmoothing().alpha());
         m.put("--smoothing-convention", c -> c.labelSmoothing().convention());
+        m.put("--smoothing-method", TrainingConfig::smoothingMethod);
         m.put("--mixup", c -> c.mix().mixupAlpha());
         m.put("--cutmix", c -> c.mix().cutmixAlpha());
         m.put("--mix-prob", c -> c.mix().probability());
