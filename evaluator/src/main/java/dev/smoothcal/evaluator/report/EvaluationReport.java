@@ -5,8 +5,11 @@ import dev.smoothcal.core.metrics.ClassificationReport;
 import dev.smoothcal.core.metrics.MetricsResult;
 import dev.smoothcal.core.metrics.ReliabilityBin;
 import dev.smoothcal.core.metrics.TopKAccuracy;
+import dev.smoothcal.evaluator.calibration.CalibrationFit;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The content of {@code report.json}; the schema is documented in the README. Top-level numbers are
@@ -29,15 +32,67 @@ import java.util.Map;
  * @param classification per-class precision, recall, F1, confusion matrix
  * @param bootstrap 95% intervals, or null when off
  * @param temperature temperature scaling before/after, or null when no temperature was fitted
+ * @param calibration the calibrators fitted on one split, side by side on the evaluated split, in the
+ *     order requested (empty when none were asked for)
+ * @param export the check of the calibrated model written, or null when none was written
  * @param throughput inference speed on this machine
  */
 public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
         double brier, double ece, double mce, double eceEqualMass, double classwiseEce, List<TopKAccuracy> topK,
         int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
-        Throughput throughput) {
+        List<Calibration> calibration, ExportCheck export, Throughput throughput) {
 
     public static final String FORMAT = "smoothcal-report/1";
+
+    /** Copies the lists. */
+    public EvaluationReport {
+        calibration = List.copyOf(calibration);
+    }
+
+    /**
+     * One calibrator: its fit, and the evaluated split's metrics through it (all from the same
+     * {@link dev.smoothcal.core.metrics.MetricsAccumulator} computation as the top-level numbers).
+     *
+     * @param method the calibrator, {@link dev.smoothcal.evaluator.calibration.CalibrationMethod#id()}
+     * @param fittedOn name of the split it was fitted on
+     * @param fitSamples images in that split
+     * @param fit how the fit went, on the fit split
+     * @param parameters the fitted parameters
+     * @param accuracy top-1 accuracy of the calibrated probabilities (only temperature scaling keeps the
+     *     model's arg-max for certain)
+     * @param nll mean NLL of the calibrated probabilities
+     * @param brier multi-class Brier score
+     * @param ece equal-width top-label ECE
+     * @param classwiseEce classwise ECE
+     * @param mce maximum calibration error
+     * @param bootstrap 95% intervals of accuracy and ECE, or null when off
+     * @param bins equal-width reliability bins of the calibrated probabilities
+     * @param warning a caution (fit on training data, or on the evaluated split), or null
+     */
+    public record Calibration(String method, String fittedOn, int fitSamples, CalibrationFit fit,
+            SortedMap<String, Object> parameters, double accuracy, double nll, double brier, double ece,
+            double classwiseEce, double mce, BootstrapIntervals bootstrap, List<ReliabilityBin> bins, String warning) {
+        /** Copies the collections. */
+        public Calibration {
+            parameters = new TreeMap<>(parameters);
+            bins = List.copyOf(bins);
+        }
+    }
+
+    /**
+     * The calibrated model written, run in ONNX Runtime on the evaluated split and compared with the
+     * Java calibrator's probabilities from the original model's outputs.
+     *
+     * @param path the file written
+     * @param calibrator the calibrator in its graph
+     * @param samples images compared
+     * @param maxAbsDifference {@code max_i,k |p_exported - p_java|}
+     * @param tolerance the bound it had to meet
+     */
+    public record ExportCheck(String path, String calibrator, int samples, double maxAbsDifference,
+            double tolerance) {
+    }
 
     /**
      * The model side.
@@ -93,20 +148,20 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
         return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, topK,
-                numBins, bins, equalMassBins, classification, bootstrap, temperature, throughput);
+                numBins, bins, equalMassBins, classification, bootstrap, temperature, calibration, export, throughput);
     }
 
     /** The report of metrics {@code m}, without temperature scaling. */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
-        return of(model, data, m, null, throughput);
+        return of(model, data, m, null, List.of(), null, throughput);
     }
 
     /** The report of metrics {@code m} with a temperature section (null for none). */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Temperature temperature,
-            Throughput throughput) {
+            List<Calibration> calibration, ExportCheck export, Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
                 m.classwiseCalibrationError(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
-                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, throughput);
+                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, calibration, export, throughput);
     }
 }
