@@ -163,7 +163,14 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "a model smoothcal trained (a run directory, or its model.onnx): found no run record in "
                     + model + "; use --calibrate-data for other held-out data")).validationSplit();
         }
-        return DatasetSource.load(data, parseSplit("--calibrate-on", calibrateOn));
+        DatasetSplit split;
+        try {
+            split = DatasetSplit.parse(calibrateOn);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException("--calibrate-on must be one of [validation, train, test], found '"
+                    + calibrateOn + "'", e);
+        }
+        return DatasetSource.load(data, split);
     }
 
     private static CalibrationMethod parseMethod(String flag, String name) {

@@ -23,6 +23,12 @@ import java.util.TreeMap;
  * class with a single distinct score maps everything to its one fitted value. Apply and export through
  * the shared piecewise map.
  *
+ * <p>Scores are rounded to float32 before the fit and before every application: the exported graph
+ * computes them in float32, which cannot tell apart scores closer than its resolution (6e-8 just below
+ * 1), so scores it would confuse are pooled at fit time rather than mapped to different values. The
+ * result is scikit-learn's fit on the float32-rounded scores (scikit-learn further pools scores closer
+ * than 1e-15, which float32 scores never are unless equal).
+ *
  * @param thresholds per class, the ascending distinct scores kept (at least one each)
  * @param fitted per class, the fitted value at each threshold, non-decreasing, in [0, 1]
  */
@@ -53,7 +59,7 @@ public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitt
             double[] x = new double[n];
             double[] y = new double[n];
             for (int i = 0; i < n; i++) {
-                x[i] = q[i * k + c];
+                x[i] = (float) q[i * k + c];
                 y[i] = data.labels()[i] == c ? 1 : 0;
             }
             double[][] fit = fitClass(x, y);
@@ -64,7 +70,7 @@ public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitt
         PiecewiseMap map = iso.map();
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < k; c++) {
-                double e = map.map(c, q[i * k + c]) - (data.labels()[i] == c ? 1 : 0);
+                double e = map.map(c, (float) q[i * k + c]) - (data.labels()[i] == c ? 1 : 0);
                 squared += e * e;
             }
         }
@@ -190,7 +196,15 @@ public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitt
     @Override
     public double[] probabilities(float[] logits, int n) {
         int k = numClasses();
-        return map().apply(Rows.softmax(Rows.widen(logits, n * k), n, k), n);
+        return map().apply(rounded(Rows.softmax(Rows.widen(logits, n * k), n, k)), n);
+    }
+
+    /** The scores rounded to float32, in place. */
+    static double[] rounded(double[] q) {
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) q[i];
+        }
+        return q;
     }
 
     @Override

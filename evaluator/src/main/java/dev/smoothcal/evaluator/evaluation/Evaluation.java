@@ -150,7 +150,7 @@ public final class Evaluation {
                 calibration.add(new EvaluationReport.Calibration(f.method().id(), fitData.name(), fitData.size(),
                         f.fit(), f.calibrator().parameters(), m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                         m.expectedCalibrationError(), m.classwiseCalibrationError(), m.maximumCalibrationError(),
-                        m.bootstrap(), m.reliabilityBins(), warning));
+                        m.calibrationErrorL2(), m.smoothCalibrationError(), m.bootstrap(), m.reliabilityBins(), warning));
             }
             EvaluationReport.ExportCheck export = exported < 0 ? null
                     : export(request, classifier, file, fitted.get(exported), fitData.name(), reference, listener);

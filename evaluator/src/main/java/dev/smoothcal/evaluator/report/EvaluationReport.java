@@ -25,6 +25,10 @@ import java.util.TreeMap;
  * @param mce maximum calibration error over non-empty bins
  * @param eceEqualMass equal-mass (adaptive) ECE
  * @param classwiseEce classwise ECE
+ * @param eceL2 equal-width top-label ECE with the L2 norm ({@code mce} is the max norm)
+ * @param eceDebiasedL2 Kumar et al. 2019's debiased L2 ECE on the same bins
+ * @param smoothEce smooth ECE (Blasiok and Nakkiran 2023) at its fixed-point bandwidth
+ * @param smoothEceBandwidth that bandwidth
  * @param topK top-k accuracies
  * @param numBins B
  * @param bins equal-width reliability bins: (lower, upper], the first including 0
@@ -38,7 +42,8 @@ import java.util.TreeMap;
  * @param throughput inference speed on this machine
  */
 public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
-        double brier, double ece, double mce, double eceEqualMass, double classwiseEce, List<TopKAccuracy> topK,
+        double brier, double ece, double mce, double eceEqualMass, double classwiseEce, double eceL2,
+        double eceDebiasedL2, double smoothEce, double smoothEceBandwidth, List<TopKAccuracy> topK,
         int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
         List<Calibration> calibration, ExportCheck export, Throughput throughput) {
@@ -66,13 +71,15 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * @param ece equal-width top-label ECE
      * @param classwiseEce classwise ECE
      * @param mce maximum calibration error
+     * @param eceL2 L2 ECE
+     * @param smoothEce smooth ECE
      * @param bootstrap 95% intervals of accuracy and ECE, or null when off
      * @param bins equal-width reliability bins of the calibrated probabilities
      * @param warning a caution (fit on training data, or on the evaluated split), or null
      */
     public record Calibration(String method, String fittedOn, int fitSamples, CalibrationFit fit,
             SortedMap<String, Object> parameters, double accuracy, double nll, double brier, double ece,
-            double classwiseEce, double mce, BootstrapIntervals bootstrap, List<ReliabilityBin> bins, String warning) {
+            double classwiseEce, double mce, double eceL2, double smoothEce, BootstrapIntervals bootstrap, List<ReliabilityBin> bins, String warning) {
         /** Copies the collections. */
         public Calibration {
             parameters = new TreeMap<>(parameters);
@@ -147,7 +154,8 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public EvaluationReport withModelPath(String path) {
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
-        return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, topK,
+        return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, eceL2,
+                eceDebiasedL2, smoothEce, smoothEceBandwidth, topK,
                 numBins, bins, equalMassBins, classification, bootstrap, temperature, calibration, export, throughput);
     }
 
@@ -161,7 +169,8 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
             List<Calibration> calibration, ExportCheck export, Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
-                m.classwiseCalibrationError(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
+                m.classwiseCalibrationError(), m.calibrationErrorL2(), m.debiasedCalibrationErrorL2(),
+                m.smoothCalibrationError(), m.smoothCalibrationBandwidth(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
                 m.equalMassBins(), m.classification(), m.bootstrap(), temperature, calibration, export, throughput);
     }
 }

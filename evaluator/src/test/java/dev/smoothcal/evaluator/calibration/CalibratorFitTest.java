@@ -286,7 +286,7 @@ class CalibratorFitTest {
         PiecewiseMap map = iso.map();
         int n = d.labels.length;
         // The scores themselves as the fit computed them, so that ties are the same ties.
-        double[] flat = Rows.softmax(Rows.widen(d.z, n * k), n, k);
+        double[] flat = IsotonicCalibration.rounded(Rows.softmax(Rows.widen(d.z, n * k), n, k));
         double[][] q = new double[n][];
         for (int i = 0; i < n; i++) {
             q[i] = java.util.Arrays.copyOfRange(flat, i * k, i * k + k);

@@ -52,8 +52,9 @@ class ScikitLearnReferenceTest {
                 new CalibrationData(fit, labels, k), CalibrationSettings.DEFAULTS).calibrator();
         int m = 400;
         float[] eval = logits(m, k, 3);
-        double[] qFit = Rows.softmax(Rows.widen(fit, n * k), n, k);
-        double[] qEval = Rows.softmax(Rows.widen(eval, m * k), m, k);
+        // The scores as the calibrator sees them: rounded to float32 (see IsotonicCalibration).
+        double[] qFit = IsotonicCalibration.rounded(Rows.softmax(Rows.widen(fit, n * k), n, k));
+        double[] qEval = IsotonicCalibration.rounded(Rows.softmax(Rows.widen(eval, m * k), m, k));
         Path fitCsv = csv("fit.csv", qFit, labels, n, k);
         Path evalCsv = csv("eval.csv", qEval, new int[m], m, k);
         JsonNode out = python("import sys, json, numpy as np\n"
