@@ -102,6 +102,12 @@ class CalibratorsCommandTest {
                 calibration.get(0).get("parameters").get("temperature").asDouble(), 0.0);
         assertTrue(report.get("export").get("max_abs_difference").asDouble() <= 1e-4);
         assertEquals("isotonic", OnnxModels.metadata(OnnxModels.read(exported)).get("smoothcal.calibrator"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2>Calibrators</h2>"), "calibrators section");
+        for (String panel : new String[] {"as is: ECE", "temperature: ECE", "vector: ECE", "matrix: ECE",
+            "isotonic: ECE"}) {
+            assertTrue(html.contains("<title>" + panel), "one reliability panel per calibrator: " + panel);
+        }
     }
 
     @Test
