@@ -18,7 +18,13 @@ import dev.smoothcal.core.SmoothcalException;
  */
 public record CalibrationData(float[] logits, int[] labels, int numClasses) {
 
-    /** Validates the shape, the logits and the labels; messages name the sample and class. */
+    /**
+     * Validates the shape, the logits and the labels; messages name the sample and class.
+     *
+     * @param logits row-major {@code [n, K]}, every value finite
+     * @param labels {@code n} labels, each in {@code [0, K)}
+     * @param numClasses K, at least 2
+     */
     public CalibrationData {
         if (logits == null || labels == null) {
             throw SmoothcalException.invalid("calibrateOn", "must be logits with labels, found none");

@@ -29,7 +29,16 @@ public record CalibrationFit(int samples, double nllBefore, double nllAfter, dou
         ITERATION_LIMIT
     }
 
-    /** Validates the counts and values. */
+    /**
+     * Validates the counts and values.
+     *
+     * @param samples images fitted on, at least 1
+     * @param nllBefore mean NLL of {@code softmax(z)} on the fit split, natural log, double precision
+     * @param nllAfter mean NLL of the calibrated probabilities on the fit split, {@code -ln(max(p_y, 1e-12))} (temperature scaling: its unclamped {@link TemperatureFit#nllTempered()})
+     * @param objective the value the fit minimised (NLL plus penalty; the squared error of isotonic regression; Platt's cross-entropy against smoothed targets; the NLL for histogram binning)
+     * @param iterations optimiser iterations (0 for the closed-form fits)
+     * @param convergence how the fit ended
+     */
     public CalibrationFit {
         if (samples < 1) {
             throw SmoothcalException.defect("a calibration fit of " + samples + " samples");

@@ -29,7 +29,14 @@ public record CalibrationSettings(double offDiagonalPenalty, double interceptPen
     public static final CalibrationSettings DEFAULTS = new CalibrationSettings(DEFAULT_OFF_DIAGONAL_PENALTY,
             DEFAULT_INTERCEPT_PENALTY, DEFAULT_HISTOGRAM_BINS, DEFAULT_MAX_ITERATIONS);
 
-    /** Validates every knob; messages name it. */
+    /**
+     * Validates every knob; messages name it.
+     *
+     * @param offDiagonalPenalty λ of ODIR (matrix scaling, Dirichlet): the penalty {@code λ / (K (K - 1)) * sum_{j != l} W_jl^2} is added to the mean NLL; at least 0, finite (default {@value #DEFAULT_OFF_DIAGONAL_PENALTY})
+     * @param interceptPenalty μ of ODIR: {@code μ / K * sum_j b_j^2} is added; at least 0, finite (default {@value #DEFAULT_INTERCEPT_PENALTY})
+     * @param histogramBins equal-width bins of histogram binning, in [1, 1000] (default {@value #DEFAULT_HISTOGRAM_BINS})
+     * @param maxIterations conjugate-gradient iterations before a fit stops unconverged, at least 1 (default {@value #DEFAULT_MAX_ITERATIONS})
+     */
     public CalibrationSettings {
         if (!(offDiagonalPenalty >= 0) || Double.isInfinite(offDiagonalPenalty)) {
             throw SmoothcalException.invalid("offDiagonalPenalty", "must be finite and >= 0, found "

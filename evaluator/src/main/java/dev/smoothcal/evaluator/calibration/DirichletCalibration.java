@@ -24,7 +24,13 @@ import java.util.TreeMap;
  * @param bias b, K values
  */
 public record DirichletCalibration(int numClasses, double[] weights, double[] bias) implements Calibrator {
-    /** Validates the shapes and copies the arrays. */
+    /**
+     * Validates the shapes and copies the arrays.
+     *
+     * @param numClasses K, at least 2
+     * @param weights W, row-major K x K
+     * @param bias b, K values
+     */
     public DirichletCalibration {
         MatrixScaling.checkShapes(numClasses, weights, bias);
         weights = weights.clone();
@@ -44,11 +50,21 @@ public record DirichletCalibration(int numClasses, double[] weights, double[] bi
                 f.result().value(), f.result().iterations(), LinearMaps.convergence(f.result())));
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return W, row-major K x K
+     */
     @Override
     public double[] weights() {
         return weights.clone();
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return b, K values
+     */
     @Override
     public double[] bias() {
         return bias.clone();

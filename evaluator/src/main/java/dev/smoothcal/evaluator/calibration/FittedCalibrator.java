@@ -9,7 +9,12 @@ import dev.smoothcal.core.SmoothcalException;
  * @param fit how the fit went on its split
  */
 public record FittedCalibrator(Calibrator calibrator, CalibrationFit fit) {
-    /** Both must be given. */
+    /**
+     * Both must be given.
+     *
+     * @param calibrator the fitted parameters
+     * @param fit how the fit went on its split
+     */
     public FittedCalibrator {
         if (calibrator == null || fit == null) {
             throw SmoothcalException.defect("a fitted calibrator without its calibrator or fit");

@@ -26,7 +26,12 @@ import java.util.TreeMap;
  * @param values K*B bin values, class-major: {@code values[k * B + b]}, each in [0, 1]
  */
 public record HistogramBinning(int bins, double[] values) implements Calibrator {
-    /** Validates the shape and copies the values. */
+    /**
+     * Validates the shape and copies the values.
+     *
+     * @param bins B, in [1, 1000]
+     * @param values K*B bin values, class-major: {@code values[k * B + b]}, each in [0, 1]
+     */
     public HistogramBinning {
         if (bins < 1 || values == null || values.length < 2 * bins || values.length % bins != 0) {
             throw SmoothcalException.defect("histogram binning needs B >= 1 bins for K >= 2 classes");
@@ -63,6 +68,11 @@ public record HistogramBinning(int bins, double[] values) implements Calibrator 
                 CalibrationFit.Convergence.CLOSED_FORM));
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return the K*B bin values, class-major
+     */
     @Override
     public double[] values() {
         return values.clone();

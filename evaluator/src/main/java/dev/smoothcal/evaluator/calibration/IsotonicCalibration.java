@@ -33,7 +33,12 @@ import java.util.TreeMap;
  * @param fitted per class, the fitted value at each threshold, non-decreasing, in [0, 1]
  */
 public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitted) implements Calibrator {
-    /** Validates the shapes and copies the arrays. */
+    /**
+     * Validates the shapes and copies the arrays.
+     *
+     * @param thresholds per class, the ascending distinct scores kept (at least one each)
+     * @param fitted per class, the fitted value at each threshold, non-decreasing, in [0, 1]
+     */
     public IsotonicCalibration {
         if (thresholds == null || fitted == null || thresholds.size() < 2 || thresholds.size() != fitted.size()) {
             throw SmoothcalException.defect("isotonic calibration needs thresholds and values for K >= 2 classes");
@@ -144,11 +149,21 @@ public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitt
         return new double[][] {Arrays.copyOf(keptX, kept), Arrays.copyOf(keptY, kept)};
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return per class, the thresholds kept
+     */
     @Override
     public List<double[]> thresholds() {
         return thresholds.stream().map(double[]::clone).toList();
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return per class, the fitted value at each threshold
+     */
     @Override
     public List<double[]> fitted() {
         return fitted.stream().map(double[]::clone).toList();

@@ -27,7 +27,13 @@ import java.util.TreeMap;
  * @param bias b, K values
  */
 public record MatrixScaling(int numClasses, double[] weights, double[] bias) implements Calibrator {
-    /** Validates the shapes and copies the arrays. */
+    /**
+     * Validates the shapes and copies the arrays.
+     *
+     * @param numClasses K, at least 2
+     * @param weights W, row-major K x K: {@code z'_j = sum_l W_jl z_l + b_j}
+     * @param bias b, K values
+     */
     public MatrixScaling {
         checkShapes(numClasses, weights, bias);
         weights = weights.clone();
@@ -52,11 +58,21 @@ public record MatrixScaling(int numClasses, double[] weights, double[] bias) imp
                 f.result().value(), f.result().iterations(), LinearMaps.convergence(f.result())));
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return W, row-major K x K
+     */
     @Override
     public double[] weights() {
         return weights.clone();
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return b, K values
+     */
     @Override
     public double[] bias() {
         return bias.clone();

@@ -24,7 +24,12 @@ import java.util.TreeMap;
  * @param intercept b
  */
 public record PlattScaling(double slope, double intercept) implements Calibrator {
-    /** Both must be finite. */
+    /**
+     * Both must be finite.
+     *
+     * @param slope a
+     * @param intercept b
+     */
     public PlattScaling {
         if (!Double.isFinite(slope) || !Double.isFinite(intercept)) {
             throw SmoothcalException.defect("Platt scaling with a non-finite parameter: " + slope + ", " + intercept);

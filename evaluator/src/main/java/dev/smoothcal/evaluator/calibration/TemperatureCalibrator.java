@@ -16,7 +16,12 @@ import java.util.TreeMap;
  * @param temperature T, finite and &gt; 0
  */
 public record TemperatureCalibrator(int numClasses, double temperature) implements Calibrator {
-    /** Validates K and T. */
+    /**
+     * Validates K and T.
+     *
+     * @param numClasses K, at least 2
+     * @param temperature T, finite and &gt; 0
+     */
     public TemperatureCalibrator {
         if (numClasses < 2) {
             throw SmoothcalException.invalid("numClasses", "must be at least 2, found " + numClasses);

@@ -22,7 +22,12 @@ import java.util.TreeMap;
  * @param bias b, K values
  */
 public record VectorScaling(double[] scale, double[] bias) implements Calibrator {
-    /** Validates the lengths and copies the arrays. */
+    /**
+     * Validates the lengths and copies the arrays.
+     *
+     * @param scale s, K values
+     * @param bias b, K values
+     */
     public VectorScaling {
         if (scale == null || bias == null || scale.length < 2 || scale.length != bias.length) {
             throw SmoothcalException.defect("vector scaling needs K >= 2 scales and K offsets");
@@ -43,11 +48,21 @@ public record VectorScaling(double[] scale, double[] bias) implements Calibrator
                 f.result().value(), f.result().iterations(), LinearMaps.convergence(f.result())));
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return s, K values
+     */
     @Override
     public double[] scale() {
         return scale.clone();
     }
 
+    /**
+     * A copy of the fitted parameters.
+     *
+     * @return b, K values
+     */
     @Override
     public double[] bias() {
         return bias.clone();

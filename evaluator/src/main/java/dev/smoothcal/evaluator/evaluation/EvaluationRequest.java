@@ -46,7 +46,22 @@ public record EvaluationRequest(Path model, Dataset data, InferenceOptions infer
     /** Default seed of the bootstrap. */
     public static final long DEFAULT_SEED = 0;
 
-    /** Validates every component; the messages name the parameter. */
+    /**
+     * Validates every component; the messages name the parameter.
+     *
+     * @param model an {@code .onnx} file, or a run directory holding {@code model.onnx}
+     * @param data the labelled images
+     * @param inference how to feed the model (default {@link InferenceOptions#DEFAULTS}: batch 256, all detected)
+     * @param provider where ONNX Runtime runs (default {@link ExecutionProvider#AUTO})
+     * @param bins equal-width bins (and equal-mass groups) of the calibration errors, in [1, 1000] (default 15)
+     * @param bootstrapReplicates Poisson-bootstrap replicates for 95% intervals, in [0, 100000], 0 = off (default 200)
+     * @param seed seed of the bootstrap (default 0)
+     * @param calibrateOn the split to fit a temperature (see {@link dev.smoothcal.evaluator.calibration.TemperatureScaling}) and the {@code calibrators} on, or empty for no calibration; {@link RunProvenance#validationSplit()} gives a run's own held-out split
+     * @param calibrators the calibrators fitted on {@code calibrateOn} and compared side by side in the report's {@code calibration} section, each at most once, in the order given (default none: only the temperature section)
+     * @param calibrationSettings knobs of the calibrators (default {@link CalibrationSettings#DEFAULTS})
+     * @param trainingData whether a fit on the data the model was trained on is refused (default {@link TrainingDataPolicy#REFUSE})
+     * @param exportCalibrated a calibrated copy of the model to write and check, or empty (default)
+     */
     public EvaluationRequest {
         if (model == null) {
             throw SmoothcalException.invalid("model", "must be an .onnx file or a run directory, found none");
@@ -241,7 +256,12 @@ public record EvaluationRequest(Path model, Dataset data, InferenceOptions infer
      * @param calibrator which fitted calibrator goes into the graph
      */
     public record CalibratedExport(Path file, CalibrationMethod calibrator) {
-        /** Both must be given. */
+        /**
+         * Both must be given.
+         *
+         * @param file the {@code .onnx} file to write
+         * @param calibrator which fitted calibrator goes into the graph
+         */
         public CalibratedExport {
             if (file == null) {
                 throw SmoothcalException.invalid("exportCalibrated", "must be an .onnx file to write, found none");

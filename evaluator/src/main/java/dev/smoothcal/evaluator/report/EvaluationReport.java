@@ -48,9 +48,37 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
         List<Calibration> calibration, ExportCheck export, Throughput throughput) {
 
+    /** The {@code format} of every report this version writes. */
     public static final String FORMAT = "smoothcal-report/1";
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param format always {@link #FORMAT}
+     * @param model what was evaluated
+     * @param data what it was evaluated on
+     * @param accuracy top-1 accuracy
+     * @param nll mean negative log-likelihood (natural log, probabilities clamped at 1e-12)
+     * @param brier multi-class Brier score {@code mean_i sum_k (p_ik - y_ik)^2}
+     * @param ece equal-width top-label expected calibration error
+     * @param mce maximum calibration error over non-empty bins
+     * @param eceEqualMass equal-mass (adaptive) ECE
+     * @param classwiseEce classwise ECE
+     * @param eceL2 equal-width top-label ECE with the L2 norm ({@code mce} is the max norm)
+     * @param eceDebiasedL2 Kumar et al. 2019's debiased L2 ECE on the same bins
+     * @param smoothEce smooth ECE (Blasiok and Nakkiran 2023) at its fixed-point bandwidth
+     * @param smoothEceBandwidth that bandwidth
+     * @param topK top-k accuracies
+     * @param numBins B
+     * @param bins equal-width reliability bins: (lower, upper], the first including 0
+     * @param equalMassBins equal-mass groups
+     * @param classification per-class precision, recall, F1, confusion matrix
+     * @param bootstrap 95% intervals, or null when off
+     * @param temperature temperature scaling before/after, or null when no temperature was fitted
+     * @param calibration the calibrators fitted on one split, side by side on the evaluated split, in the order requested (empty when none were asked for)
+     * @param export the check of the calibrated model written, or null when none was written
+     * @param throughput inference speed on this machine
+     */
     public EvaluationReport {
         calibration = List.copyOf(calibration);
     }
@@ -80,7 +108,26 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Calibration(String method, String fittedOn, int fitSamples, CalibrationFit fit,
             SortedMap<String, Object> parameters, double accuracy, double nll, double brier, double ece,
             double classwiseEce, double mce, double eceL2, double smoothEce, BootstrapIntervals bootstrap, List<ReliabilityBin> bins, String warning) {
-        /** Copies the collections. */
+        /**
+         * Copies the collections.
+         *
+         * @param method the calibrator, {@link dev.smoothcal.evaluator.calibration.CalibrationMethod#id()}
+         * @param fittedOn name of the split it was fitted on
+         * @param fitSamples images in that split
+         * @param fit how the fit went, on the fit split
+         * @param parameters the fitted parameters
+         * @param accuracy top-1 accuracy of the calibrated probabilities (only temperature scaling keeps the model's arg-max for certain)
+         * @param nll mean NLL of the calibrated probabilities
+         * @param brier multi-class Brier score
+         * @param ece equal-width top-label ECE
+         * @param classwiseEce classwise ECE
+         * @param mce maximum calibration error
+         * @param eceL2 L2 ECE
+         * @param smoothEce smooth ECE
+         * @param bootstrap 95% intervals of accuracy and ECE, or null when off
+         * @param bins equal-width reliability bins of the calibrated probabilities
+         * @param warning a caution (fit on training data, or on the evaluated split), or null
+         */
         public Calibration {
             parameters = new TreeMap<>(parameters);
             bins = List.copyOf(bins);
@@ -105,7 +152,8 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * The model side.
      *
      * @param path the ONNX file
-     * @param input input name and shape as the model declares it (-1 = symbolic)
+     * @param inputName input name as the model declares it
+     * @param inputShape input shape as the model declares it (-1 = symbolic)
      * @param layout layout fed
      * @param output output read
      * @param outputKind logits or probabilities
@@ -141,6 +189,22 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Temperature(double t, String fittedOn, int fitSamples, String fitPosition, double fitNllBefore,
             double fitNllAfter, double nllBefore, double nllAfter, double eceBefore, double eceAfter,
             List<ReliabilityBin> binsAfter, String warning) {
+        /**
+         * Copies the bins.
+         *
+         * @param t the temperature
+         * @param fittedOn name of the split T was fitted on
+         * @param fitSamples images in that split
+         * @param fitPosition where T ended in its bracket
+         * @param fitNllBefore mean NLL on the fit split at T = 1
+         * @param fitNllAfter mean NLL on the fit split at T
+         * @param nllBefore NLL of the evaluated split as the model is
+         * @param nllAfter NLL of the evaluated split with T
+         * @param eceBefore ECE of the evaluated split as the model is
+         * @param eceAfter ECE of the evaluated split with T
+         * @param binsAfter reliability bins of the evaluated split with T
+         * @param warning a caution for the reader, or null
+         */
         public Temperature {
             binsAfter = List.copyOf(binsAfter);
         }
@@ -150,7 +214,13 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
     }
 
-    /** This report with the model's path shown as {@code path} (for a model evaluated before it was moved into place). */
+    /**
+     * This report with the model's path shown as {@code path} (for a model evaluated before it was moved
+     * into place).
+     *
+     * @param path the path to show
+     * @return the changed report
+     */
     public EvaluationReport withModelPath(String path) {
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
@@ -159,12 +229,31 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
                 numBins, bins, equalMassBins, classification, bootstrap, temperature, calibration, export, throughput);
     }
 
-    /** The report of metrics {@code m}, without temperature scaling. */
+    /**
+     * The report of metrics {@code m}, without calibration.
+     *
+     * @param model what was evaluated
+     * @param data what it was evaluated on
+     * @param m the metrics of the model as it is
+     * @param throughput inference speed
+     * @return the report
+     */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
         return of(model, data, m, null, List.of(), null, throughput);
     }
 
-    /** The report of metrics {@code m} with a temperature section (null for none). */
+    /**
+     * The report of metrics {@code m} with its calibration sections.
+     *
+     * @param model what was evaluated
+     * @param data what it was evaluated on
+     * @param m the metrics of the model as it is
+     * @param temperature the temperature section, or null for none
+     * @param calibration the calibrators side by side, empty for none
+     * @param export the check of an exported calibrated model, or null for none
+     * @param throughput inference speed
+     * @return the report
+     */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Temperature temperature,
             List<Calibration> calibration, ExportCheck export, Throughput throughput) {
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
