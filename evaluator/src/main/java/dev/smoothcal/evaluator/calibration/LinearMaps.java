@@ -83,8 +83,7 @@ final class LinearMaps {
             }
             return loss;
         };
-        Minimiser.Result result = Minimiser.minimise(objective, start,
-                hessianDiagonal(x, n, k, form, 2 * offDiagonal, 2 * intercept), maxIterations);
+        Minimiser.Result result = Minimiser.minimise(objective, start, maxIterations);
         double[] theta = result.point();
         for (double v : theta) {
             if (!Double.isFinite(v)) {
@@ -93,44 +92,6 @@ final class LinearMaps {
             }
         }
         return new Fitted(java.util.Arrays.copyOf(theta, w), java.util.Arrays.copyOfRange(theta, w, w + k), result);
-    }
-
-    /**
-     * The Gauss-Newton diagonal of the objective's Hessian at the start {@code W = I, b = 0}:
-     * {@code mean_i q_ij (1 - q_ij) x_il^2} for {@code W_jl} (plus the penalty's curvature off the
-     * diagonal) and {@code mean_i q_ij (1 - q_ij)} for {@code b_j}, q = softmax(x), floored at 1e-12.
-     * Only a preconditioner: it shapes the search, not the minimum.
-     */
-    private static double[] hessianDiagonal(double[] x, int n, int k, Form form, double offDiagonal,
-            double intercept) {
-        int w = form == Form.DIAGONAL ? k : k * k;
-        double[] d = new double[w + k];
-        double[] q = Rows.softmax(x, n, k);
-        for (int i = 0; i < n; i++) {
-            int row = i * k;
-            for (int j = 0; j < k; j++) {
-                double v = q[row + j] * (1 - q[row + j]);
-                if (form == Form.DIAGONAL) {
-                    d[j] += v * x[row + j] * x[row + j];
-                } else {
-                    for (int l = 0; l < k; l++) {
-                        d[j * k + l] += v * x[row + l] * x[row + l];
-                    }
-                }
-                d[w + j] += v;
-            }
-        }
-        for (int p = 0; p < d.length; p++) {
-            d[p] /= n;
-            if (form == Form.FULL && p < w && p / k != p % k) {
-                d[p] += offDiagonal;
-            }
-            if (p >= w) {
-                d[p] += intercept;
-            }
-            d[p] = Math.max(d[p], 1e-12);
-        }
-        return d;
     }
 
     /** Calibrated logits of all rows: {@code z'_i = W x_i + b}. */

@@ -10,7 +10,6 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
 import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
-import org.apache.commons.math3.optim.nonlinear.scalar.gradient.Preconditioner;
 
 /**
  * Minimises a smooth objective with an analytic gradient by Commons Math's Polak-Ribière nonlinear
@@ -20,7 +19,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.gradient.Preconditioner;
  */
 final class Minimiser {
     static final double GRADIENT_TOLERANCE = 1e-9;
-    static final double VALUE_TOLERANCE = 1e-13;
+    static final double VALUE_TOLERANCE = 1e-15;
 
     /** A function with its gradient, computed in one pass. */
     interface Objective {
@@ -40,15 +39,6 @@ final class Minimiser {
     }
 
     static Result minimise(Objective objective, double[] start, int maxIterations) {
-        return minimise(objective, start, null, maxIterations);
-    }
-
-    /**
-     * As {@link #minimise(Objective, double[], int)}, preconditioned by a fixed diagonal: the search
-     * direction is the negative gradient divided componentwise by {@code diagonal} (an estimate of the
-     * Hessian's diagonal), which changes the path, never the minimum.
-     */
-    static Result minimise(Objective objective, double[] start, double[] diagonal, int maxIterations) {
         Cache cache = new Cache(objective, start.length);
         boolean[] limited = {false};
         ConvergenceChecker<PointValuePair> checker = (iteration, previous, current) -> {
@@ -64,16 +54,8 @@ final class Minimiser {
             return largest < GRADIENT_TOLERANCE
                     || (drop >= 0 && drop <= VALUE_TOLERANCE * Math.max(1.0, Math.abs(current.getValue())));
         };
-        Preconditioner preconditioner = diagonal == null ? (point, r) -> r.clone() : (point, r) -> {
-            double[] d = new double[r.length];
-            for (int i = 0; i < r.length; i++) {
-                d[i] = r[i] / diagonal[i];
-            }
-            return d;
-        };
         NonLinearConjugateGradientOptimizer optimizer = new NonLinearConjugateGradientOptimizer(
-                NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, checker, 1e-10, 1e-14, 1e-2,
-                preconditioner);
+                NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, checker, 1e-10, 1e-14, 1e-2);
         PointValuePair best = optimizer.optimize(new MaxEval(Integer.MAX_VALUE), MaxIter.unlimited(),
                 new ObjectiveFunction(cache::value), new ObjectiveFunctionGradient(cache::gradient),
                 GoalType.MINIMIZE, new InitialGuess(start));
