@@ -8,6 +8,11 @@ import dev.smoothcal.core.SmoothcalException;
  * diagonal (vector scaling) or full (matrix scaling, Dirichlet), fitted by minimising
  * {@code mean_i(logsumexp(z'_i) - z'_iy) + λ/(K(K-1)) sum_{j != l} W_jl^2 + μ/K sum_j b_j^2} from
  * {@code W = I, b = 0} (the uncalibrated model). The NLL is convex in (W, b), and so is the penalty.
+ *
+ * <p>Softmax ignores a constant added to every calibrated logit, so the unpenalised NLL is flat along
+ * "add c to every offset" and "add v to every row of W". The NLL's gradient has no component along
+ * those directions, so plain conjugate gradient keeps the start's gauge: the offsets sum to 0 and (full
+ * form, unpenalised) every column of W sums to 1, which makes the fitted parameters unique.
  */
 final class LinearMaps {
     /** Diagonal or full weights. */

@@ -26,8 +26,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Evaluates one ONNX classifier on one labelled dataset, optionally with a temperature fitted on another
- * split first. The evaluated split is streamed batch by batch; only the fit split's logits are held in
+ * Evaluates one ONNX classifier on one labelled dataset, optionally with a temperature and other
+ * calibrators fitted on another split first. The evaluated split is streamed batch by batch; only the fit split's logits are held in
  * memory.
  */
 public final class Evaluation {
@@ -46,16 +46,22 @@ public final class Evaluation {
 
     /**
      * Runs the model over the data in batches, streaming the probabilities into the metric accumulators.
-     * With {@link EvaluationRequest#calibrateOn()} a temperature is fitted on that split first, and the
-     * report's {@code temperature} compares NLL and ECE of the evaluated split before and after it (both
-     * through {@link MetricsAccumulator}).
+     * With {@link EvaluationRequest#calibrateOn()} a temperature and every requested calibrator are fitted
+     * on that split first (its logits held in memory); the report's {@code temperature} compares NLL and
+     * ECE of the evaluated split before and after T, and its {@code calibration} lists every calibrator's
+     * fit and metrics on the evaluated split (all through {@link MetricsAccumulator}, with the same
+     * bootstrap). A fit on the data the model was trained on ({@link RunProvenance#isTrainingData}) is
+     * refused unless {@link EvaluationRequest#trainingData()} allows it, and then flagged. With
+     * {@link EvaluationRequest#exportCalibrated()} the calibrated model is written and run on the
+     * evaluated split; its probabilities must equal the Java calibrator's within
+     * {@value #EXPORT_TOLERANCE}, else the file is removed and the run fails.
      *
      * @param request what to evaluate and how
      * @param listener hears the phases, progress, notes (for example a CUDA fallback) and each batch's
-     *     probabilities of the evaluated split (untempered), in order
+     *     probabilities of the evaluated split (uncalibrated), in order
      * @return the report, exactly what {@code report.json} holds
-     * @throws SmoothcalException for an empty split, a model that cannot take the data, or labels the
-     *     model cannot output
+     * @throws SmoothcalException for an empty split, a model that cannot take the data, labels the
+     *     model cannot output, a refused fit on training data, or an export that fails its check
      */
     public static EvaluationReport run(EvaluationRequest request, EvaluationListener listener) {
         request.checkCalibrationChoices();
