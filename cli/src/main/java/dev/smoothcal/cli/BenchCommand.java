@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code smoothcal bench}: training steps/s without augmentation, with Mixup and with CutMix. */
@@ -38,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the table as JSON.")
     Path out;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() {

@@ -4,6 +4,7 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
+import dev.smoothcal.evaluator.gate.Gate;
 import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.ComparisonFiles;
 import dev.smoothcal.evaluator.report.EvaluationReport;
@@ -44,8 +45,12 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    GateOptions gateOptions = new GateOptions();
+
     @Override
     public Integer call() {
+        Gate gate = gateOptions.gate(options.bootstrap, false);
         if (models.size() < 2) {
             throw new SmoothcalException("compare needs at least two --model, found " + models.size());
         }
@@ -54,17 +59,23 @@ final class CompareCommand implements Callable<Integer> {
             throw new SmoothcalException("expected one --label per --model (" + models.size() + "), found "
                     + names.size());
         }
+        for (int i = 0; i < names.size(); i++) {
+            if (names.indexOf(names.get(i)) != i) {
+                throw SmoothcalException.invalid("labels", "values must be distinct, found '" + names.get(i) + "' twice");
+            }
+        }
         EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options);
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(ComparisonFiles.ALL);
+            OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 EvaluationRequest request = first.withModel(models.get(i));
                 System.err.println("evaluating " + names.get(i) + " (" + models.get(i) + ")");
                 try {
-                    reports.add(evaluate(request, models.get(i).toString()));
+                    EvaluationReport report = evaluate(request, models.get(i).toString());
+                    reports.add(gateOptions.any() ? report.withGate(gate.check(report)) : report);
                 } catch (SmoothcalException e) {
-                    throw new SmoothcalException("model '" + names.get(i) + "': " + e.getMessage(), e);
+                    throw naming(names.get(i), e);
                 }
             }
             Comparison comparison = Comparison.of(names, reports);
@@ -72,8 +83,27 @@ final class CompareCommand implements Callable<Integer> {
             dir.commit();
             Summaries.comparison(System.out, comparison);
             System.out.println("comparison written to " + dir.target().resolve(ComparisonFiles.COMPARE_JSON));
+            if (gateOptions.any()) {
+                boolean passed = true;
+                for (Comparison.Entry e : comparison.models()) {
+                    Summaries.gate(System.out, e.label(), e.gate());
+                    passed &= e.gate().passed();
+                }
+                return passed ? ExitCode.OK : ExitCode.CHECK_FAILED;
+            }
         }
         return ExitCode.OK;
+    }
+
+    /** {@code e} as the error of the model labelled {@code label}: same kind, flag named, label in front. */
+    private static SmoothcalException naming(String label, SmoothcalException e) {
+        String message = "model '" + label + "': " + Flags.message(e, "compare");
+        return switch (e.kind()) {
+            case BAD_INPUT -> new SmoothcalException(message, e);
+            case CHECK_FAILED -> SmoothcalException.checkFailed(message);
+            case BACKEND_FAILURE -> SmoothcalException.backend(message, e);
+            case DEFECT -> SmoothcalException.defect(message, e);
+        };
     }
 
     private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {

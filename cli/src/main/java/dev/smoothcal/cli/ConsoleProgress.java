@@ -16,7 +16,8 @@ final class ConsoleProgress implements AutoCloseable {
         if (System.console() == null) {
             return new ConsoleProgress(null);
         }
-        return new ConsoleProgress(new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+        // A phase without a count (max 0) shows as an indeterminate bar: its name, the time, no percentage.
+        return new ConsoleProgress(new ProgressBarBuilder().setTaskName(task).setInitialMax(max > 0 ? max : -1)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build());
     }
 

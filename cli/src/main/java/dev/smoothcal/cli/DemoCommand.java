@@ -18,6 +18,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     TrainOptions training = new TrainOptions();
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Override
     public Integer call() {
         Runtimes.requireTensorFlow("demo");

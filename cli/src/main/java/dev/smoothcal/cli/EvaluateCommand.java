@@ -9,10 +9,10 @@ import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.RunProvenance;
+import dev.smoothcal.evaluator.gate.Gate;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.PredictionsCsv;
 import dev.smoothcal.evaluator.report.ReportFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,9 +90,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    @Mixin
+    GateOptions gateOptions = new GateOptions();
+
     @Override
     public Integer call() {
-        if (exportCalibrated != null && calibrateOn == null && calibrateData == null) {
+        boolean fits = calibrateOn != null || calibrateData != null;
+        Gate gate = gateOptions.gate(options.bootstrap, fits);
+        if (exportCalibrated != null && !fits) {
             throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
                     + "found none");
         }
@@ -104,13 +109,12 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new SmoothcalException("--calibrator names the calibrator to export: expected --export-calibrated "
                     + "FILE.onnx with it, found none");
         }
-        if (calibrators != null && !calibrators.isEmpty() && calibrateOn == null && calibrateData == null) {
+        if (calibrators != null && !calibrators.isEmpty() && !fits) {
             throw new SmoothcalException("--calibrators need a split to fit on: expected --calibrate-on or "
                     + "--calibrate-data, found neither");
         }
-        if (exportCalibrated != null && Files.exists(exportCalibrated) && !output.overwrite) {
-            throw new SmoothcalException("--export-calibrated " + exportCalibrated + " already exists; expected a new "
-                    + "file (pass --overwrite to replace it)");
+        if (exportCalibrated != null) {
+            output.requireWritableFile("--export-calibrated", exportCalibrated);
         }
         List<CalibrationMethod> methods = new ArrayList<>();
         for (String name : calibrators == null ? List.<String>of() : calibrators) {
@@ -137,8 +141,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            dir.requireNoClash(fileNames(predictions));
-            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions);
+            OutputOptions.requireNoClash(dir, fileNames(predictions));
+            EvaluationReport report = run(request, dir.staging(), model.toString(), predictions,
+                    gateOptions.any() ? gate : null);
             dir.commit();
             Summaries.evaluation(System.out, report);
             if (exportCalibrated != null) {
@@ -146,6 +151,10 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             System.out.println("report written to " + dir.target().resolve(ReportFiles.REPORT_JSON)
                     + " (open report.html to read it)");
+            if (report.gate() != null) {
+                Summaries.gate(System.out, null, report.gate());
+                return report.gate().passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+            }
         }
         return ExitCode.OK;
     }
@@ -153,7 +162,7 @@ final class EvaluateCommand implements Callable<Integer> {
     /** The split named by --calibrate-on or --calibrate-data, or null for none. */
     private Dataset fitData() {
         if (calibrateData != null) {
-            return DatasetSource.load(calibrateData, parseSplit("--calibrate-split", calibrateSplit));
+            return DatasetSource.load(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit));
         }
         if (calibrateOn == null) {
             return null;
@@ -197,26 +206,25 @@ final class EvaluateCommand implements Callable<Integer> {
                 .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }
 
-    private static DatasetSplit parseSplit(String flag, String value) {
-        try {
-            return DatasetSplit.parse(value);
-        } catch (SmoothcalException e) {
-            throw new SmoothcalException(e.getMessage().replace("--split", flag), e);
-        }
-    }
-
     /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */
     static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath) {
-        return run(request, dir, modelPath, Predictions.SKIP);
+        return run(request, dir, modelPath, Predictions.SKIP, null);
     }
 
-    /** As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked. */
-    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions) {
+    /**
+     * As {@link #run(EvaluationRequest, Path, String)}, streaming {@code predictions.csv} too when asked, with the
+     * verdicts of {@code gate} (null for none) in the report written.
+     */
+    static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions,
+            Gate gate) {
         try (PredictionsCsv csv = predictions == Predictions.SAVE
                         ? PredictionsCsv.open(dir, request.data().labels()) : null;
                 ConsoleEvaluationListener listener = new ConsoleEvaluationListener(
                         csv == null ? (from, count, p, k) -> { } : csv)) {
             EvaluationReport report = Evaluation.run(request, listener).withModelPath(modelPath);
+            if (gate != null) {
+                report = report.withGate(gate.check(report));
+            }
             if (csv != null) {
                 csv.finish();
             }

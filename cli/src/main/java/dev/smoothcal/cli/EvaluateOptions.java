@@ -21,7 +21,7 @@ final class EvaluateOptions {
     int bins;
 
     @Option(names = "--bootstrap", defaultValue = "200",
-            description = "Poisson-bootstrap replicates for 95% intervals of accuracy and ECE (0 = off). Default: ${DEFAULT-VALUE}.")
+            description = "Poisson-bootstrap replicates for 95%% intervals of accuracy and ECE (0 = off). Default: ${DEFAULT-VALUE}.")
     int bootstrap;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the bootstrap. Default: ${DEFAULT-VALUE}.")

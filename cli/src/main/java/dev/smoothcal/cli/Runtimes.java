@@ -7,6 +7,21 @@ final class Runtimes {
     private Runtimes() {
     }
 
+    /**
+     * Whether TensorFlow Java and the trainer are on the class path (the full distribution).
+     *
+     * @return false in the evaluator-only distribution
+     */
+    static boolean hasTensorFlow() {
+        try {
+            Class.forName("org.tensorflow.TensorFlow", false, Runtimes.class.getClassLoader());
+            Class.forName("dev.smoothcal.trainer.train.Trainer", false, Runtimes.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** Fails unless TensorFlow Java and the trainer are on the class path. */
     static void requireTensorFlow(String command) {
         try {

@@ -1,6 +1,8 @@
 package dev.smoothcal.cli;
 
 import dev.smoothcal.core.metrics.BootstrapIntervals;
+import dev.smoothcal.evaluator.gate.GateResult;
+import dev.smoothcal.evaluator.gate.Verdict;
 import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import java.io.PrintStream;
@@ -12,7 +14,7 @@ final class Summaries {
     }
 
     static void evaluation(PrintStream out, EvaluationReport r) {
-        out.printf(Locale.ROOT, "model     %s (%s, %s, %s)%n", r.model().path(), r.model().layout(),
+        out.printf(Locale.ROOT, "model     %s (%s, %s, %s)%n", r.model().path(), r.model().layout().toUpperCase(Locale.ROOT),
                 r.model().outputKind(), r.model().provider());
         out.printf(Locale.ROOT, "data      %s, %d images%n", r.data().name(), r.data().size());
         out.printf(Locale.ROOT, "%-22s %10s%n", "metric", "value");
@@ -78,6 +80,18 @@ final class Summaries {
                 "[%.4f, %.4f]", b.accuracy().lower(), b.accuracy().upper());
         out.printf(Locale.ROOT, "  %-12s %8.4f %8.4f %8.4f %8.4f  %-17s  %-17s%n", name, nll, ece, classwise, accuracy,
                 eceInterval, accuracyInterval);
+    }
+
+    /** Every rule of a gate with its value, bound and verdict; {@code label} names the model (null for one). */
+    static void gate(PrintStream out, String label, GateResult g) {
+        out.printf(Locale.ROOT, "%-40s %12s %12s  %s%n", label == null ? "rule" : "rule (" + label + ")", "value",
+                "bound", "verdict");
+        for (Verdict v : g.verdicts()) {
+            out.printf(Locale.ROOT, "%-40s %12.4f %12.4f  %s%n", v.rule(), v.value(), v.bound(),
+                    v.passed() ? "passed" : "FAILED");
+        }
+        out.println("gate" + (label == null ? "" : " " + label) + ": " + (g.passed() ? "PASSED" : "FAILED ("
+                + g.failures().size() + " of " + g.verdicts().size() + " rules)"));
     }
 
     /** One column per model, one row per metric. */

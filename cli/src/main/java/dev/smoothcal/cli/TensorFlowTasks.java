@@ -1,41 +1,42 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.core.run.RunManifest;
-import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.ReportFiles;
 import dev.smoothcal.interop.ParityCheck;
 import dev.smoothcal.interop.ParityReport;
 import dev.smoothcal.interop.ParityTolerance;
-import dev.smoothcal.trainer.run.TrainingRun;
-import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
-import dev.smoothcal.trainer.augment.ShiftFlipConfig;
-import dev.smoothcal.trainer.optim.LearningRateSchedule;
-import dev.smoothcal.trainer.optim.OptimizerConfig;
+import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import dev.smoothcal.trainer.optim.ScheduleKind;
-import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.run.DatasetOrigin;
+import dev.smoothcal.trainer.run.RunOptions;
+import dev.smoothcal.trainer.run.RunSetup;
+import dev.smoothcal.trainer.run.TrainingResult;
+import dev.smoothcal.trainer.run.TrainingRun;
 import dev.smoothcal.trainer.train.Device;
-import dev.smoothcal.trainer.train.TrainingBenchmark;
 import dev.smoothcal.trainer.train.Monitor;
-import dev.smoothcal.trainer.train.TrainConfig;
+import dev.smoothcal.trainer.train.TrainingBenchmark;
+import dev.smoothcal.trainer.train.TrainingConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The bodies of the commands that need TensorFlow ({@code train}, {@code interop}, {@code demo}).
@@ -47,35 +48,51 @@ final class TensorFlowTasks {
     private TensorFlowTasks() {
     }
 
+    /** What a run is trained from: the data's origin, the architecture and the configuration. */
+    private record Setup(DatasetOrigin origin, ModelSpec model, TrainingConfig config) {
+    }
+
     static int train(TrainCommand command) {
         Path out;
-        TrainConfig config;
         OutputDirectory.Overwrite policy = command.output.policy();
+        ConsoleTrainingProgress progress = new ConsoleTrainingProgress(System.err);
+        Setup setup;
         if (command.resume != null) {
             out = command.resume;
-            config = resumedConfig(command);
+            setup = resumedSetup(command);
             policy = OutputDirectory.Overwrite.REPLACE;
         } else {
             if (command.out == null) {
                 throw new SmoothcalException("train needs --out DIR (a new run) or --resume DIR (continue one), found neither");
             }
             out = command.out;
-            config = config(command.training);
+            TrainingConfig config = config(command.training);
+            setup = new Setup(DatasetOrigin.train(command.training.data), null, config);
         }
         try (OutputDirectory dir = OutputDirectory.open(out, policy)) {
-            dir.requireNoClash(RunDirectory.TRAINING_OUTPUTS);
+            OutputOptions.requireNoClash(dir, RunDirectory.TRAINING_OUTPUTS);
+            ModelSpec model = setup.model() != null ? setup.model() : ModelSpec.load(command.training.model);
+            Dataset data = load(setup.origin(), progress);
+            // A new run (--overwrite included) never continues from checkpoints left in the folder. It
+            // checkpoints into the folder itself, so that a killed run can be resumed, unless that would
+            // touch an earlier run's checkpoints: those stay intact until the new run commits.
             Path checkpoints = dir.target().resolve(RunDirectory.CHECKPOINTS);
-            if (command.resume == null) {
-                // A new run (--overwrite included) never continues from checkpoints left in the folder.
-                dev.smoothcal.core.io.AtomicFiles.deleteTree(checkpoints);
+            if (command.resume == null && Files.exists(checkpoints)) {
+                checkpoints = dir.staging().resolve(RunDirectory.CHECKPOINTS);
             }
-            RunManifest manifest = TrainingRun.execute(config, dir.staging(), checkpoints,
-                    new ConsoleTrainingProgress(System.err));
+            RunOptions options = RunOptions.DEFAULT.withOrigin(setup.origin()).withCheckpoints(checkpoints,
+                    command.resume != null ? RunOptions.Resume.CONTINUE : RunOptions.Resume.START);
+            TrainingResult result = TrainingRun.fit(data, model, setup.config(), dir.staging(), options, progress);
             dir.commit();
             System.out.println("run written to " + dir.target());
-            System.out.println("model fingerprint " + manifest.modelFingerprint());
+            System.out.println("model fingerprint " + result.manifest().modelFingerprint());
         }
         return ExitCode.OK;
+    }
+
+    private static Dataset load(DatasetOrigin origin, ConsoleTrainingProgress progress) {
+        progress.phase("loading " + origin.location());
+        return origin.load();
     }
 
     static int interop(InteropCommand c) {
@@ -84,7 +101,7 @@ final class TensorFlowTasks {
         RunDirectory runDir = RunDirectory.open(c.run);
         Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
         try (OutputDirectory dir = OutputDirectory.open(c.out, c.output.policy())) {
-            dir.requireNoClash(List.of(RunDirectory.PARITY_JSON));
+            OutputOptions.requireNoClash(dir, List.of(RunDirectory.PARITY_JSON));
             ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSizes, dir.staging());
             dir.commit();
             return report.passed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
@@ -92,21 +109,25 @@ final class TensorFlowTasks {
     }
 
     static int demo(DemoCommand c) {
-        TrainConfig config = config(c.training);
+        TrainingConfig config = config(c.training);
+        DatasetOrigin origin = DatasetOrigin.train(c.training.data);
+        ConsoleTrainingProgress progress = new ConsoleTrainingProgress(System.err);
         // The demo's own folder is replaced freely, but never a folder the demo did not write.
         boolean earlierDemo = Files.isRegularFile(c.out.resolve(RunDirectory.RUN_JSON));
-        try (OutputDirectory dir = OutputDirectory.open(c.out,
-                earlierDemo ? OutputDirectory.Overwrite.REPLACE : OutputDirectory.Overwrite.REFUSE)) {
+        try (OutputDirectory dir = OutputDirectory.open(c.out, earlierDemo ? OutputDirectory.Overwrite.REPLACE
+                : c.output.policy())) {
             List<String> outputs = new ArrayList<>(RunDirectory.TRAINING_OUTPUTS);
             outputs.addAll(ReportFiles.ALL);
             outputs.add(RunDirectory.PARITY_JSON);
-            dir.requireNoClash(outputs);
+            OutputOptions.requireNoClash(dir, outputs);
             Path staging = dir.staging();
-            System.err.println("1/3 training " + config.model() + " on " + config.data() + " (label smoothing "
+            System.err.println("1/3 training " + c.training.model + " on " + c.training.data + " (label smoothing "
                     + config.labelSmoothing().alpha() + ") ...");
-            TrainingRun.execute(config, staging, new ConsoleTrainingProgress(System.err));
+            ModelSpec model = ModelSpec.load(c.training.model);
+            Dataset train = load(origin, progress);
+            TrainingRun.fit(train, model, config, staging, RunOptions.DEFAULT.withOrigin(origin), progress);
             System.err.println("2/3 evaluating model.onnx with ONNX Runtime on the test split ...");
-            Dataset test = DatasetSource.load(config.data(), DatasetSplit.TEST);
+            Dataset test = DatasetSource.load(origin.location(), DatasetSplit.TEST);
             EvaluationReport report = EvaluateCommand.run(
                     EvaluationRequest.of(staging.resolve(RunDirectory.MODEL_ONNX), test).withSeed(config.seed()), staging,
                     dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
@@ -130,20 +151,41 @@ final class TensorFlowTasks {
             double costPercent, double[] rounds) {
     }
 
+    /**
+     * The content of {@code bench --out}: the settings measured under and one row per model and augmentation.
+     *
+     * @param format always {@link #FORMAT}
+     * @param data the dataset batches came from
+     * @param batchSize images per step
+     * @param warmup untimed steps of each configuration
+     * @param steps timed steps per configuration and round
+     * @param rounds rounds, each timing every configuration in turn
+     * @param rows the table
+     */
+    record BenchReport(String format, String data, int batchSize, int warmup, int steps, int rounds,
+            List<BenchRow> rows) {
+        static final String FORMAT = "smoothcal-bench/1";
+    }
+
     static int bench(BenchCommand c) {
+        if (c.out != null) {
+            c.output.requireWritableFile("--out", c.out);
+        }
         Dataset data = DatasetSource.load(c.data, DatasetSplit.TRAIN);
         List<BenchRow> rows = new ArrayList<>();
+        // Every model is resolved before the first is measured, so a bad one is refused before the work.
+        Map<String, dev.smoothcal.trainer.model.ResolvedModel> resolved = new LinkedHashMap<>();
+        for (String modelName : c.models) {
+            resolved.put(modelName, ModelSpec.load(modelName).resolve(data.shape(), data.numClasses()));
+        }
         System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
                 "cost");
         for (String modelName : c.models) {
-            var model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
+            var model = resolved.get(modelName);
             List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
-            List<TrainConfig> configs = new ArrayList<>();
+            List<TrainingConfig> configs = new ArrayList<>();
             for (MixConfig mix : mixes) {
-                configs.add(new TrainConfig(c.data, modelName, 1, c.batchSize,
-                        new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0), LearningRateSchedule.CONSTANT,
-                        LabelSmoothing.uniform(0.1), mix, ShiftFlipConfig.OFF, 42, 0.1, Monitor.VAL_LOSS, 0,
-                        Device.AUTO));
+                configs.add(TrainingConfig.builder().epochs(1).batchSize(c.batchSize).mix(mix).build());
             }
             List<TrainingBenchmark.Measurement> measured = TrainingBenchmark.compare(configs, model, data, c.warmup,
                     c.steps, c.rounds);
@@ -158,33 +200,38 @@ final class TensorFlowTasks {
             }
         }
         if (c.out != null) {
-            Json.write(c.out, rows);
+            Json.write(c.out, new BenchReport(BenchReport.FORMAT, c.data, c.batchSize, c.warmup, c.steps, c.rounds, rows));
         }
         return ExitCode.OK;
     }
 
-    static TrainConfig config(TrainOptions o) {
-        OptimizerConfig optimizer = new OptimizerConfig(CliEnums.parse(OptimizerKind.class, "--optimizer", o.optimizer),
-                o.learningRate, o.momentum, o.weightDecay);
-        LearningRateSchedule schedule = new LearningRateSchedule(CliEnums.parse(ScheduleKind.class, "--schedule",
-                o.schedule), o.stepEvery, o.stepFactor, o.polyPower, o.warmupEpochs);
-        MixConfig mix = new MixConfig(o.mixup, o.cutmix, o.mixProb, o.switchProb,
-                CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode));
-        ShiftFlipConfig shiftFlip = new ShiftFlipConfig(o.shift, o.shift,
-                CliEnums.parse(FlipMode.class, "--flip", o.flip), FillMode.ZERO);
-        return new TrainConfig(o.data, o.model, o.epochs, o.batchSize, optimizer, schedule,
-                new LabelSmoothing(o.labelSmoothing, o.convention), mix, shiftFlip, o.seed, o.validationFraction,
-                CliEnums.parse(Monitor.class, "--monitor", o.monitor), o.patience, Device.parse(o.device));
+    /** The flags as a training configuration, validated by the library. */
+    static TrainingConfig config(TrainOptions o) {
+        return TrainingConfig.builder()
+                .epochs(o.epochs).batchSize(o.batchSize)
+                .optimizer(CliEnums.parse(OptimizerKind.class, "--optimizer", o.optimizer))
+                .learningRate(o.learningRate).momentum(o.momentum).weightDecay(o.weightDecay)
+                .schedule(CliEnums.parse(ScheduleKind.class, "--schedule", o.schedule))
+                .stepEvery(o.stepEvery).stepFactor(o.stepFactor).polyPower(o.polyPower).warmupEpochs(o.warmupEpochs)
+                .mixupAlpha(o.mixup).cutmixAlpha(o.cutmix).mixProbability(o.mixProb).switchProbability(o.switchProb)
+                .mixMode(CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode))
+                .shift(o.shift).flip(CliEnums.parse(FlipMode.class, "--flip", o.flip))
+                .labelSmoothing(o.labelSmoothing).smoothingConvention(o.convention)
+                .seed(o.seed).validationFraction(o.validationFraction)
+                .monitor(CliEnums.parse(Monitor.class, "--monitor", o.monitor)).patience(o.patience)
+                .device(Device.parse(o.device))
+                .build();
     }
 
     /**
-     * The configuration of the run in {@code --resume DIR}: the stored one, with {@code --epochs} and
-     * {@code --patience} taken from the command line when given. Any other training flag given must
-     * match the stored run (another model or dataset is refused before any work).
+     * What the run in {@code --resume DIR} was started with (its checkpoints' config.json: architecture,
+     * data origin, configuration), with {@code --epochs} and {@code --patience} taken from the command line
+     * when given. Any other training flag given must match the stored run (another model or dataset is
+     * refused before any work). The model file the run was trained from is not needed.
      */
-    static TrainConfig resumedConfig(TrainCommand command) {
-        Path stored = command.resume.resolve(RunDirectory.CHECKPOINTS).resolve(TrainingRun.CONFIG_JSON);
-        if (!Files.isRegularFile(stored)) {
+    private static Setup resumedSetup(TrainCommand command) {
+        Path checkpoints = command.resume.resolve(RunDirectory.CHECKPOINTS);
+        if (!Files.isRegularFile(checkpoints.resolve(TrainingRun.CONFIG_JSON))) {
             throw new SmoothcalException("--resume " + command.resume + ": expected " + RunDirectory.CHECKPOINTS + "/"
                     + TrainingRun.CONFIG_JSON + " written by an earlier 'smoothcal train', found none");
         }
@@ -193,25 +240,113 @@ final class TensorFlowTasks {
             throw new SmoothcalException("--resume continues the run in place; expected no --out or the same folder, found "
                     + command.out);
         }
-        TrainConfig old = Json.read(stored, TrainConfig.class);
-        TrainConfig given = config(command.training);
+        RunSetup stored = RunSetup.read(checkpoints);
+        TrainOptions o = command.training;
+        TrainingConfig old = stored.config();
+        TrainingConfig given = config(o);
         var parse = command.spec.commandLine().getParseResult();
-        requireSame(parse, "--model", old.model(), given.model());
-        requireSame(parse, "--data", old.data(), given.data());
-        requireSame(parse, "--batch-size", old.batchSize(), given.batchSize());
-        requireSame(parse, "--seed", old.seed(), given.seed());
-        requireSame(parse, "--label-smoothing", old.labelSmoothing().alpha(), given.labelSmoothing().alpha());
-        int epochs = parse.hasMatchedOption("--epochs") ? given.epochs() : old.epochs();
-        int patience = parse.hasMatchedOption("--patience") ? given.patience() : old.patience();
-        return new TrainConfig(old.data(), old.model(), epochs, old.batchSize(), old.optimizer(), old.schedule(),
-                old.labelSmoothing(), old.mix(), old.shiftFlip(), old.seed(), old.validationFraction(), old.monitor(), patience, old.device());
+        if (parse.hasMatchedOption("--model") && !sameModel(stored.model(), o.model)) {
+            throw refuseResume("--model", stored.model().name(), o.model);
+        }
+        DatasetOrigin origin = stored.dataOrigin();
+        if (origin == null) {
+            if (!parse.hasMatchedOption("--data")) {
+                throw new SmoothcalException("--resume " + command.resume + ": the run does not record where its data "
+                        + "came from; expected --data, found none");
+            }
+            origin = DatasetOrigin.train(o.data);
+        }
+        requireSame(parse, "--data", origin.location(), o.data);
+        List<String> storedValues = new ArrayList<>();
+        List<String> givenValues = new ArrayList<>();
+        RESUME_SETTINGS.forEach((flag, setting) -> {
+            Object was = setting.apply(old);
+            Object now = setting.apply(given);
+            if (parse.hasMatchedOption(flag) && !was.equals(now)) {
+                storedValues.add(flag + " " + spelled(was));
+                givenValues.add(flag + " " + spelled(now));
+            }
+        });
+        if (!storedValues.isEmpty()) {
+            throw new SmoothcalException("--resume: the run was trained with " + String.join(", ", storedValues)
+                    + ", found " + String.join(", ", givenValues) + "; resume with the same "
+                    + (storedValues.size() == 1 ? "value" : "values") + " (only --epochs and --patience may change) "
+                    + "or start a new run");
+        }
+        TrainingConfig.Builder resumed = old.toBuilder();
+        if (parse.hasMatchedOption("--epochs")) {
+            resumed.epochs(given.epochs());
+        }
+        if (parse.hasMatchedOption("--patience")) {
+            resumed.patience(given.patience());
+        }
+        return new Setup(origin, stored.model(), resumed.build());
+    }
+
+    /**
+     * Every training setting a flag sets, by flag, as {@code --resume} compares them: all but {@code --epochs}
+     * and {@code --patience} (which may change) and {@code --data} and {@code --model} (compared apart).
+     */
+    static final Map<String, Function<TrainingConfig, Object>> RESUME_SETTINGS = resumeSettings();
+
+    private static Map<String, Function<TrainingConfig, Object>> resumeSettings() {
+        Map<String, Function<TrainingConfig, Object>> m = new LinkedHashMap<>();
+        m.put("--batch-size", TrainingConfig::batchSize);
+        m.put("--optimizer", c -> c.optimizer().kind());
+        m.put("--lr", c -> c.optimizer().learningRate());
+        m.put("--momentum", c -> c.optimizer().momentum());
+        m.put("--weight-decay", c -> c.optimizer().weightDecay());
+        m.put("--schedule", c -> c.schedule().kind());
+        m.put("--step-every", c -> c.schedule().every());
+        m.put("--step-factor", c -> c.schedule().factor());
+        m.put("--poly-power", c -> c.schedule().power());
+        m.put("--warmup-epochs", c -> c.schedule().warmupEpochs());
+        m.put("--label-smoothing", c -> c.labelSmoothing().alpha());
+        m.put("--smoothing-convention", c -> c.labelSmoothing().convention());
+        m.put("--mixup", c -> c.mix().mixupAlpha());
+        m.put("--cutmix", c -> c.mix().cutmixAlpha());
+        m.put("--mix-prob", c -> c.mix().probability());
+        m.put("--switch-prob", c -> c.mix().switchProbability());
+        m.put("--mix-mode", c -> c.mix().mode());
+        m.put("--shift", c -> List.of(c.shiftFlip().heightShift(), c.shiftFlip().widthShift()));
+        m.put("--flip", c -> c.shiftFlip().flip());
+        m.put("--seed", TrainingConfig::seed);
+        m.put("--validation-fraction", TrainingConfig::validationFraction);
+        m.put("--monitor", TrainingConfig::monitor);
+        m.put("--device", TrainingConfig::device);
+        return m;
+    }
+
+    /** A setting as its flag spells it (the run.json spelling: {@code sgd}, {@code val_loss}, {@code gpu:1}). */
+    private static String spelled(Object value) {
+        if (value instanceof List<?> l && l.size() == 2 && l.get(0).equals(l.get(1))) {
+            return spelled(l.get(0));
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(value).replace("\"", "");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    /** Whether {@code --model given} names the stored architecture (a preset or a file holding it). */
+    private static boolean sameModel(ModelSpec stored, String given) {
+        try {
+            return ModelSpec.load(given).equals(stored);
+        } catch (SmoothcalException e) {
+            return false;
+        }
     }
 
     private static void requireSame(picocli.CommandLine.ParseResult parse, String flag, Object stored, Object given) {
         if (parse.hasMatchedOption(flag) && !stored.equals(given)) {
-            throw new SmoothcalException("--resume: the run was trained with " + flag + " " + stored + ", found " + flag
-                    + " " + given + "; resume with the same value or start a new run");
+            throw refuseResume(flag, stored, given);
         }
+    }
+
+    private static SmoothcalException refuseResume(String flag, Object stored, Object given) {
+        return new SmoothcalException("--resume: the run was trained with " + flag + " " + stored + ", found " + flag
+                + " " + given + "; resume with the same value or start a new run");
     }
 
     /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */

@@ -111,7 +111,7 @@ final class TrainOptions {
         @Override
         public SmoothingConvention convert(String value) {
             for (SmoothingConvention c : SmoothingConvention.values()) {
-                if (c.cliName().equals(value)) {
+                if (c.id().equals(value)) {
                     return c;
                 }
             }

@@ -25,7 +25,17 @@ class BenchCommandTest {
         Path out = tmp.resolve("bench.json");
         assertEquals(0, Main.execute("bench", "--models", "mlp", "--batch-size", "32", "--warmup", "1", "--steps", "2",
                 "--rounds", "3", "--out", out.toString()));
-        JsonNode rows = Json.MAPPER.readTree(out.toFile());
+        JsonNode bench = Json.MAPPER.readTree(out.toFile());
+        // The same --overwrite rule as every command that writes, checked before any measuring.
+        String err = EndToEndTest.captureErr(() -> assertEquals(2, Main.execute("bench", "--steps", "2", "--rounds",
+                "1", "--warmup", "1", "--out", out.toString())));
+        assertTrue(err.contains("smoothcal: error: --out " + out + " already exists; expected a new file (pass "
+                + "--overwrite to replace it)"), err);
+        assertEquals(bench, Json.MAPPER.readTree(out.toFile()), "the earlier file kept");
+        assertEquals("smoothcal-bench/1", bench.get("format").asText());
+        assertEquals(32, bench.get("batch_size").asInt());
+        assertEquals(3, bench.get("rounds").asInt());
+        JsonNode rows = bench.get("rows");
         assertEquals(3, rows.size());
         String[] names = {"off", "mixup 0.2", "cutmix 1.0"};
         for (int i = 0; i < 3; i++) {

@@ -82,6 +82,12 @@ class EndToEndTest {
         // ECE recomputed from the written bins: sum_b n_b/N |conf_b - acc_b|.
         assertEquals(ece, weightedGap / total, 1e-9);
         assertTrue(report.get("nll").asDouble() > 0 && report.get("brier").asDouble() > 0);
+        // Provenance copied from model.onnx: the class names as a JSON array, not a string holding one.
+        JsonNode manifest = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+        JsonNode names = report.at("/model/provenance/smoothcal.class_names");
+        assertTrue(names.isArray(), names.toString());
+        assertEquals(manifest.get("class_names"), names);
+        assertEquals(manifest.get("model_fingerprint"), report.at("/model/provenance/smoothcal.model_fingerprint"));
     }
 
     @Test
@@ -153,6 +159,17 @@ class EndToEndTest {
         String err = captureErr(() -> assertEquals(2, Main.execute("train", "--resume", resumable.toString(),
                 "--model", "no-such-model", "--epochs", "3")));
         assertTrue(err.contains("--resume: the run was trained with --model mlp, found --model no-such-model"), err);
+        // Every other training setting is compared too, each difference named by its flag.
+        String lr = captureErr(() -> assertEquals(2, Main.execute("train", "--resume", resumable.toString(),
+                "--lr", "0.5", "--epochs", "3")));
+        assertTrue(lr.contains("smoothcal: error: --resume: the run was trained with --lr 0.001, found --lr 0.5; "
+                + "resume with the same value"), lr);
+        String several = captureErr(() -> assertEquals(2, Main.execute("train", "--resume", resumable.toString(),
+                "--optimizer", "sgd", "--mixup", "0.2", "--monitor", "val_ece", "--device", "cpu", "--seed", "3")));
+        assertTrue(several.contains("trained with --optimizer adam, --mixup 0.0, --monitor val_loss, --device auto, "
+                + "found --optimizer sgd, --mixup 0.2, --monitor val_ece, --device cpu; resume with the same values"),
+                several);
+        assertEquals(firstTwo, Files.readAllLines(resumable.resolve("history.csv")), "a refused resume changes nothing");
 
         assertEquals(0, Main.execute("train", "--resume", resumable.toString(), "--epochs", "3"));
         List<String> three = Files.readAllLines(resumable.resolve("history.csv"));
@@ -185,6 +202,18 @@ class EndToEndTest {
                 "--out", out.toString())));
         assertTrue(err.contains("saved_model/ and run.json of " + mixed + " come from different trainings"), err);
         assertFalse(Files.exists(out), "no parity.json for a refused run");
+
+        // evaluate of a run folder whose model.onnx comes from another run says so.
+        Path foreign = tmp.resolve("foreign-onnx");
+        copyTree(run, foreign);
+        Files.copy(tmp.resolve("resumable").resolve("model.onnx"), foreign.resolve("model.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path eval = tmp.resolve("eval-foreign");
+        String evaluated = captureErr(() -> assertEquals(2, Main.execute("evaluate", "--model", foreign.toString(),
+                "--out", eval.toString())));
+        assertTrue(evaluated.contains("smoothcal: error: --model " + foreign + ": model.onnx and run.json come from "
+                + "different trainings"), evaluated);
+        assertFalse(Files.exists(eval));
     }
 
     @Test
@@ -201,6 +230,43 @@ class EndToEndTest {
             assertTrue(b.get("logits_max_abs_diff").asDouble() <= 1e-4, b.toString());
         }
         assertEquals(1797, parity.at("/argmax/agree").asInt() + parity.at("/argmax/disagree_on_ties").asInt());
+    }
+
+    @Test
+    @Order(8)
+    void aCheckpointTensorFlowCannotRestoreIsABackendFailure() throws IOException {
+        // state.json still matches the run, so validation passes; TensorFlow then fails to read the checkpoint.
+        Path corrupted = tmp.resolve("corrupted-checkpoint");
+        copyTree(run, corrupted);
+        try (var files = Files.list(corrupted.resolve("checkpoints/latest"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.writeString(f, "not a TensorFlow checkpoint");
+            }
+        }
+        String err = captureErr(() -> assertEquals(3, Main.execute("train", "--resume", corrupted.toString(),
+                "--epochs", "7")));
+        List<String> errors = err.lines().filter(l -> l.startsWith("smoothcal: error:")).toList();
+        assertEquals(1, errors.size(), err);
+        assertTrue(errors.get(0).startsWith("smoothcal: error: could not restore checkpoint "), err);
+        assertFalse(err.contains("\tat "), "no stack trace without --verbose: " + err);
+        assertEquals(7, Files.readAllLines(corrupted.resolve("history.csv")).size(), "the run is left as it was");
+    }
+
+    @Test
+    @Order(9)
+    void parityNamesANonFiniteSampleFirst() {
+        var digits = dev.smoothcal.core.data.DatasetSource.load("digits", dev.smoothcal.core.data.DatasetSplit.TEST);
+        float[] images = digits.images().clone();
+        images[12 * 64 + 30] = Float.NaN;
+        var poisoned = new dev.smoothcal.core.data.Dataset(digits.name(), images, digits.labels(), digits.shape(),
+                digits.classNames());
+        var report = dev.smoothcal.interop.ParityCheck.run(new dev.smoothcal.core.run.RunDirectory(run), poisoned,
+                dev.smoothcal.interop.ParityTolerance.DEFAULT, List.of(1, 7));
+        assertFalse(report.passed());
+        // TensorFlow's ReLU maps the NaN to 0 and stays finite; ONNX Runtime propagates it. Either way the NaN,
+        // not the small logit differences elsewhere, comes first.
+        assertEquals("ONNX Runtime gives non-finite logits for sample 12 at batch size 1 (class 0: NaN); its image "
+                + "holds a non-finite pixel (NaN at index 30)", report.failures().get(0), report.failures().toString());
     }
 
     @Test
@@ -232,7 +298,7 @@ class EndToEndTest {
         assertEquals("x", Files.readString(file), "the user's file is untouched");
     }
 
-    private static String captureErr(Runnable action) {
+    static String captureErr(Runnable action) {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));

@@ -133,6 +133,54 @@ class EvaluationCommandsTest {
         assertTrue(moved <= 2, "bin counts differ by " + moved);
     }
 
+    /** A model whose weights live in an external data file: the calibrated copy carries them inline. */
+    @Test
+    void aCalibratedExportOfAModelWithExternalDataIsSelfContained() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("external"));
+        var proto = OnnxModels.read(sharp);
+        var graph = proto.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            var t = graph.getInitializer(i);
+            if (t.getName().equals("w")) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * t.getFloatDataCount())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                t.getFloatDataList().forEach(bytes::putFloat);
+                Files.write(folder.resolve("weights.bin"), bytes.array());
+                graph.setInitializer(i, t.toBuilder().clearFloatData()
+                        .setDataLocation(dev.smoothcal.onnx.proto.OnnxProto.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(dev.smoothcal.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder()
+                                .setKey("location").setValue("weights.bin")));
+            }
+        }
+        Path external = folder.resolve("external.onnx");
+        OnnxModels.write(proto.toBuilder().setGraph(graph).build(), external);
+        Path calibrated = Files.createDirectories(tmp.resolve("elsewhere")).resolve("calibrated.onnx");
+        capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", external.toString(), "--calibrate-on",
+                "train", "--export-calibrated", calibrated.toString(), "--bootstrap", "0", "--out",
+                tmp.resolve("eval-external").toString())));
+        // Loaded from another folder, with no weights.bin beside it, by ONNX Runtime.
+        capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", calibrated.toString(), "--bootstrap",
+                "0", "--out", tmp.resolve("eval-external-calibrated").toString())));
+        assertTrue(OnnxModels.read(calibrated).getGraph().getInitializerList().stream()
+                .noneMatch(t -> t.getExternalDataCount() > 0), "no external data left");
+    }
+
+    /** Each phase is labelled: the fit split scored, the temperature searched, then the evaluated split. */
+    @Test
+    void calibrationShowsAPhaseLabelWhileFitting() {
+        List<String> phases = new java.util.ArrayList<>();
+        dev.smoothcal.evaluator.evaluation.Evaluation.run(dev.smoothcal.evaluator.evaluation.EvaluationRequest
+                .of(soft, test).withBootstrapReplicates(0).withCalibration(DatasetSource.load("digits", DatasetSplit.TRAIN)),
+                new dev.smoothcal.evaluator.evaluation.EvaluationListener() {
+                    @Override
+                    public void phase(String phase, int total) {
+                        phases.add(phase + " " + total);
+                    }
+                });
+        assertEquals(List.of("scoring digits/train for the temperature 3823", "fitting the temperature on digits/train 0",
+                "evaluating 1797"), phases);
+    }
+
     @Test
     void calibratingOnTheEvaluatedSplitWarns() throws IOException {
         Path out = tmp.resolve("eval-same");
@@ -242,6 +290,84 @@ class EvaluationCommandsTest {
     }
 
     /** Runs {@code action} and returns what it printed on stdout ({@code stdout}) or stderr. */
+    @Test
+    void aFailingRuleExitsOneWithItsValueAndAGateSectionInTheReport() throws IOException {
+        Path out = tmp.resolve("gate-fails");
+        String stdout = capture(true, () -> assertEquals(1, Main.execute("evaluate", "--model", soft.toString(),
+                "--require", "ece<=0.001", "--require", "accuracy >= 0.5", "--bootstrap", "20", "--require",
+                "accuracy.lower>=0.5", "--out", out.toString())));
+        JsonNode report = Json.MAPPER.readTree(out.resolve("report.json").toFile());
+        JsonNode gate = report.get("gate");
+        assertFalse(gate.get("passed").asBoolean());
+        assertEquals(3, gate.get("verdicts").size());
+        JsonNode ece = gate.get("verdicts").get(0);
+        assertEquals("ece <= 0.001", ece.get("rule").asText());
+        assertEquals(report.get("ece").asDouble(), ece.get("value").asDouble(), 0.0);
+        assertFalse(ece.get("passed").asBoolean());
+        assertTrue(gate.get("verdicts").get(1).get("passed").asBoolean());
+        assertEquals(report.get("bootstrap").get("accuracy").get("lower").asDouble(),
+                gate.get("verdicts").get(2).get("value").asDouble(), 0.0);
+        assertTrue(stdout.contains(String.format(java.util.Locale.ROOT, "%-40s %12.4f %12.4f  FAILED", "ece <= 0.001",
+                report.get("ece").asDouble(), 0.001)), stdout);
+        assertTrue(stdout.contains("gate: FAILED (1 of 3 rules)"), stdout);
+
+        Path passing = tmp.resolve("gate-passes");
+        String ok = capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", soft.toString(),
+                "--require", "accuracy>=0.5", "--bootstrap", "0", "--out", passing.toString())));
+        assertTrue(ok.contains("gate: PASSED"), ok);
+        JsonNode plain = Json.MAPPER.readTree(tmp.resolve("gate-passes/report.json").toFile());
+        assertTrue(plain.get("gate").get("passed").asBoolean());
+    }
+
+    @Test
+    void badRulesAreRefusedBeforeAnyModelRuns() {
+        for (String[] bad : new String[][] {{"--require", "ece<="}, {"--require", "acc>=0.9"},
+                {"--require", "ece<=baseline.ece"}, {"--require", "ece.upper<=0.2", "--bootstrap", "0"}}) {
+            Path out = tmp.resolve("gate-bad");
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model",
+                    tmp.resolve("no-such-model.onnx").toString(), "--out", out.toString()));
+            args.addAll(List.of(bad));
+            String stderr = capture(false, () -> assertEquals(2, Main.execute(args.toArray(String[]::new))));
+            assertTrue(stderr.startsWith("smoothcal: error: --"), stderr);
+            assertFalse(stderr.contains("no-such-model"), "the rule is checked before the model: " + stderr);
+            assertEquals(1, stderr.lines().count(), stderr);
+            assertFalse(Files.exists(out));
+        }
+        String unknown = capture(false, () -> Main.execute("evaluate", "--model", soft.toString(), "--require",
+                "acc>=0.9", "--out", tmp.resolve("x").toString()));
+        assertTrue(unknown.contains("--require rule 'acc>=0.9' names an unknown metric 'acc'; expected one of [accuracy,"),
+                unknown);
+    }
+
+    @Test
+    void aBaselineReportBoundsARetrainedModel() throws IOException {
+        Path old = tmp.resolve("gate-baseline");
+        capture(true, () -> assertEquals(0, Main.execute("evaluate", "--model", sharp.toString(), "--bootstrap", "0",
+                "--out", old.toString())));
+        double oldAccuracy = Json.MAPPER.readTree(old.resolve("report.json").toFile()).get("accuracy").asDouble();
+        Path out = tmp.resolve("gate-vs-baseline");
+        capture(true, () -> Main.execute("evaluate", "--model", soft.toString(), "--bootstrap", "0", "--baseline",
+                old.resolve("report.json").toString(), "--require", "accuracy>=baseline.accuracy-0.01", "--out",
+                out.toString()));
+        JsonNode gate = Json.MAPPER.readTree(out.resolve("report.json").toFile()).get("gate");
+        assertEquals(oldAccuracy - 0.01, gate.get("verdicts").get(0).get("bound").asDouble(), 1e-15);
+        assertEquals(old.resolve("report.json").toString(), gate.get("baseline").asText());
+    }
+
+    @Test
+    void compareGatesEveryModel() throws IOException {
+        Path out = tmp.resolve("gate-compare");
+        String stdout = capture(true, () -> assertEquals(1, Main.execute("compare", "--model", soft.toString(),
+                "--model", sharp.toString(), "--bootstrap", "0", "--require", "mce<=0.99", "--require",
+                "nll<=0.5", "--out", out.toString())));
+        JsonNode models = Json.MAPPER.readTree(out.resolve("compare.json").toFile()).get("models");
+        for (JsonNode m : models) {
+            boolean nllOk = m.get("nll").asDouble() <= 0.5;
+            assertEquals(nllOk, m.get("gate").get("verdicts").get(1).get("passed").asBoolean(), m.toString());
+        }
+        assertTrue(stdout.contains("gate soft: ") && stdout.contains("gate sharp: "), stdout);
+    }
+
     private static String capture(boolean stdout, Runnable action) {
         PrintStream old = stdout ? System.out : System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -55,6 +55,40 @@ class KillAndResumeTest {
             assertEquals(killed.at("/history/" + e + "/train_loss").asDouble(), Double.parseDouble(row[1]), 1e-7);
         }
         assertTrue(Files.isRegularFile(run.resolve("model.onnx")));
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.map(p1 -> p1.getFileName().toString()).filter(n -> n.contains("staging")).toList(),
+                    "the killed process's staging folder is removed by the next command that writes there");
+        }
+    }
+
+    /** SIGTERM (and Ctrl-C) run the shutdown hooks: the staging folder goes with the process. */
+    @Test
+    void sigtermLeavesNoStagingFolder() throws Exception {
+        Path run = tmp.resolve("term");
+        Path state = run.resolve("checkpoints/state.json");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "200",
+                "--batch-size", "32", "--seed", "9", "--out", run.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("term.log").toFile());
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (epochsDone(state) < 1) {
+                assertTrue(p.isAlive(), "training ended early: " + Files.readString(tmp.resolve("term.log")));
+                assertTrue(System.nanoTime() < deadline, "no checkpoint within 120 s");
+                Thread.sleep(50);
+            }
+            try (var staged = Files.list(tmp)) {
+                assertTrue(staged.anyMatch(f -> f.getFileName().toString().startsWith(".term.staging-" + p.pid() + "-")),
+                        "the staging folder names the process");
+            }
+        } finally {
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits on SIGTERM");
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.contains("staging")).toList());
+        }
     }
 
     private static int epochsDone(Path state) {

@@ -28,7 +28,9 @@ public class SmoothcalException extends RuntimeException {
         DEFECT
     }
 
+    /** What went wrong, for the adapter to map (an exit code, an HTTP status). */
     private final Kind kind;
+    /** The library parameter at fault, or null when the error names none. */
     private final String parameter;
 
     /**
@@ -63,25 +65,28 @@ public class SmoothcalException extends RuntimeException {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.parameter = parameter;
         if (parameter != null && (message == null || !message.startsWith(parameter))) {
-            throw new IllegalArgumentException("message must start with the parameter '" + parameter + "': " + message);
+            throw defect("message must start with the parameter '" + parameter + "': " + message);
         }
     }
 
     /**
      * Bad input: parameter {@code parameter} has an unusable value. The message is
      * {@code parameter + " " + problem}, for example {@code invalid("labelSmoothing", "must be in [0, 1),
-     * found 1.5")} reads "labelSmoothing must be in [0, 1), found 1.5".
+     * found 1.5")} reads "labelSmoothing must be in [0, 1), found 1.5"; a problem that starts with a colon
+     * follows the name directly: {@code invalid("model", ": expected an .onnx file, found nothing at m")}
+     * reads "model: expected an .onnx file, found nothing at m".
      *
      * @param parameter the parameter's name as the Java API spells it
      * @param problem what was expected and what was found, without the name
      * @return the exception, for the caller to throw
      */
     public static SmoothcalException invalid(String parameter, String problem) {
-        return new SmoothcalException(Kind.BAD_INPUT, parameter, parameter + " " + problem, null);
+        return new SmoothcalException(Kind.BAD_INPUT, parameter, naming(parameter, problem), null);
     }
 
     /**
-     * Bad input that concerns a parameter, with an underlying cause (for example a file that cannot be parsed).
+     * Bad input that concerns a parameter, with an underlying cause (for example a file that cannot be
+     * parsed); the message is formed as by {@link #invalid(String, String)}.
      *
      * @param parameter the parameter's name as the Java API spells it
      * @param problem what was expected and what was found, without the name
@@ -89,7 +94,11 @@ public class SmoothcalException extends RuntimeException {
      * @return the exception, for the caller to throw
      */
     public static SmoothcalException invalid(String parameter, String problem, Throwable cause) {
-        return new SmoothcalException(Kind.BAD_INPUT, parameter, parameter + " " + problem, cause);
+        return new SmoothcalException(Kind.BAD_INPUT, parameter, naming(parameter, problem), cause);
+    }
+
+    private static String naming(String parameter, String problem) {
+        return problem.startsWith(":") ? parameter + problem : parameter + " " + problem;
     }
 
     /**

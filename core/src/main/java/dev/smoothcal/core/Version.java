@@ -11,7 +11,11 @@ public final class Version {
     private Version() {
     }
 
-    /** For example {@code 0.1.0-SNAPSHOT}. */
+    /**
+     * For example {@code 0.1.0-SNAPSHOT}.
+     *
+     * @return the version this jar was built as
+     */
     public static String get() {
         return VERSION;
     }

@@ -45,7 +45,7 @@ record MixedBatch(float[] images, float[] labels) {
                 return new MixedBatch(Tensors.toArray(r.get(0)), Tensors.toArray(r.get(1)));
             }
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow could not mix the parity batch: " + e.getMessage(), e);
+            throw SmoothcalException.backend("TensorFlow could not mix the parity batch: " + e.getMessage(), e);
         }
     }
 }

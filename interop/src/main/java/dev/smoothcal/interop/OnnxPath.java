@@ -63,7 +63,7 @@ final class OnnxPath implements AutoCloseable {
                         SmoothedLossGraph.ALPHA, a), java.util.Set.of(SmoothedLossGraph.LOSS))) {
             return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
         } catch (OrtException e) {
-            throw new SmoothcalException("ONNX Runtime could not run the smoothed-loss graph: " + e.getMessage(), e);
+            throw SmoothcalException.backend("ONNX Runtime could not run the smoothed-loss graph: " + e.getMessage(), e);
         }
     }
 }

@@ -1,18 +1,14 @@
 package dev.smoothcal.interop;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
-import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.core.run.RunManifest;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.onnx.OnnxModels;
 import dev.smoothcal.trainer.export.OnnxExport;
-import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
+import dev.smoothcal.trainer.run.RunManifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,17 +26,35 @@ public final class ParityCheck {
     public static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 7, 256);
 
     /**
+     * Compares the two paths of {@code run} on {@code data} at the default tolerances
+     * ({@link ParityTolerance#DEFAULT}) and batch sizes ({@link #DEFAULT_BATCH_SIZES}).
+     *
+     * @param run a run directory written by training (run.json, saved_model/, model.onnx)
+     * @param data labelled images of the run's input shape
+     * @return the report; {@link ParityReport#passed()} says whether every check held
+     * @throws SmoothcalException as {@link #run(RunDirectory, Dataset, ParityTolerance, List)}
+     */
+    public static ParityReport run(RunDirectory run, Dataset data) {
+        return run(run, data, ParityTolerance.DEFAULT, DEFAULT_BATCH_SIZES);
+    }
+
+    /**
      * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
      *
+     * @param run the run directory whose TF model and ONNX model are compared
+     * @param data the samples fed to both paths
+     * @param tolerance when two values count as equal
+     * @param batchSizes the batch sizes to run, each at least 1
+     * @return the report that {@code parity.json} holds
      * @throws SmoothcalException when the run is inconsistent (model.onnx and run.json from different
      *     trainings) or the data does not fit the model; a numeric mismatch is not an exception but a
      *     report with {@code passed = false}
      */
     public static ParityReport run(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batchSizes) {
         if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
-            throw new SmoothcalException("--batch-sizes must be positive integers, found " + batchSizes);
+            throw SmoothcalException.invalid("batchSizes", "must be positive integers, found " + batchSizes);
         }
-        RunManifest manifest = run.manifest();
+        RunManifest manifest = RunManifest.read(run);
         checkData(manifest, data);
         String onnxFingerprint = OnnxModels.metadata(OnnxModels.read(run.require(RunDirectory.MODEL_ONNX)))
                 .get(OnnxExport.KEY_MODEL_FINGERPRINT);
@@ -49,15 +63,16 @@ public final class ParityCheck {
                     + " come from different trainings: expected model fingerprint " + manifest.modelFingerprint()
                     + " (run.json), found " + onnxFingerprint + " (model.onnx)");
         }
-        LabelSmoothing smoothing = smoothing(manifest);
+        LabelSmoothing smoothing = manifest.config().labelSmoothing();
         int n = data.size();
         List<String> failures = new ArrayList<>();
+        List<String> nonFinite = new ArrayList<>();
         List<ParityReport.BatchParity> perBatch = new ArrayList<>();
         ParityReport.Difference logits = null;
         ParityReport.Difference probabilities = null;
         TensorFlowPath.Outputs tf = null;
         TensorFlowPath.Outputs ort = null;
-        MixedBatch mixed = MixedBatch.of(data, manifest.seed());
+        MixedBatch mixed = MixedBatch.of(data, manifest.config().seed());
         TensorFlowPath.Outputs tfMixed;
         TensorFlowPath.Outputs ortMixed;
         try (TensorFlowPath tfPath = TensorFlowPath.open(run.require(RunDirectory.SAVED_MODEL));
@@ -69,6 +84,10 @@ public final class ParityCheck {
                 if (ort.numClasses() != tf.numClasses()) {
                     throw new SmoothcalException("the SavedModel has " + tf.numClasses() + " classes but model.onnx has "
                             + ort.numClasses());
+                }
+                if (nonFinite.isEmpty()) {
+                    nonFinite(nonFinite, "TensorFlow", tf, batch, data);
+                    nonFinite(nonFinite, "ONNX Runtime", ort, batch, data);
                 }
                 ParityReport.Difference dz = difference("logits", tf.logits(), ort.logits(), tf.numClasses());
                 ParityReport.Difference dp = difference("probabilities", tf.probabilities(), ort.probabilities(),
@@ -92,6 +111,9 @@ public final class ParityCheck {
             tfMixed = tfPath.run(mixed.images(), n, data.shape(), largest);
             ortMixed = onnxPath.run(mixed.images(), n, data.shape(), largest);
         }
+        // A NaN or infinity explains every other difference (or hides it: NaN compares as no difference), so
+        // it is reported first.
+        failures.addAll(0, nonFinite);
         int k = tf.numClasses();
         ParityReport.Agreement argmax = agreement(tf.logits(), ort.logits(), n, k, tolerance);
         if (argmax.disagreements() > 0) {
@@ -114,7 +136,7 @@ public final class ParityCheck {
                         l.tensorflow(), l.onnx(), l.reference(), tolerance.lossRelative()));
             }
         }
-        return new ParityReport(failures.isEmpty(), failures, manifest.modelFingerprint(),
+        return new ParityReport(ParityReport.FORMAT, failures.isEmpty(), failures, manifest.modelFingerprint(),
                 new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
                 losses, tolerance);
     }
@@ -122,33 +144,17 @@ public final class ParityCheck {
     /**
      * Recomputes the weights fingerprint from the SavedModel's own variables and compares it with
      * run.json's, so a saved_model/ copied from another training is refused like a foreign model.onnx.
+     * The architecture comes from run.json itself, so the check needs no model file.
      */
     private static void requireSavedModelFromRun(RunDirectory run, RunManifest manifest, Dataset data,
             TensorFlowPath tfPath) {
-        JsonNode modelNode = manifest.config() == null ? null : manifest.config().get("model");
-        if (modelNode == null) {
-            throw new SmoothcalException("run.json: expected config.model, found none");
-        }
-        ResolvedModel model = ModelSpec.load(modelNode.asText()).resolve(data.shape(), data.numClasses());
+        ResolvedModel model = manifest.model().resolve(data.shape(), data.numClasses());
         List<String> names = model.params().stream().map(ResolvedModel.Param::name).toList();
         String found = Weights.of(model, tfPath.variables(names)).fingerprint();
         if (!found.equals(manifest.modelFingerprint())) {
             throw new SmoothcalException("saved_model/ and run.json of " + run.root()
                     + " come from different trainings: expected model fingerprint " + manifest.modelFingerprint()
                     + " (run.json), found " + found + " (saved_model variables)");
-        }
-    }
-
-    /** The run's label smoothing, read from run.json's config. */
-    static LabelSmoothing smoothing(RunManifest manifest) {
-        JsonNode node = manifest.config() == null ? null : manifest.config().get("label_smoothing");
-        if (node == null) {
-            throw new SmoothcalException("run.json: expected config.label_smoothing, found none");
-        }
-        try {
-            return Json.MAPPER.treeToValue(node, LabelSmoothing.class);
-        } catch (JsonProcessingException e) {
-            throw new SmoothcalException("run.json: expected config.label_smoothing {alpha, convention}, found " + node, e);
         }
     }
 
@@ -166,6 +172,40 @@ public final class ParityCheck {
         if (data.size() == 0) {
             throw new SmoothcalException("expected at least one image to compare on, found an empty split");
         }
+    }
+
+    /**
+     * Adds a failure naming the first sample whose logits or probabilities from {@code path} are not finite,
+     * and whether that sample's image holds non-finite pixels.
+     */
+    private static void nonFinite(List<String> failures, String path, TensorFlowPath.Outputs out, int batch,
+            Dataset data) {
+        int k = out.numClasses();
+        float[][] arrays = {out.logits(), out.probabilities()};
+        String[] names = {"logits", "probabilities"};
+        for (int a = 0; a < arrays.length; a++) {
+            float[] v = arrays[a];
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    int sample = i / k;
+                    failures.add(String.format(Locale.ROOT, "%s gives non-finite %s for sample %d at batch size %d "
+                            + "(class %d: %s)%s", path, names[a], sample, batch, i % k, v[i], pixels(data, sample)));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** What the image of {@code sample} holds, when that explains a non-finite output. */
+    private static String pixels(Dataset data, int sample) {
+        int per = data.shape().size();
+        for (int j = 0; j < per; j++) {
+            float x = data.images()[sample * per + j];
+            if (!Float.isFinite(x)) {
+                return "; its image holds a non-finite pixel (" + x + " at index " + j + ")";
+            }
+        }
+        return "; its image is finite";
     }
 
     private static ParityReport.Difference difference(String output, float[] a, float[] b, int k) {
@@ -240,7 +280,7 @@ public final class ParityCheck {
         double reference = smoothing.loss(toDouble(tfLogits, n, k), soft);
         double referenceOnOnnx = smoothing.loss(toDouble(ortLogits, n, k), soft);
         double rel = Math.max(relative(tf, reference), Math.max(relative(onnx, referenceOnOnnx), relative(tf, onnx)));
-        return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().cliName(), tf, onnx, reference,
+        return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().id(), tf, onnx, reference,
                 referenceOnOnnx, rel);
     }
 

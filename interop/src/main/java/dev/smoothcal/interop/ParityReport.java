@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * The content of {@code parity.json}.
  *
+ * @param format always {@link #FORMAT}
  * @param passed every check within tolerance
  * @param failures one sentence per failed check
  * @param modelFingerprint the run's weights fingerprint, checked equal in run.json and model.onnx
@@ -16,10 +17,28 @@ import java.util.List;
  * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
  * @param tolerance the tolerances applied
  */
-public record ParityReport(boolean passed, List<String> failures, String modelFingerprint, DataInfo data,
+public record ParityReport(String format, boolean passed, List<String> failures, String modelFingerprint, DataInfo data,
         List<BatchParity> batchSizes, Difference logits, Difference probabilities, Agreement argmax,
         List<LossParity> loss, ParityTolerance tolerance) {
 
+    /** The format of parity.json. */
+    public static final String FORMAT = "smoothcal-parity/1";
+
+    /**
+     * Copies the lists, so the report is immutable.
+     *
+     * @param format always {@link #FORMAT}
+     * @param passed every check within tolerance
+     * @param failures one sentence per failed check
+     * @param modelFingerprint the run's weights fingerprint, checked equal in run.json and model.onnx
+     * @param data dataset name and size compared on
+     * @param batchSizes the largest differences at each batch size compared
+     * @param logits TF vs ORT logits, worst over every batch size
+     * @param probabilities TF vs ORT probabilities, worst over every batch size
+     * @param argmax agreement of predicted classes
+     * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
+     * @param tolerance the tolerances applied
+     */
     public ParityReport {
         failures = List.copyOf(failures);
         batchSizes = List.copyOf(batchSizes);

@@ -15,18 +15,28 @@ import dev.smoothcal.core.SmoothcalException;
 public record ParityTolerance(double logitAbsolute, double logitRelative, double probabilityAbsolute,
         double lossRelative) {
 
+    /** The defaults stated on each component. */
     public static final ParityTolerance DEFAULT = new ParityTolerance(1e-4, 1e-5, 1e-5, 1e-5);
 
+    /**
+     * Checks each tolerance.
+     *
+     * @param logitAbsolute absolute tolerance on logits (default 1e-4)
+     * @param logitRelative relative tolerance on logits (default 1e-5)
+     * @param probabilityAbsolute absolute tolerance on probabilities (default 1e-5)
+     * @param lossRelative relative tolerance between loss values (default 1e-5)
+     * @throws SmoothcalException if a tolerance is outside {@code [0, 1)}
+     */
     public ParityTolerance {
-        check("logit absolute tolerance", logitAbsolute);
-        check("logit relative tolerance", logitRelative);
-        check("probability absolute tolerance", probabilityAbsolute);
-        check("loss relative tolerance", lossRelative);
+        check("logitAtol", logitAbsolute);
+        check("logitRtol", logitRelative);
+        check("probAtol", probabilityAbsolute);
+        check("lossRtol", lossRelative);
     }
 
     private static void check(String name, double v) {
         if (!(v >= 0.0 && v < 1.0)) {
-            throw new SmoothcalException(name + " must be in [0, 1), found " + v);
+            throw SmoothcalException.invalid(name, "must be in [0, 1), found " + v);
         }
     }
 

@@ -78,7 +78,7 @@ final class TensorFlowPath implements AutoCloseable {
             }
             return outputs.outputs();
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow could not run the SavedModel at " + savedModel + ": "
+            throw SmoothcalException.backend("TensorFlow could not run the SavedModel at " + savedModel + ": "
                     + e.getMessage(), e);
         }
     }
@@ -102,7 +102,7 @@ final class TensorFlowPath implements AutoCloseable {
                 return ((TFloat32) r.get(0)).getFloat();
             }
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow could not compute the smoothed loss: " + e.getMessage(), e);
+            throw SmoothcalException.backend("TensorFlow could not compute the smoothed loss: " + e.getMessage(), e);
         }
     }
 }

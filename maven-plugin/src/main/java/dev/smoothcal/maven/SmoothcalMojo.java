@@ -6,6 +6,9 @@ import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -55,6 +58,25 @@ abstract class SmoothcalMojo extends AbstractMojo {
     /** {@code data} as the library reads it: the built-in name, or a path relative to the project. */
     Dataset load(String data, String split) {
         return DatasetSource.load(resolveData(data), DatasetSplit.parse(split));
+    }
+
+    /**
+     * {@code value} as a constant of {@code type}, spelt as run.json and the command line spell it (lower
+     * case, {@code -} or {@code _} between words); null stays null (the library's default).
+     */
+    static <E extends Enum<E>> E enumValue(String parameter, Class<E> type, String value) {
+        if (value == null) {
+            return null;
+        }
+        String key = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E c : type.getEnumConstants()) {
+            if (c.name().equals(key)) {
+                return c;
+            }
+        }
+        String names = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        throw SmoothcalException.invalid(parameter, "must be one of " + names + ", found '" + value + "'");
     }
 
     String resolveData(String data) {

@@ -17,17 +17,35 @@ public final class Attribute {
         this.proto = proto;
     }
 
-    /** An {@code INT} attribute (ONNX ints are 64-bit). */
+    /**
+     * An {@code INT} attribute (ONNX ints are 64-bit).
+     *
+     * @param name the attribute name, non-blank
+     * @param value the value
+     * @return the attribute
+     */
     public static Attribute ofInt(String name, long value) {
         return new Attribute(start(name, AttributeType.INT).setI(value).build());
     }
 
-    /** A {@code FLOAT} attribute. */
+    /**
+     * A {@code FLOAT} attribute.
+     *
+     * @param name the attribute name, non-blank
+     * @param value the value
+     * @return the attribute
+     */
     public static Attribute ofFloat(String name, float value) {
         return new Attribute(start(name, AttributeType.FLOAT).setF(value).build());
     }
 
-    /** A {@code STRING} attribute, stored as UTF-8. */
+    /**
+     * A {@code STRING} attribute, stored as UTF-8.
+     *
+     * @param name the attribute name, non-blank
+     * @param value the text, not null
+     * @return the attribute
+     */
     public static Attribute ofString(String name, String value) {
         if (value == null) {
             throw new SmoothcalException("attribute " + name + ": expected a string value, found none");
@@ -36,7 +54,13 @@ public final class Attribute {
                 .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build());
     }
 
-    /** An {@code INTS} attribute, such as {@code perm} for Transpose. */
+    /**
+     * An {@code INTS} attribute, such as {@code perm} for Transpose.
+     *
+     * @param name the attribute name, non-blank
+     * @param values the values, in order
+     * @return the attribute
+     */
     public static Attribute ofInts(String name, long... values) {
         AttributeProto.Builder b = start(name, AttributeType.INTS);
         for (long v : values) {
@@ -45,7 +69,13 @@ public final class Attribute {
         return new Attribute(b.build());
     }
 
-    /** A {@code FLOATS} attribute. */
+    /**
+     * A {@code FLOATS} attribute.
+     *
+     * @param name the attribute name, non-blank
+     * @param values the values, in order
+     * @return the attribute
+     */
     public static Attribute ofFloats(String name, float... values) {
         AttributeProto.Builder b = start(name, AttributeType.FLOATS);
         for (float v : values) {
@@ -54,7 +84,11 @@ public final class Attribute {
         return new Attribute(b.build());
     }
 
-    /** The attribute name. */
+    /**
+     * The attribute name.
+     *
+     * @return the name the node reads it by
+     */
     public String name() {
         return proto.getName();
     }

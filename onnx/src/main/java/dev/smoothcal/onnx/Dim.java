@@ -15,18 +15,34 @@ public sealed interface Dim permits Dim.Fixed, Dim.Symbolic {
     /** The usual symbolic class dimension. */
     Dim CLASSES = named("classes");
 
-    /** A fixed size, at least 1. */
+    /**
+     * A fixed size, at least 1.
+     *
+     * @param size the size, at least 1
+     * @return the fixed dimension
+     */
     static Dim of(long size) {
         return new Fixed(size);
     }
 
-    /** A symbolic dimension, such as {@code "batch"}. */
+    /**
+     * A symbolic dimension, such as {@code "batch"}.
+     *
+     * @param name the name, non-blank
+     * @return the symbolic dimension
+     */
     static Dim named(String name) {
         return new Symbolic(name);
     }
 
     /** A dimension of known size. */
     record Fixed(long size) implements Dim {
+        /**
+         * Checks the size.
+         *
+         * @param size the size, at least 1
+         * @throws SmoothcalException if {@code size} is below 1
+         */
         public Fixed {
             if (size < 1) {
                 throw new SmoothcalException("fixed dimension size must be at least 1, found " + size);
@@ -41,6 +57,12 @@ public sealed interface Dim permits Dim.Fixed, Dim.Symbolic {
 
     /** A dimension bound at run time, identified by name. */
     record Symbolic(String name) implements Dim {
+        /**
+         * Checks the name.
+         *
+         * @param name the name, non-blank
+         * @throws SmoothcalException if {@code name} is null or blank
+         */
         public Symbolic {
             if (name == null || name.isBlank()) {
                 throw new SmoothcalException("symbolic dimension name must be non-blank, found "

@@ -21,7 +21,11 @@ public enum ElementType {
         this.dataType = dataType;
     }
 
-    /** The {@code TensorProto.DataType} this type is written as. */
+    /**
+     * The {@code TensorProto.DataType} this type is written as.
+     *
+     * @return the protobuf enum value
+     */
     public DataType dataType() {
         return dataType;
     }

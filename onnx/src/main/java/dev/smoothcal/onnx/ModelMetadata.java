@@ -19,10 +19,23 @@ public record ModelMetadata(String docString, SortedMap<String, String> properti
     /** No description, no properties. */
     public static final ModelMetadata NONE = new ModelMetadata("", Map.of());
 
+    /**
+     * Metadata from properties in any map; they are copied and sorted by key.
+     *
+     * @param docString free text for {@code ModelProto.doc_string}; empty for none
+     * @param properties metadata keys (non-blank) to values (non-null)
+     */
     public ModelMetadata(String docString, Map<String, String> properties) {
         this(docString, copySorted(properties));
     }
 
+    /**
+     * Checks the description and every property, and keeps an unmodifiable sorted copy of the properties.
+     *
+     * @param docString free text for {@code ModelProto.doc_string}; empty for none
+     * @param properties metadata keys (non-blank) to values (non-null), copied and sorted
+     * @throws SmoothcalException if the description is null, a key is blank or a value is null
+     */
     public ModelMetadata {
         if (docString == null) {
             throw new SmoothcalException("model doc string must be text (empty for none), found none");
@@ -30,7 +43,12 @@ public record ModelMetadata(String docString, SortedMap<String, String> properti
         properties = Collections.unmodifiableSortedMap(copySorted(properties));
     }
 
-    /** Properties without a description. */
+    /**
+     * Properties without a description.
+     *
+     * @param properties metadata keys (non-blank) to values (non-null)
+     * @return metadata with an empty description
+     */
     public static ModelMetadata of(Map<String, String> properties) {
         return new ModelMetadata("", properties);
     }

@@ -70,17 +70,34 @@ public final class OnnxGraphBuilder {
     private final Map<String, String> definedValues = new LinkedHashMap<>();
     private final Map<String, Integer> nodesPerOpType = new HashMap<>();
 
-    /** Starts an empty graph called {@code graphName}. */
+    /**
+     * Starts an empty graph called {@code graphName}.
+     *
+     * @param graphName the name written into {@code GraphProto.name}, non-blank
+     */
     public OnnxGraphBuilder(String graphName) {
         this.graphName = requireName("graph name", graphName);
     }
 
-    /** Declares a float32 graph input; no dimensions makes a scalar (shape {@code []}). */
+    /**
+     * Declares a float32 graph input; no dimensions makes a scalar (shape {@code []}).
+     *
+     * @param name the input name, new in this graph
+     * @param dims its dimensions, outermost first
+     * @return this builder
+     */
     public OnnxGraphBuilder input(String name, Dim... dims) {
         return input(name, ElementType.FLOAT, dims);
     }
 
-    /** Declares a graph input of the given element type; no dimensions makes a scalar. */
+    /**
+     * Declares a graph input of the given element type; no dimensions makes a scalar.
+     *
+     * @param name the input name, new in this graph
+     * @param type the element type
+     * @param dims its dimensions, outermost first
+     * @return this builder
+     */
     public OnnxGraphBuilder input(String name, ElementType type, Dim... dims) {
         define(requireName("input name", name), "graph input");
         graphInputs.add(valueInfo(name, type, dims));
@@ -90,12 +107,23 @@ public final class OnnxGraphBuilder {
     /**
      * Declares a float32 graph output. The name must be defined (by an input, initializer or node)
      * by the time {@link #build} runs; outputs keep their declaration order.
+     *
+     * @param name the output name, declared once
+     * @param dims its dimensions, outermost first
+     * @return this builder
      */
     public OnnxGraphBuilder output(String name, Dim... dims) {
         return output(name, ElementType.FLOAT, dims);
     }
 
-    /** Declares a graph output of the given element type. */
+    /**
+     * Declares a graph output of the given element type.
+     *
+     * @param name the output name, declared once
+     * @param type the element type
+     * @param dims its dimensions, outermost first
+     * @return this builder
+     */
     public OnnxGraphBuilder output(String name, ElementType type, Dim... dims) {
         requireName("output name", name);
         if (graphOutputs.stream().anyMatch(o -> o.getName().equals(name))) {
@@ -108,6 +136,10 @@ public final class OnnxGraphBuilder {
     /**
      * A float32 constant tensor, row-major. No shape makes a scalar.
      *
+     * @param name the tensor name, new in this graph
+     * @param values the elements, row-major
+     * @param shape the dimensions, outermost first
+     * @return this builder
      * @throws SmoothcalException if the shape's element count (product of dims) differs from
      *     {@code values.length}, or a dim is negative
      */
@@ -120,7 +152,14 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
-    /** An int64 constant tensor (axes, shapes, indices), row-major. No shape makes a scalar. */
+    /**
+     * An int64 constant tensor (axes, shapes, indices), row-major. No shape makes a scalar.
+     *
+     * @param name the tensor name, new in this graph
+     * @param values the elements, row-major
+     * @param shape the dimensions, outermost first
+     * @return this builder
+     */
     public OnnxGraphBuilder initializer(String name, long[] values, long... shape) {
         TensorProto.Builder t = startTensor(name, TensorProto.DataType.INT64, values.length, shape);
         for (long v : values) {
@@ -130,7 +169,15 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
-    /** A node of the default ONNX domain with one output; see {@link #node(String, List, List, Attribute...)}. */
+    /**
+     * A node of the default ONNX domain with one output; see {@link #node(String, List, List, Attribute...)}.
+     *
+     * @param opType the ONNX operator, e.g. {@code MatMul}
+     * @param inputs the value names it reads, in operator order
+     * @param output the name of the value it defines
+     * @param attributes the operator attributes
+     * @return this builder
+     */
     public OnnxGraphBuilder node(String opType, List<String> inputs, String output, Attribute... attributes) {
         return node(opType, inputs, Collections.singletonList(output), attributes);
     }
@@ -138,6 +185,12 @@ public final class OnnxGraphBuilder {
     /**
      * A node of the default ONNX domain. An empty input name marks an omitted optional input, as
      * ONNX allows; every other input must name a value defined earlier. Outputs must be new names.
+     *
+     * @param opType the ONNX operator, e.g. {@code MatMul}
+     * @param inputs the value names it reads, in operator order
+     * @param outputs the names of the values it defines
+     * @param attributes the operator attributes
+     * @return this builder
      */
     public OnnxGraphBuilder node(String opType, List<String> inputs, List<String> outputs, Attribute... attributes) {
         requireName("node op type", opType);
@@ -188,6 +241,8 @@ public final class OnnxGraphBuilder {
      * The model: this graph, IR {@value #IR_VERSION}, opset {@value #OPSET_VERSION}, producer
      * {@value #PRODUCER_NAME} with the smoothcal version, and {@code metadata}'s properties in key order.
      *
+     * @param metadata the description and {@code metadata_props} to write
+     * @return the model proto
      * @throws SmoothcalException if there is no output, or an output names an undefined value
      */
     public ModelProto build(ModelMetadata metadata) {

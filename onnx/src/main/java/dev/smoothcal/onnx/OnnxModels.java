@@ -23,12 +23,20 @@ public final class OnnxModels {
     /**
      * The serialized model. Deterministic: equal models give identical bytes (the schema has no
      * protobuf maps, and fields are written in field-number order).
+     *
+     * @param model the model
+     * @return its protobuf encoding
      */
     public static byte[] toBytes(ModelProto model) {
         return model.toByteArray();
     }
 
-    /** Writes {@code model} to {@code file} atomically: readers see the old file or the whole new one. */
+    /**
+     * Writes {@code model} to {@code file} atomically: readers see the old file or the whole new one.
+     *
+     * @param model the model
+     * @param file the file to write; parent folders are created
+     */
     public static void write(ModelProto model, Path file) {
         AtomicFiles.writeBytes(file, toBytes(model));
     }
@@ -36,6 +44,8 @@ public final class OnnxModels {
     /**
      * Reads an ONNX model file.
      *
+     * @param file the {@code .onnx} file
+     * @return the parsed model
      * @throws SmoothcalException if the file cannot be read, or is not a serialized ModelProto with an
      *     IR version and a graph
      */
@@ -54,6 +64,10 @@ public final class OnnxModels {
      *
      * <p>Protobuf parses many non-ONNX byte strings (an empty file is a valid empty message), so a
      * model also has to carry an IR version and a graph to be accepted.
+     *
+     * @param bytes the serialized model
+     * @param source where the bytes came from, e.g. the file path
+     * @return the parsed model
      */
     public static ModelProto parse(byte[] bytes, String source) {
         String expected = "expected an ONNX model (protobuf ModelProto) in " + source + ", found ";
@@ -77,6 +91,8 @@ public final class OnnxModels {
     /**
      * The model's {@code metadata_props} as a map sorted by key.
      *
+     * @param model the model
+     * @return its metadata keys to values, sorted by key
      * @throws SmoothcalException if a key occurs twice (ONNX requires distinct keys)
      */
     public static SortedMap<String, String> metadata(ModelProto model) {

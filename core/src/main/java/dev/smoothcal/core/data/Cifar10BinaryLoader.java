@@ -45,7 +45,10 @@ public final class Cifar10BinaryLoader {
     /**
      * Loads the given batch files, in order, into one dataset.
      *
+     * @param name the dataset name to give, also used in error messages
+     * @param batches the binary batch files, read in this order
      * @param classNames names for labels 0..K-1; every label must be below K
+     * @return one dataset of every record of every file
      * @throws SmoothcalException if a file is empty or not a whole number of records, or a label is out of range
      */
     public static Dataset load(String name, List<Path> batches, List<String> classNames) {
@@ -117,7 +120,7 @@ public final class Cifar10BinaryLoader {
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new SmoothcalException(folder + ": expected " + f.getFileName() + " for split '" + split.cliName()
+                throw new SmoothcalException(folder + ": expected " + f.getFileName() + " for split '" + split.id()
                         + "' (train: data_batch_1.bin .. data_batch_5.bin, test: test_batch.bin), found none");
             }
         }

@@ -25,6 +25,17 @@ import java.util.Objects;
  */
 public record Dataset(String name, float[] images, int[] labels, ImageShape shape, List<String> classNames) {
 
+    /**
+     * Checks that every component is present, the pixel count matches {@code labels.length * shape.size()}
+     * and every label is a class index; copies the class names.
+     *
+     * @param name human-readable name, e.g. {@code digits/train}
+     * @param images {@code size() * shape.size()} raw pixel values, image after image, NHWC
+     * @param labels one class index per image, each in {@code [0, classNames.size())}
+     * @param shape the shape of one image
+     * @param classNames the class names, index = label
+     * @throws SmoothcalException if there is no class, the pixel count does not match or a label is out of range
+     */
     public Dataset {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(images, "images");
@@ -48,17 +59,29 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
         }
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return the image count N, also the label count
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Number of classes K. */
+    /**
+     * Number of classes K.
+     *
+     * @return the class count K
+     */
     public int numClasses() {
         return classNames.size();
     }
 
-    /** Images per class, index = label. */
+    /**
+     * Images per class, index = label.
+     *
+     * @return K counts, index = label; they add up to {@link #size()}
+     */
     public int[] classCounts() {
         int[] counts = new int[numClasses()];
         for (int label : labels) {
@@ -70,6 +93,9 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
     /**
      * A new dataset holding the given samples in the given order (copies); indices may repeat.
      *
+     * @param newName the name of the new dataset
+     * @param indices the sample indices to take, in order
+     * @return a dataset of {@code indices.length} samples
      * @throws SmoothcalException if an index is outside {@code [0, size())}
      */
     public Dataset select(String newName, int[] indices) {
@@ -94,7 +120,13 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
         return new Dataset(newName, x, y, shape, classNames);
     }
 
-    /** Samples {@code [from, to)} as a new dataset (copies). */
+    /**
+     * Samples {@code [from, to)} as a new dataset (copies).
+     *
+     * @param from the first sample taken, inclusive
+     * @param to the end, exclusive
+     * @return a dataset of {@code to - from} samples
+     */
     public Dataset slice(int from, int to) {
         if (from < 0 || to > size() || from > to) {
             throw new SmoothcalException("slice of " + name + ": expected 0 <= from <= to <= " + size() + ", found ["
@@ -110,6 +142,8 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
     /**
      * SHA-256 over shape, class names, labels and pixel bits, as {@code sha256:HEX}. Two datasets with
      * the same content have the same fingerprint whatever file they came from.
+     *
+     * @return {@code sha256:} and 64 lower-case hex digits
      */
     public String fingerprint() {
         try {
@@ -134,7 +168,7 @@ public record Dataset(String name, float[] images, int[] labels, ImageShape shap
             flush(sha, buf);
             return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            throw SmoothcalException.defect("SHA-256 is required of every JVM", e);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Resolves the {@code --data} argument: the name of a built-in dataset or a path. Split names in file
+ * Resolves a dataset specification ({@code data}): the name of a built-in dataset or a path. Split names in file
  * names are {@code train}/{@code test}, except IDX which uses {@code train}/{@code t10k}.
  *
  * <ul>
@@ -72,26 +72,29 @@ public final class DatasetSource {
     /**
      * Loads {@code split} of the dataset named or located by {@code spec}.
      *
+     * @param spec a built-in name ({@code digits}) or a file or folder path
+     * @param split which split to load
+     * @return the loaded split
      * @throws SmoothcalException if the name is unknown, the path is missing, or its layout is not one
      *     of the supported ones; the message lists what was expected
      */
     public static Dataset load(String spec, DatasetSplit split) {
         if (spec == null || spec.isBlank()) {
-            throw new SmoothcalException("--data must name a built-in dataset (digits) or a path, found nothing");
+            throw SmoothcalException.invalid("data", "must name a built-in dataset (digits) or a path, found nothing");
         }
         if (spec.equals(DIGITS)) {
             return builtInDigits(split);
         }
         Path path = Path.of(spec);
         if (!Files.exists(path)) {
-            throw new SmoothcalException("--data: expected the built-in dataset name 'digits' or an existing path, found '"
+            throw SmoothcalException.invalid("data", ": expected the built-in dataset name 'digits' or an existing path, found '"
                     + spec + "' (no such file or folder)");
         }
         if (Files.isDirectory(path)) {
             return fromFolder(path, split);
         }
         String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        String name = path.getFileName() + "/" + split.cliName();
+        String name = path.getFileName() + "/" + split.id();
         if (file.endsWith(".csv") || file.endsWith(".csv.gz")) {
             return digitsCsv(path.getFileName().toString(), path);
         }
@@ -105,26 +108,31 @@ public final class DatasetSource {
             return Cifar10BinaryLoader.load(path.getFileName().toString(), List.of(path),
                     Cifar10BinaryLoader.classNames(folder));
         }
-        throw new SmoothcalException("--data " + spec + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz "
+        throw SmoothcalException.invalid("data", spec + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz "
                 + "or a CIFAR-10 .bin file, found a file of unsupported type");
     }
 
-    /** The embedded digits split. */
+    /**
+     * The embedded digits split.
+     *
+     * @param split which split
+     * @return the split, named {@code digits/train} or {@code digits/test}
+     */
     public static Dataset builtInDigits(DatasetSplit split) {
         String part = split == DatasetSplit.TRAIN ? "train" : "test";
         String resource = String.format(DIGITS_RESOURCE, part);
         try (InputStream in = DatasetSource.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("built-in digits resource missing from the jar: " + resource);
+                throw SmoothcalException.defect("built-in digits resource missing from the jar: " + resource);
             }
-            return DigitsCsvLoader.load(DIGITS + "/" + split.cliName(), in);
+            return DigitsCsvLoader.load(DIGITS + "/" + split.id(), in);
         } catch (IOException e) {
             throw new SmoothcalException("could not read built-in digits data: " + e.getMessage(), e);
         }
     }
 
     private static Dataset fromFolder(Path dir, DatasetSplit split) {
-        String name = dir.getFileName() + "/" + split.cliName();
+        String name = dir.getFileName() + "/" + split.id();
         String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
         Optional<Path> images = firstExisting(dir, idxPrefix + "-images-idx3-ubyte");
         Optional<Path> labels = firstExisting(dir, idxPrefix + "-labels-idx1-ubyte");
@@ -135,7 +143,7 @@ public final class DatasetSource {
                     .orElseGet(() -> isFashionLabels(labels.get()) ? FASHION_CLASSES : ClassNames.numbered(10));
             return IdxLoader.load(name, images.get(), labels.get(), classNames);
         }
-        Optional<Path> csv = firstExisting(dir, "optdigits-" + split.cliName() + ".csv");
+        Optional<Path> csv = firstExisting(dir, "optdigits-" + split.id() + ".csv");
         if (csv.isPresent()) {
             return digitsCsv(name, csv.get());
         }
@@ -150,12 +158,12 @@ public final class DatasetSource {
         if (ImageFolderLoader.recognises(dir)) {
             return ImageFolderLoader.loadSplit(name, dir, split);
         }
-        throw new SmoothcalException("--data " + dir + ": expected for split '" + split.cliName() + "' one of " + LAYOUTS
+        throw SmoothcalException.invalid("data", dir + ": expected for split '" + split.id() + "' one of " + LAYOUTS
                 + "; found " + listing(dir));
     }
 
     private static Optional<Dataset> numpyFolder(String name, Path dir, DatasetSplit split) {
-        String s = split.cliName();
+        String s = split.id();
         Optional<Path> images = uniqueMatch(dir, "-" + s + "-imgs.npz", "-" + s + "-imgs.npy");
         Optional<Path> labels = uniqueMatch(dir, "-" + s + "-labels.npz", "-" + s + "-labels.npy");
         requireBothOrNeither(dir, images, labels, "*-" + s + "-imgs.npz", "*-" + s + "-labels.npz");
@@ -177,7 +185,7 @@ public final class DatasetSource {
     private static void requireBothOrNeither(Path dir, Optional<Path> a, Optional<Path> b, String aName, String bName) {
         if (a.isPresent() != b.isPresent()) {
             Path found = a.orElseGet(b::get);
-            throw new SmoothcalException("--data " + dir + ": found " + found.getFileName() + " but expected "
+            throw SmoothcalException.invalid("data", dir + ": found " + found.getFileName() + " but expected "
                     + (a.isPresent() ? bName : aName) + " beside it, found none");
         }
     }
@@ -198,7 +206,7 @@ public final class DatasetSource {
             throw new SmoothcalException("could not list " + dir + ": " + e.getMessage(), e);
         }
         if (matches.size() > 1) {
-            throw new SmoothcalException("--data " + dir + ": expected one file named *" + String.join(" or *", suffixes)
+            throw SmoothcalException.invalid("data", dir + ": expected one file named *" + String.join(" or *", suffixes)
                     + ", found " + matches.stream().map(p -> p.getFileName().toString()).toList());
         }
         return matches.stream().findFirst();
@@ -253,7 +261,7 @@ public final class DatasetSource {
         } catch (IOException e) {
             throw new SmoothcalException("could not read " + labels + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            throw SmoothcalException.defect("SHA-256 is required of every JVM", e);
         }
     }
 }

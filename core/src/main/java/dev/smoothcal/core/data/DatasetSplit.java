@@ -6,25 +6,53 @@ import java.util.Locale;
 
 /** Which part of a dataset to load. */
 public enum DatasetSplit {
-    TRAIN, TEST;
+    /** The training part ({@code train}). */
+    TRAIN,
+    /** The held-out test part ({@code test}). */
+    TEST;
 
-    /** Parses {@code train} or {@code test}, case-insensitive. */
+    /**
+     * Parses {@code train} or {@code test}, case-insensitive, as the value of parameter {@code split}.
+     *
+     * @param text the split's name
+     * @return the split
+     * @throws SmoothcalException naming {@code split} when {@code text} is null or neither name
+     */
     public static DatasetSplit parse(String text) {
-        if (text == null) {
-            throw new SmoothcalException("--split must be one of " + Arrays.toString(cliNames()) + ", found nothing");
-        }
-        try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new SmoothcalException("--split must be one of " + Arrays.toString(cliNames()) + ", found '" + text + "'");
-        }
+        return parse("split", text);
     }
 
-    public String cliName() {
+    /**
+     * Parses {@code train} or {@code test}, case-insensitive, as the value of the named parameter (for
+     * example {@code calibrateOn}, the split a temperature is fitted on).
+     *
+     * @param parameter the library parameter the value belongs to, named by the error
+     * @param text the split's name
+     * @return the split
+     * @throws SmoothcalException naming {@code parameter} when {@code text} is null or neither name
+     */
+    public static DatasetSplit parse(String parameter, String text) {
+        if (text == null) {
+            throw SmoothcalException.invalid(parameter, "must be one of " + Arrays.toString(ids()) + ", found nothing");
+        }
+        for (DatasetSplit s : values()) {
+            if (s.id().equals(text.trim().toLowerCase(Locale.ROOT))) {
+                return s;
+            }
+        }
+        throw SmoothcalException.invalid(parameter, "must be one of " + Arrays.toString(ids()) + ", found '" + text + "'");
+    }
+
+    /**
+     * The split's name as files and messages spell it.
+     *
+     * @return {@code train} or {@code test}
+     */
+    public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    private static String[] cliNames() {
-        return Arrays.stream(values()).map(DatasetSplit::cliName).toArray(String[]::new);
+    private static String[] ids() {
+        return Arrays.stream(values()).map(DatasetSplit::id).toArray(String[]::new);
     }
 }

@@ -28,6 +28,8 @@ public final class DigitsCsvLoader {
      * Parses a digits CSV stream (gzip detected by its magic bytes).
      *
      * @param name the dataset name to give, also used in error messages
+     * @param raw the CSV bytes, plain or gzip; not closed here
+     * @return the digits as 8x8x1 images
      * @throws SmoothcalException naming the line and what was expected there
      */
     public static Dataset load(String name, InputStream raw) {

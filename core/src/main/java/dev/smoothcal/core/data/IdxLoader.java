@@ -23,7 +23,11 @@ public final class IdxLoader {
     /**
      * Loads an image file and its label file into a dataset of {@code N x rows x cols x 1} raw values 0..255.
      *
+     * @param name the dataset name to give, also used in error messages
+     * @param images the IDX image file (gzip allowed)
+     * @param labels the IDX label file (gzip allowed), one label per image
      * @param classNames names for labels 0..K-1; every label must be below K
+     * @return the images with their labels
      */
     public static Dataset load(String name, Path images, Path labels, List<String> classNames) {
         float[] pixels;

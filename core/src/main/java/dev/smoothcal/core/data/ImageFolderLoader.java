@@ -43,6 +43,9 @@ public final class ImageFolderLoader {
     /**
      * Loads {@code root} as a folder of class folders. Class names are its own sub-folder names.
      *
+     * @param name the dataset name to give, also used in error messages
+     * @param root the folder holding one sub-folder per class
+     * @return the images, labels in the sorted order of the class folders
      * @throws SmoothcalException if there is no class folder, no image, an image cannot be decoded, or
      *     sizes differ (the message names the file)
      */
@@ -58,6 +61,10 @@ public final class ImageFolderLoader {
      * Loads {@code root} with a fixed list of class names, so that two splits share one label mapping. A
      * class without a folder under {@code root} simply has no images.
      *
+     * @param name the dataset name to give, also used in error messages
+     * @param root the folder holding the class folders
+     * @param classNames every class name, index = label
+     * @return the images found, labelled by {@code classNames}
      * @throws SmoothcalException if {@code root} has a class folder not in {@code classNames}
      */
     public static Dataset load(String name, Path root, List<String> classNames) {
@@ -127,7 +134,7 @@ public final class ImageFolderLoader {
         Path wanted = split == DatasetSplit.TRAIN ? train : test;
         if (!Files.isDirectory(wanted)) {
             throw new SmoothcalException(root + ": expected a folder " + wanted.getFileName() + "/ for split '"
-                    + split.cliName() + "' beside " + (split == DatasetSplit.TRAIN ? test : train).getFileName()
+                    + split.id() + "' beside " + (split == DatasetSplit.TRAIN ? test : train).getFileName()
                     + "/, found none");
         }
         List<String> classNames = classFolders(List.of(train, test));

@@ -36,12 +36,25 @@ public final class NumpyLoader {
      * Loads images and labels from two files, each an {@code .npy} file or an {@code .npz} holding exactly
      * one array (the KMNIST layout: {@code kmnist-test-imgs.npz} and {@code kmnist-test-labels.npz}, each
      * with {@code arr_0.npy}). The container is recognised by its first bytes, not its name.
+     *
+     * @param name the dataset name to give, also used in error messages
+     * @param images the image array file, shape {@code (N, H, W)} or {@code (N, H, W, C)}
+     * @param labels the label array file, shape {@code (N,)} or {@code (N, 1)}
+     * @return the images with their labels
      */
     public static Dataset load(String name, Path images, Path labels) {
         return toDataset(name, single(images), single(labels), Optional.empty());
     }
 
-    /** As {@link #load(String, Path, Path)} with the given class names, index = label. */
+    /**
+     * As {@link #load(String, Path, Path)} with the given class names, index = label.
+     *
+     * @param name the dataset name to give, also used in error messages
+     * @param images the image array file
+     * @param labels the label array file
+     * @param classNames the class names, index = label
+     * @return the images with their labels
+     */
     public static Dataset load(String name, Path images, Path labels, List<String> classNames) {
         return toDataset(name, single(images), single(labels), Optional.of(classNames));
     }
@@ -50,18 +63,31 @@ public final class NumpyLoader {
      * Loads one {@code .npz} holding both arrays by name: {@code x_train}/{@code y_train} or
      * {@code x_test}/{@code y_test} for the split (the Keras {@code mnist.npz} layout); failing those,
      * {@code images}/{@code labels}, used whatever the split.
+     *
+     * @param name the dataset name to give, also used in error messages
+     * @param npz the archive
+     * @param split which pair of arrays to read
+     * @return the images with their labels
      */
     public static Dataset loadArchive(String name, Path npz, DatasetSplit split) {
         return archive(name, npz, split, Optional.empty());
     }
 
-    /** As {@link #loadArchive(String, Path, DatasetSplit)} with the given class names, index = label. */
+    /**
+     * As {@link #loadArchive(String, Path, DatasetSplit)} with the given class names, index = label.
+     *
+     * @param name the dataset name to give, also used in error messages
+     * @param npz the archive
+     * @param split which pair of arrays to read
+     * @param classNames the class names, index = label
+     * @return the images with their labels
+     */
     public static Dataset loadArchive(String name, Path npz, DatasetSplit split, List<String> classNames) {
         return archive(name, npz, split, Optional.of(classNames));
     }
 
     private static Dataset archive(String name, Path npz, DatasetSplit split, Optional<List<String>> classNames) {
-        String suffix = split.cliName();
+        String suffix = split.id();
         List<List<String>> candidates = List.of(List.of("x_" + suffix, "y_" + suffix), List.of("images", "labels"));
         try (ZipFile zip = openZip(npz)) {
             for (List<String> pair : candidates) {

@@ -24,7 +24,10 @@ public final class Splits {
      * shuffle go to validation. Both parts keep the original sample order, so the result depends only
      * on the data, the fraction and the seed.
      *
+     * @param data the dataset to split
      * @param fraction in (0, 1)
+     * @param seed the shuffle seed
+     * @return the training part and the validation part
      */
     public static TrainValidation stratified(Dataset data, double fraction, long seed) {
         if (!(fraction > 0.0 && fraction < 1.0)) {
@@ -81,6 +84,8 @@ public final class Splits {
      * precision, as {@code {mean[C], std[C]}}. A channel whose values are all equal has standard deviation
      * 0; it is reported as 1 so that dividing by it is always safe.
      *
+     * @param data the dataset, at least one image
+     * @return {@code {mean, std}}, each with one value per channel
      * @throws SmoothcalException if the dataset holds no images
      */
     public static double[][] channelMeanStd(Dataset data) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Writes files so that a reader sees either the old content or the whole new content, never half:
@@ -21,13 +20,24 @@ public final class AtomicFiles {
     /** Writes bytes to an output stream; may throw I/O errors. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the temporary file's stream; closed by the caller
+         * @throws IOException when writing fails; the target is then left as it was
+         */
         void write(OutputStream out) throws IOException;
     }
 
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} atomically through {@code writer}. Creates missing parent folders. */
+    /**
+     * Writes {@code target} atomically through {@code writer}. Creates missing parent folders.
+     *
+     * @param target the file to write; replaced whole when it exists
+     * @param writer writes the content
+     */
     public static void write(Path target, Writer writer) {
         Path parent = target.toAbsolutePath().getParent();
         Path tmp = null;
@@ -35,7 +45,10 @@ public final class AtomicFiles {
             Files.createDirectories(parent);
             // Not Files.createTempFile: its 0600 mode would survive the rename and hide the file from
             // other users (a non-root container reading a mounted run, say). CREATE_NEW honours the umask.
-            tmp = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            // The name carries this process's id, so the next write of the same target can remove the
+            // temporary file of a process that was killed while writing.
+            Leftovers.removeStale(parent, "." + target.getFileName() + ".");
+            tmp = parent.resolve("." + target.getFileName() + "." + Leftovers.tag() + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
                 writer.write(out);
@@ -55,12 +68,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes UTF-8 text atomically. */
+    /**
+     * Writes UTF-8 text atomically.
+     *
+     * @param target the file to write
+     * @param text the content
+     */
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Writes bytes atomically. */
+    /**
+     * Writes bytes atomically.
+     *
+     * @param target the file to write
+     * @param bytes the content
+     */
     public static void writeBytes(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
     }
@@ -74,13 +97,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** A short description of an I/O failure for a one-line message. */
+    /**
+     * A short description of an I/O failure for a one-line message.
+     *
+     * @param e the failure
+     * @return its simple type without {@code Exception}, then its message in brackets when it has one
+     */
     public static String describe(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
     }
 
-    /** Deletes a file tree, ignoring what is already gone. */
+    /**
+     * Deletes a file tree, ignoring what is already gone.
+     *
+     * @param root a file or folder; links are deleted, not followed
+     */
     public static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -89,7 +89,11 @@ public final class MetricsAccumulator {
     private final SmoothCalibrationGrid smooth = new SmoothCalibrationGrid();
     private final PoissonBootstrap bootstrap;
 
-    /** An empty accumulator whose first sample has global index 0. */
+    /**
+     * An empty accumulator whose first sample has global index 0.
+     *
+     * @param config what to measure; not null
+     */
     public MetricsAccumulator(MetricsConfig config) {
         this(config, 0L);
     }
@@ -97,6 +101,9 @@ public final class MetricsAccumulator {
     /**
      * An empty accumulator whose first sample has global index {@code firstSampleIndex}: give each
      * shard of a data set the index of its first sample, so bootstrap weights match a single pass.
+     *
+     * @param config what to measure; not null
+     * @param firstSampleIndex the global index of the first sample this accumulator accepts, at least 0
      */
     public MetricsAccumulator(MetricsConfig config, long firstSampleIndex) {
         if (config == null) {
@@ -119,16 +126,29 @@ public final class MetricsAccumulator {
                 : null;
     }
 
+    /**
+     * The configuration this accumulator measures under.
+     *
+     * @return the configuration given at construction
+     */
     public MetricsConfig config() {
         return config;
     }
 
-    /** Samples accepted so far (including those of combined shards). */
+    /**
+     * Samples accepted so far (including those of combined shards).
+     *
+     * @return the number of samples accepted
+     */
     public long count() {
         return count;
     }
 
-    /** Global index the next accepted sample gets. */
+    /**
+     * Global index the next accepted sample gets.
+     *
+     * @return the first sample index plus the count
+     */
     public long nextSampleIndex() {
         return firstSampleIndex + count;
     }
@@ -168,7 +188,13 @@ public final class MetricsAccumulator {
         accept(Softmax.probabilities(logits, n, numClasses), labels, n);
     }
 
-    /** As {@link #accept(float[], int[], int)} for probabilities already in double precision. */
+    /**
+     * As {@link #accept(float[], int[], int)} for probabilities already in double precision.
+     *
+     * @param probabilities row-major {@code [n, K]} (or longer; the rest is ignored)
+     * @param labels true classes, at least {@code n}
+     * @param n rows to take, at least 0
+     */
     public void accept(double[] probabilities, int[] labels, int n) {
         checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
         for (int i = 0; i < n; i++) {
@@ -182,6 +208,7 @@ public final class MetricsAccumulator {
     /**
      * Adds everything {@code other} accepted; {@code other} is left as it was.
      *
+     * @param other an accumulator with the same configuration
      * @return this accumulator
      * @throws SmoothcalException when the configurations differ, when {@code other} is this accumulator,
      *     or, with the bootstrap on, when the shards are not adjacent in global sample index
@@ -227,6 +254,7 @@ public final class MetricsAccumulator {
     /**
      * The metrics of everything accepted so far. The accumulator stays usable.
      *
+     * @return the metrics, with bootstrap intervals when the configuration asks for them
      * @throws SmoothcalException when no sample was accepted (every metric would be 0/0)
      */
     public MetricsResult result() {

@@ -1,5 +1,6 @@
 package dev.smoothcal.core.metrics;
 
+import dev.smoothcal.core.SmoothcalException;
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.PoissonDistribution;
 
@@ -92,6 +93,6 @@ final class PoissonWeights {
             }
             thresholds[k] = t;
         }
-        throw new IllegalStateException("Poisson(1) CDF did not reach 1 within 64 terms");
+        throw SmoothcalException.defect("Poisson(1) CDF did not reach 1 within 64 terms");
     }
 }

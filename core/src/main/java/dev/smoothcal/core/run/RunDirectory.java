@@ -1,7 +1,6 @@
 package dev.smoothcal.core.run;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,23 +10,43 @@ import java.util.List;
  * folder that the other modules read without any other input.
  *
  * <pre>
- * run.json        provenance ({@link RunManifest})
+ * run.json        provenance: the architecture, the training configuration, the data, versions, outcome
  * history.csv     one row per epoch
  * saved_model/    TF SavedModel, signature serving_default: images -> logits, probabilities
  * model.onnx      the same model in ONNX (IR 8, opset 17), same input and output names
  * plots/          training curves
- * checkpoints/    per-epoch checkpoints for --resume
+ * checkpoints/    per-epoch checkpoints to resume from
  * </pre>
+ *
+ * <p>{@code run.json} is read and written as a typed record by the trainer ({@code RunManifest}); this
+ * core type only knows the layout, so that the evaluator can find {@code model.onnx} without the trainer.
  */
 public record RunDirectory(Path root) {
+    /** Provenance: resolved configuration, architecture, data fingerprints, outcome. */
     public static final String RUN_JSON = "run.json";
+    /** One row per epoch: losses, accuracies, validation NLL and ECE, learning rate. */
     public static final String HISTORY_CSV = "history.csv";
+    /** The TensorFlow SavedModel (tag {@code serve}, signature {@code serving_default}). */
     public static final String SAVED_MODEL = "saved_model";
+    /** The same model as ONNX (IR 8, opset 17). */
     public static final String MODEL_ONNX = "model.onnx";
+    /** Training curves (PNG). */
     public static final String PLOTS = "plots";
+    /** Per-epoch checkpoints and the setup they were started with, for resuming. */
     public static final String CHECKPOINTS = "checkpoints";
+    /** An evaluation report written into the run folder (by {@code demo}). */
     public static final String REPORT_JSON = "report.json";
+    /** A parity report of the run's two exported forms. */
     public static final String PARITY_JSON = "parity.json";
+
+    /** ONNX metadata key: the full run.json text. */
+    public static final String METADATA_RUN = "smoothcal.run";
+    /** ONNX metadata key: the class names, index = label, as JSON array text ({@code ["0","1",...]}). */
+    public static final String METADATA_CLASS_NAMES = "smoothcal.class_names";
+    /** ONNX metadata key: SHA-256 of the trained weights (equal to run.json's model_fingerprint). */
+    public static final String METADATA_MODEL_FINGERPRINT = "smoothcal.model_fingerprint";
+    /** ONNX metadata key: the writer's version. */
+    public static final String METADATA_VERSION = "smoothcal.version";
 
     /** Model input name in both graphs. */
     public static final String INPUT_NAME = "images";
@@ -43,6 +62,8 @@ public record RunDirectory(Path root) {
     /**
      * Opens an existing run directory, checking that it holds a readable {@code run.json}.
      *
+     * @param root the run's folder
+     * @return the run directory
      * @throws SmoothcalException naming what is missing
      */
     public static RunDirectory open(Path root) {
@@ -57,35 +78,67 @@ public record RunDirectory(Path root) {
         return new RunDirectory(root);
     }
 
-    public RunManifest manifest() {
-        return Json.read(root.resolve(RUN_JSON), RunManifest.class);
-    }
-
+    /**
+     * The provenance file.
+     *
+     * @return {@code root/run.json}
+     */
     public Path runJson() {
         return root.resolve(RUN_JSON);
     }
 
+    /**
+     * The per-epoch history.
+     *
+     * @return {@code root/history.csv}
+     */
     public Path historyCsv() {
         return root.resolve(HISTORY_CSV);
     }
 
+    /**
+     * The TensorFlow SavedModel folder.
+     *
+     * @return {@code root/saved_model}
+     */
     public Path savedModel() {
         return root.resolve(SAVED_MODEL);
     }
 
+    /**
+     * The ONNX model.
+     *
+     * @return {@code root/model.onnx}
+     */
     public Path modelOnnx() {
         return root.resolve(MODEL_ONNX);
     }
 
+    /**
+     * The training curves' folder.
+     *
+     * @return {@code root/plots}
+     */
     public Path plots() {
         return root.resolve(PLOTS);
     }
 
+    /**
+     * The checkpoints' folder.
+     *
+     * @return {@code root/checkpoints}
+     */
     public Path checkpoints() {
         return root.resolve(CHECKPOINTS);
     }
 
-    /** Fails with a clear message if {@code entry} is missing. */
+    /**
+     * An entry of the run that must exist.
+     *
+     * @param entry a name such as {@link #MODEL_ONNX}
+     * @return its path
+     * @throws SmoothcalException naming the entry and the run when it is missing
+     */
     public Path require(String entry) {
         Path p = root.resolve(entry);
         if (!Files.exists(p)) {

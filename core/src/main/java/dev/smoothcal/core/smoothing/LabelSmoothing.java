@@ -18,16 +18,28 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
     /** No smoothing. */
     public static final LabelSmoothing NONE = new LabelSmoothing(0.0, SmoothingConvention.UNIFORM);
 
+    /**
+     * Checks the factor and the convention.
+     *
+     * @param alpha smoothing factor {@code a}, in {@code [0, 1)}
+     * @param convention how the mass {@code a} is spread
+     * @throws SmoothcalException if {@code alpha} is outside {@code [0, 1)} or the convention is null
+     */
     public LabelSmoothing {
         if (!(alpha >= 0.0 && alpha < 1.0)) {
-            throw new SmoothcalException("--label-smoothing must be in [0, 1), found " + alpha);
+            throw SmoothcalException.invalid("labelSmoothing", "must be in [0, 1), found " + alpha);
         }
         if (convention == null) {
-            throw new SmoothcalException("label smoothing convention must be uniform or other-classes, found none");
+            throw SmoothcalException.invalid("smoothingConvention", "must be uniform or other-classes, found none");
         }
     }
 
-    /** Keras convention with factor {@code alpha}. */
+    /**
+     * Keras convention with factor {@code alpha}.
+     *
+     * @param alpha the factor, in {@code [0, 1)}
+     * @return the smoothing whose target is {@code t = (1 - alpha) * y + alpha / K}
+     */
     public static LabelSmoothing uniform(double alpha) {
         return new LabelSmoothing(alpha, SmoothingConvention.UNIFORM);
     }
@@ -35,6 +47,8 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
     /**
      * The smoothed target for a (possibly soft) label distribution {@code y} over K classes.
      *
+     * @param y a distribution over the K classes (one-hot for a hard label)
+     * @return the K target values; they add up to the sum of {@code y}
      * @throws SmoothcalException for the other-classes convention with K below 2
      */
     public double[] smooth(double[] y) {
@@ -58,7 +72,13 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         return t;
     }
 
-    /** The smoothed target of a hard label. */
+    /**
+     * The smoothed target of a hard label.
+     *
+     * @param label the class, in {@code [0, numClasses)}
+     * @param numClasses K
+     * @return the K target values
+     */
     public double[] smooth(int label, int numClasses) {
         if (label < 0 || label >= numClasses) {
             throw new SmoothcalException("label must be in [0, " + numClasses + "), found " + label);
@@ -68,7 +88,13 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         return smooth(y);
     }
 
-    /** Mean smoothed cross-entropy of hard labels. */
+    /**
+     * Mean smoothed cross-entropy of hard labels.
+     *
+     * @param logits one row of K logits per sample
+     * @param labels one class per row
+     * @return the mean over the rows of {@link #crossEntropy} against each smoothed target
+     */
     public double loss(double[][] logits, int[] labels) {
         checkBatch(logits.length, labels.length);
         double sum = 0.0;
@@ -78,7 +104,13 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         return sum / logits.length;
     }
 
-    /** Mean smoothed cross-entropy of soft label distributions (for example Mixup/CutMix targets). */
+    /**
+     * Mean smoothed cross-entropy of soft label distributions (for example Mixup/CutMix targets).
+     *
+     * @param logits one row of K logits per sample
+     * @param softLabels one distribution over the K classes per row
+     * @return the mean over the rows of {@link #crossEntropy} against each smoothed target
+     */
     public double loss(double[][] logits, double[][] softLabels) {
         checkBatch(logits.length, softLabels.length);
         double sum = 0.0;
@@ -101,7 +133,13 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         }
     }
 
-    /** {@code -sum_k target_k * log_softmax(logits)_k}, unsmoothed, in double precision. */
+    /**
+     * {@code -sum_k target_k * log_softmax(logits)_k}, unsmoothed, in double precision.
+     *
+     * @param logits K logits
+     * @param target K target weights
+     * @return the cross-entropy, in nats
+     */
     public static double crossEntropy(double[] logits, double[] target) {
         double[] logp = logSoftmax(logits);
         double ce = 0.0;
@@ -113,7 +151,12 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         return ce;
     }
 
-    /** Numerically stable log-softmax. */
+    /**
+     * Numerically stable log-softmax.
+     *
+     * @param z K logits
+     * @return {@code z_k - max(z) - log(sum_j exp(z_j - max(z)))} for each k
+     */
     public static double[] logSoftmax(double[] z) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) {
@@ -131,7 +174,12 @@ public record LabelSmoothing(double alpha, SmoothingConvention convention) {
         return out;
     }
 
-    /** Softmax through {@link #logSoftmax}. */
+    /**
+     * Softmax through {@link #logSoftmax}.
+     *
+     * @param z K logits
+     * @return K probabilities adding up to 1
+     */
     public static double[] softmax(double[] z) {
         double[] p = logSoftmax(z);
         for (int k = 0; k < p.length; k++) {

@@ -1,5 +1,6 @@
 package dev.smoothcal.core.smoothing;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -19,8 +20,14 @@ public enum SmoothingConvention {
      */
     OTHER_CLASSES;
 
-    /** The command-line name: {@code uniform} or {@code other-classes}. */
-    public String cliName() {
+    /**
+     * The convention's name, as JSON, run.json and the command line spell it: {@code uniform} or
+     * {@code other-classes}.
+     *
+     * @return the name
+     */
+    @JsonValue
+    public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +20,11 @@ class DatasetSourceTest {
 
     @Test
     void unknownNameOrMissingPathSaysWhatIsAccepted() {
-        assertEquals("--data: expected the built-in dataset name 'digits' or an existing path, found 'mnist-fancy' "
+        assertEquals("data: expected the built-in dataset name 'digits' or an existing path, found 'mnist-fancy' "
                 + "(no such file or folder)", message("mnist-fancy"));
         assertTrue(message(dir.resolve("absent").toString()).contains("found '" + dir.resolve("absent") + "'"));
-        assertEquals("--data must name a built-in dataset (digits) or a path, found nothing", message(" "));
-        assertEquals("--data must name a built-in dataset (digits) or a path, found nothing", message(null));
+        assertEquals("data must name a built-in dataset (digits) or a path, found nothing", message(" "));
+        assertEquals("data must name a built-in dataset (digits) or a path, found nothing", message(null));
     }
 
     @Test
@@ -31,7 +32,7 @@ class DatasetSourceTest {
         Files.writeString(dir.resolve("notes.txt"), "hello");
         Files.createDirectory(dir.resolve("empty-class"));
         String m = message(dir.toString());
-        assertTrue(m.startsWith("--data " + dir + ": expected for split 'test' one of IDX"), m);
+        assertTrue(m.startsWith("data " + dir + ": expected for split 'test' one of IDX"), m);
         assertTrue(m.endsWith("found [empty-class/, notes.txt]"), m);
         Path empty = Files.createDirectory(dir.resolve("nothing"));
         assertTrue(message(empty.toString()).endsWith("found an empty folder"));
@@ -40,7 +41,7 @@ class DatasetSourceTest {
     @Test
     void unsupportedFileTypeIsNamed() throws IOException {
         Path file = Files.writeString(dir.resolve("model.onnx"), "x");
-        assertEquals("--data " + file + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz or a CIFAR-10 "
+        assertEquals("data " + file + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy .npz or a CIFAR-10 "
                 + ".bin file, found a file of unsupported type", message(file.toString()));
     }
 
@@ -48,7 +49,7 @@ class DatasetSourceTest {
     void halfAPairIsReportedWithTheMissingPartner() throws IOException {
         SpecFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), SpecFiles.idx(new int[] {1, 1, 1}, new byte[1]),
                 Compression.GZIP);
-        assertEquals("--data " + dir + ": found train-images-idx3-ubyte.gz but expected train-labels-idx1-ubyte[.gz] "
+        assertEquals("data " + dir + ": found train-images-idx3-ubyte.gz but expected train-labels-idx1-ubyte[.gz] "
                 + "beside it, found none", assertThrows(SmoothcalException.class,
                         () -> DatasetSource.load(dir.toString(), DatasetSplit.TRAIN)).getMessage());
     }
@@ -72,7 +73,11 @@ class DatasetSourceTest {
                 .images()[0]);
     }
 
+    /** The message of the error loading {@code spec}, which must name the parameter {@code data}. */
     private static String message(String spec) {
-        return assertThrows(SmoothcalException.class, () -> DatasetSource.load(spec, DatasetSplit.TEST)).getMessage();
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> DatasetSource.load(spec, DatasetSplit.TEST));
+        assertEquals(Optional.of("data"), e.parameter(), e.getMessage());
+        assertEquals(SmoothcalException.Kind.BAD_INPUT, e.kind());
+        return e.getMessage();
     }
 }

@@ -49,7 +49,7 @@ class DigitsDataTest {
         SharedData.require("digits/optdigits-train.csv.gz");
         for (DatasetSplit split : DatasetSplit.values()) {
             Dataset shared = DatasetSource.load(SharedData.ROOT.resolve("digits").toString(), split);
-            assertEquals(DatasetSource.builtInDigits(split).fingerprint(), shared.fingerprint(), split.cliName());
+            assertEquals(DatasetSource.builtInDigits(split).fingerprint(), shared.fingerprint(), split.id());
         }
     }
 

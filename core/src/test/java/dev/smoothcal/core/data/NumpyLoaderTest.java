@@ -55,7 +55,7 @@ class NumpyLoaderTest {
         Path kmnist = SharedData.require("kmnist-test/kmnist-train-labels.npz").getParent();
         SmoothcalException e = assertThrows(SmoothcalException.class,
                 () -> DatasetSource.load(kmnist.toString(), DatasetSplit.TRAIN));
-        assertEquals("--data " + kmnist + ": found kmnist-train-labels.npz but expected *-train-imgs.npz beside it, "
+        assertEquals("data " + kmnist + ": found kmnist-train-labels.npz but expected *-train-imgs.npz beside it, "
                 + "found none", e.getMessage());
     }
 

@@ -76,41 +76,138 @@ public final class CalibratedModel {
 
     /**
      * Reads {@code source}, rewrites it with {@link #withTemperature}, and writes {@code target} atomically.
+     * The written file is self-contained: initialisers that {@code source} keeps in external data files are
+     * read from beside it and inlined, so {@code target} loads wherever it is copied.
      *
-     * @param source the original model
+     * @param source the model to calibrate
      * @param target the file to write
      * @param output the graph output the evaluation read
      * @param kind what that output holds
      * @param temperature T &gt; 0, finite
+     * @throws SmoothcalException as {@link #withTemperature}, or when external data is missing, lies outside
+     *     the model's folder, or is too large to inline (2 GiB, protobuf's limit)
      */
     public static void export(Path source, Path target, String output, OutputKind kind, double temperature) {
-        OnnxModels.write(withTemperature(OnnxModels.read(source), output, kind, temperature), target);
+        ModelProto model = inlineExternalData(OnnxModels.read(source), source);
+        OnnxModels.write(withTemperature(model, output, kind, temperature), target);
+    }
+
+    /** The largest model, in bytes of inlined data, that one protobuf message can hold. */
+    private static final long MAX_INLINE_BYTES = Integer.MAX_VALUE - (64L << 20);
+
+    /**
+     * {@code model} with every initialiser whose values live in an external file (ONNX's
+     * {@code data_location = EXTERNAL}) holding them inline as {@code raw_data}.
+     *
+     * @param model the model as read
+     * @param file where it was read from: external locations are relative to its folder
+     * @return the self-contained model ({@code model} itself when it has no external data)
+     */
+    static ModelProto inlineExternalData(ModelProto model, Path file) {
+        GraphProto graph = model.getGraph();
+        if (graph.getInitializerList().stream().noneMatch(CalibratedModel::isExternal)) {
+            return model;
+        }
+        Path folder = file.toAbsolutePath().normalize().getParent();
+        GraphProto.Builder g = graph.toBuilder();
+        long total = model.getSerializedSize();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto t = g.getInitializer(i);
+            if (!isExternal(t)) {
+                continue;
+            }
+            String location = null;
+            long offset = 0;
+            long length = -1;
+            for (StringStringEntryProto e : t.getExternalDataList()) {
+                switch (e.getKey()) {
+                    case "location" -> location = e.getValue();
+                    case "offset" -> offset = number(t, e);
+                    case "length" -> length = number(t, e);
+                    default -> { }
+                }
+            }
+            if (location == null || location.isEmpty()) {
+                throw new SmoothcalException("initialiser '" + t.getName() + "' of " + file + " is stored externally "
+                        + "but names no location");
+            }
+            Path data = folder.resolve(location).normalize();
+            if (!data.startsWith(folder) || java.nio.file.Path.of(location).isAbsolute()) {
+                throw new SmoothcalException("initialiser '" + t.getName() + "' of " + file + ": external data "
+                        + "location '" + location + "' lies outside the model's folder; expected a relative path "
+                        + "inside " + folder);
+            }
+            byte[] bytes;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(data)) {
+                long size = ch.size();
+                long n = length < 0 ? size - offset : length;
+                if (offset < 0 || n < 0 || offset + n > size) {
+                    throw new SmoothcalException("initialiser '" + t.getName() + "' of " + file + ": expected "
+                            + n + " bytes at offset " + offset + " of " + data + ", found a file of " + size + " bytes");
+                }
+                total += n;
+                if (total > MAX_INLINE_BYTES) {
+                    throw new SmoothcalException("the external data of " + file + " is too large to inline into one "
+                            + "ONNX file (more than " + MAX_INLINE_BYTES + " bytes)");
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) n);
+                while (buffer.hasRemaining() && ch.read(buffer, offset + buffer.position()) >= 0) {
+                    // read on
+                }
+                bytes = buffer.array();
+            } catch (java.io.IOException e) {
+                throw new SmoothcalException("initialiser '" + t.getName() + "' of " + file + ": cannot read its "
+                        + "external data " + data + ": " + dev.smoothcal.core.io.AtomicFiles.describe(e), e);
+            }
+            g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(bytes)));
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    private static boolean isExternal(TensorProto t) {
+        return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
+    }
+
+    private static long number(TensorProto t, StringStringEntryProto e) {
+        try {
+            return Long.parseLong(e.getValue());
+        } catch (NumberFormatException x) {
+            throw new SmoothcalException("initialiser '" + t.getName() + "': external data " + e.getKey()
+                    + " must be a number, found '" + e.getValue() + "'");
+        }
     }
 
     /**
      * Reads {@code source}, rewrites it with {@link #withCalibrator(ModelProto, String, OutputKind,
      * FittedCalibrator, String)}, and writes {@code target} atomically.
      *
-     * @param source the original model
+     * Like {@link #export(Path, Path, String, OutputKind, double)}, external data inlined, so the file is
+     * self-contained.
+     *
+     * @param source the model to calibrate
      * @param target the file to write
      * @param output the graph output the evaluation read
      * @param kind what that output holds
      * @param fitted the calibrator and its fit
      * @param fittedOn the name of the split it was fitted on
+     * @throws SmoothcalException as {@link #withCalibrator(ModelProto, String, OutputKind, FittedCalibrator,
+     *     String)}, or as {@link #export(Path, Path, String, OutputKind, double)} for external data
      */
     public static void export(Path source, Path target, String output, OutputKind kind, FittedCalibrator fitted,
             String fittedOn) {
-        OnnxModels.write(withCalibrator(OnnxModels.read(source), output, kind, fitted, fittedOn), target);
+        ModelProto model = inlineExternalData(OnnxModels.read(source), source);
+        OnnxModels.write(withCalibrator(model, output, kind, fitted, fittedOn), target);
     }
 
     /**
      * The model rewritten with temperature scaling by T.
      *
-     * @param model the original model
+     * @param model the model to rewrite; left unchanged
      * @param output the graph output the evaluation read
      * @param kind what that output holds
      * @param temperature T &gt; 0, finite
-     * @return the rewritten model
+     * @return a new model whose {@code output} is temperature-scaled
      * @throws SmoothcalException if {@code output} is not a graph output produced by a node, T is not a
      *     positive finite number, or the opset is older than 8
      */

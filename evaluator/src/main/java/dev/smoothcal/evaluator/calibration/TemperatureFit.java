@@ -25,6 +25,17 @@ public record TemperatureFit(double temperature, double nllUntempered, double nl
         AT_UPPER_END
     }
 
+    /**
+     * Checks each component.
+     *
+     * @param temperature T, in [{@link TemperatureScaling#MIN_TEMPERATURE}, {@link TemperatureScaling#MAX_TEMPERATURE}]
+     * @param nllUntempered mean NLL of softmax(z) on the fit split (T = 1), natural log, double precision
+     * @param nllTempered mean NLL of softmax(z/T) on the fit split, never above {@code nllUntempered} when 1 is
+     *     inside the bracket
+     * @param samples number of samples fitted on, at least 1
+     * @param position whether T is inside the bracket or stopped at one of its ends
+     * @throws SmoothcalException if T is outside the bracket, an NLL is negative or not finite, there is no sample or no position
+     */
     public TemperatureFit {
         if (!(temperature >= TemperatureScaling.MIN_TEMPERATURE && temperature <= TemperatureScaling.MAX_TEMPERATURE)) {
             throw new SmoothcalException("temperature must be in [" + TemperatureScaling.MIN_TEMPERATURE + ", "

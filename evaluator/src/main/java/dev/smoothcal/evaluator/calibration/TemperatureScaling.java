@@ -11,8 +11,8 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
- * Temperature scaling (Guo et al. 2017): one scalar T > 0 divides every logit, {@code p = softmax(z / T)}.
- * T > 1 softens an over-confident model, T < 1 sharpens an under-confident one; the arg-max, and so the
+ * Temperature scaling (Guo et al. 2017): one scalar T &gt; 0 divides every logit, {@code p = softmax(z / T)}.
+ * T &gt; 1 softens an over-confident model, T &lt; 1 sharpens an under-confident one; the arg-max, and so the
  * accuracy, never changes.
  *
  * <p>Fit: T minimises the mean negative log-likelihood on a held-out split,
@@ -48,7 +48,10 @@ public final class TemperatureScaling {
      *
      * @param logits row-major {@code [n, k]}, finite
      * @param labels {@code n} labels in [0, k)
-     * @throws SmoothcalException for n < 1, k < 2, a non-finite logit or a label out of range
+     * @param n rows, at least 1
+     * @param k classes, at least 2
+     * @return T with the NLL before and after it, and whether T stopped at an end of the bracket
+     * @throws SmoothcalException for n &lt; 1, k &lt; 2, a non-finite logit or a label out of range
      */
     public static TemperatureFit fit(float[] logits, int[] labels, int n, int k) {
         check(logits, labels, n, k);
@@ -81,6 +84,13 @@ public final class TemperatureScaling {
     /**
      * {@code mean_i( logsumexp_k(z_ik / t) - z_iy / t )} in double precision (stable: the row maximum is
      * subtracted before exponentiating).
+     *
+     * @param logits row-major {@code [n, k]}
+     * @param labels {@code n} labels in [0, k)
+     * @param n rows
+     * @param k classes
+     * @param t the temperature, &gt; 0
+     * @return the mean NLL in nats
      */
     public static double meanNll(float[] logits, int[] labels, int n, int k, double t) {
         double sum = 0;
@@ -106,6 +116,10 @@ public final class TemperatureScaling {
     /**
      * The logits of a raw model output: the output itself for logits, {@code ln(max(p, 1e-12))} for
      * probabilities. Returns {@code raw} itself for logits.
+     *
+     * @param raw row-major model output
+     * @param kind what it holds
+     * @return logits, row-major; a new array for probabilities
      */
     public static float[] logits(float[] raw, OutputKind kind) {
         if (kind == OutputKind.LOGITS) {
@@ -118,7 +132,15 @@ public final class TemperatureScaling {
         return z;
     }
 
-    /** Row-wise {@code softmax(z / t)} of {@code n} rows of {@code k} logits, in double precision. */
+    /**
+     * Row-wise {@code softmax(z / t)} of {@code n} rows of {@code k} logits, in double precision.
+     *
+     * @param logits row-major {@code [n, k]}
+     * @param n rows
+     * @param k classes
+     * @param t the temperature, &gt; 0
+     * @return row-major {@code [n, k]} probabilities
+     */
     public static double[] temperedProbabilities(float[] logits, int n, int k, double t) {
         double[] p = new double[n * k];
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,8 @@
 package dev.smoothcal.evaluator.evaluation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.evaluator.calibration.CalibratedModel;
@@ -7,6 +10,8 @@ import dev.smoothcal.evaluator.calibration.CalibrationData;
 import dev.smoothcal.evaluator.calibration.CalibrationFit;
 import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.calibration.FittedCalibrator;
+import dev.smoothcal.core.json.Json;
+import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.calibration.TemperatureScaling;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
@@ -79,13 +84,17 @@ public final class Evaluation {
             TemperatureFit fit = null;
             List<FittedCalibrator> fitted = new ArrayList<>();
             if (fitData != null) {
-                listener.phase(request.calibrators().isEmpty() ? "fitting temperature" : "fitting calibrators",
-                        fitData.size());
+                String purpose = request.calibrators().isEmpty() ? "the temperature" : "the calibrators";
+                listener.phase("scoring " + fitData.name() + " for " + purpose, fitData.size());
                 CalibrationData fitLogits = fitLogits(classifier, fitData, listener);
+                listener.phase("fitting the temperature on " + fitData.name(), 0);
                 fit = TemperatureScaling.fit(fitLogits.logits(), fitLogits.labels(), fitLogits.size(), k);
                 if (fit.position() != TemperatureFit.Position.INSIDE) {
                     listener.note(String.format(Locale.ROOT, "the temperature stopped at the end of its bracket "
                             + "(T = %.4g, %s)", fit.temperature(), fit.position().name().toLowerCase(Locale.ROOT)));
+                }
+                if (!request.calibrators().isEmpty()) {
+                    listener.phase("fitting the calibrators on " + fitData.name(), 0);
                 }
                 for (CalibrationMethod method : request.calibrators()) {
                     FittedCalibrator f = method.fit(fitLogits, request.calibrationSettings());
@@ -130,15 +139,10 @@ public final class Evaluation {
                 listener.progress(from + count);
             });
             double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, String> provenance = new TreeMap<>();
-            session.metadata().forEach((key, value) -> {
-                if (key.startsWith("smoothcal.") && !key.equals(RunProvenance.RUN_METADATA_KEY)) {
-                    provenance.put(key, value);
-                }
-            });
+            Map<String, JsonNode> provenance = provenance(session.metadata());
             EvaluationReport.ModelInfo model = new EvaluationReport.ModelInfo(file.toString(), session.inputName(),
                     Arrays.stream(session.inputShape()).boxed().toList(),
-                    classifier.layout().name(), classifier.outputName(),
+                    classifier.layout().name().toLowerCase(Locale.ROOT), classifier.outputName(),
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
                     session.provider().name().toLowerCase(Locale.ROOT), provenance);
             EvaluationReport.DataInfo dataInfo = new EvaluationReport.DataInfo(data.name(), data.size(),
@@ -232,6 +236,33 @@ public final class Evaluation {
                 EXPORT_TOLERANCE);
     }
 
+    /**
+     * The {@code smoothcal.*} metadata of a model, run.json left out: values as text, the class names as the
+     * JSON array they are written as (text when they are not one, as in a foreign or hand-made file).
+     */
+    static Map<String, JsonNode> provenance(Map<String, String> metadata) {
+        Map<String, JsonNode> provenance = new TreeMap<>();
+        metadata.forEach((key, value) -> {
+            if (key.startsWith("smoothcal.") && !key.equals(RunDirectory.METADATA_RUN)) {
+                provenance.put(key, key.equals(RunDirectory.METADATA_CLASS_NAMES) ? jsonArrayOrText(value)
+                        : TextNode.valueOf(value));
+            }
+        });
+        return provenance;
+    }
+
+    private static JsonNode jsonArrayOrText(String value) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(value);
+            if (node != null && node.isArray()) {
+                return node;
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: kept as the text it is
+        }
+        return TextNode.valueOf(value);
+    }
+
     private static CalibrationData fitLogits(ImageClassifier classifier, Dataset fitData,
             EvaluationListener listener) {
         requireNonEmpty(fitData);
@@ -259,11 +290,21 @@ public final class Evaluation {
         }
     }
 
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
+    }
+
     private static void requireLabels(Dataset data, int k) {
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel
                     + " but the model outputs " + k + " classes; expected labels in [0, " + (k - 1) + "]");
+        }
+        if (k != data.numClasses()) {
+            throw new SmoothcalException("the model outputs " + k + " classes but data " + data.name() + " has "
+                    + data.numClasses() + " (" + abbreviated(data.classNames()) + "); expected a model with one output "
+                    + "per class of the data");
         }
     }
 }

@@ -13,7 +13,8 @@ public interface EvaluationListener {
      * A phase begins (for example fitting the temperature, or evaluating).
      *
      * @param phase a short lowercase description
-     * @param total the number of images the phase will run
+     * @param total the number of images the phase will run, or 0 for a phase without images to count (the
+     *     temperature's search once the fit split is scored)
      */
     default void phase(String phase, int total) {
     }

@@ -54,13 +54,20 @@ public record EvaluationRequest(Path model, Dataset data, InferenceOptions infer
      * @param inference how to feed the model (default {@link InferenceOptions#DEFAULTS}: batch 256, all detected)
      * @param provider where ONNX Runtime runs (default {@link ExecutionProvider#AUTO})
      * @param bins equal-width bins (and equal-mass groups) of the calibration errors, in [1, 1000] (default 15)
-     * @param bootstrapReplicates Poisson-bootstrap replicates for 95% intervals, in [0, 100000], 0 = off (default 200)
+     * @param bootstrapReplicates Poisson-bootstrap replicates for 95% intervals, in [0, 100000], 0 = off
+     *     (default 200)
      * @param seed seed of the bootstrap (default 0)
-     * @param calibrateOn the split to fit a temperature (see {@link dev.smoothcal.evaluator.calibration.TemperatureScaling}) and the {@code calibrators} on, or empty for no calibration; {@link RunProvenance#validationSplit()} gives a run's own held-out split
-     * @param calibrators the calibrators fitted on {@code calibrateOn} and compared side by side in the report's {@code calibration} section, each at most once, in the order given (default none: only the temperature section)
+     * @param calibrateOn the split to fit a temperature (see
+     *     {@link dev.smoothcal.evaluator.calibration.TemperatureScaling}) and the {@code calibrators} on, or empty
+     *     for no calibration; {@link RunProvenance#validationSplit()} gives a run's own held-out split
+     * @param calibrators the calibrators fitted on {@code calibrateOn} and compared side by side in the report's
+     *     {@code calibration} section, each at most once, in the order given (default none: only the temperature
+     *     section)
      * @param calibrationSettings knobs of the calibrators (default {@link CalibrationSettings#DEFAULTS})
-     * @param trainingData whether a fit on the data the model was trained on is refused (default {@link TrainingDataPolicy#REFUSE})
+     * @param trainingData whether a fit on the data the model was trained on is refused (default
+     *     {@link TrainingDataPolicy#REFUSE})
      * @param exportCalibrated a calibrated copy of the model to write and check, or empty (default)
+     * @throws SmoothcalException naming the parameter when a component is missing or out of range
      */
     public EvaluationRequest {
         if (model == null) {

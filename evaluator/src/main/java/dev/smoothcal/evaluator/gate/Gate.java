@@ -60,9 +60,14 @@ public final class Gate {
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(Files.readAllBytes(report));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw SmoothcalException.invalid("baseline", "must be a readable report.json, found nothing at " + report, e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw SmoothcalException.invalid("baseline", "must be a readable report.json, found invalid JSON in " + report
+                    + " (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw SmoothcalException.invalid("baseline", "must be a readable report.json, found " + report + " ("
-                    + e.getMessage() + ")", e);
+                    + dev.smoothcal.core.io.AtomicFiles.describe(e) + ")", e);
         }
         JsonNode format = json == null ? null : json.get("format");
         if (format == null || !format.asText().startsWith("smoothcal-report/")) {

@@ -10,7 +10,13 @@ import java.util.List;
  * @param baseline the baseline report's path as given, or null when no rule needed one
  */
 public record GateResult(boolean passed, List<Verdict> verdicts, String baseline) {
-    /** Copies the verdicts. */
+    /**
+     * Copies the verdicts.
+     *
+     * @param passed whether every rule holds (true for no rules)
+     * @param verdicts one per rule
+     * @param baseline the baseline report's path as given, or null when no rule needed one
+     */
     public GateResult {
         verdicts = List.copyOf(verdicts);
     }

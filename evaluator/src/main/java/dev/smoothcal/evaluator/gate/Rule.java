@@ -23,7 +23,13 @@ public record Rule(Metric metric, Comparison comparison, Bound bound) {
     private static final Pattern BASELINE = Pattern.compile(
             "baseline\\.([A-Za-z_][A-Za-z0-9_.]*)\\s*(?:([+-])\\s*([0-9.eE+-]+))?");
 
-    /** Checks that every part is given. */
+    /**
+     * Checks that every part is given.
+     *
+     * @param metric the metric bounded
+     * @param comparison the relation asked
+     * @param bound the bound: a constant or a baseline metric with an offset
+     */
     public Rule {
         if (metric == null || comparison == null || bound == null) {
             throw SmoothcalException.defect("a rule needs a metric, a comparison and a bound");

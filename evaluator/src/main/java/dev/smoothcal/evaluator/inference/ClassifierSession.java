@@ -24,7 +24,8 @@ import java.util.Map;
  * single float input (name, shape with -1 for symbolic dimensions), its outputs, and its
  * {@code metadata_props}. Closing it closes the native session.
  *
- * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause.
+ * <p>Every ORT failure is reported as a {@link SmoothcalException} keeping the cause: bad input when
+ * the file cannot be loaded, a backend failure when a loaded session fails.
  */
 public final class ClassifierSession implements AutoCloseable {
     private final Path path;
@@ -67,12 +68,16 @@ public final class ClassifierSession implements AutoCloseable {
     /**
      * Opens {@code model} on {@code provider}.
      *
-     * @throws SmoothcalException when the file is missing or is not a model ONNX Runtime can load, or
-     *     when CUDA was demanded and cannot be used
+     * @param model the {@code .onnx} file
+     * @param provider where to run it
+     * @return the open session, to close
+     * @throws SmoothcalException bad input naming {@code model} when the file is missing, bad input when
+     *     it is not a model ONNX Runtime can load, naming {@code provider} when CUDA was demanded and
+     *     cannot be used
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
         if (!Files.isRegularFile(model)) {
-            throw new SmoothcalException("--model: expected an .onnx file or a run directory, found "
+            throw SmoothcalException.invalid("model", ": expected an .onnx file or a run directory, found "
                     + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -89,7 +94,7 @@ public final class ClassifierSession implements AutoCloseable {
                 }
             }
             if (provider == ExecutionProvider.CUDA) {
-                throw new SmoothcalException("--provider cuda: expected a usable CUDA device, found " + why);
+                throw SmoothcalException.invalid("provider", "cuda: expected a usable CUDA device, found " + why);
             }
             notes.add("using CPU: " + why);
         }
@@ -128,37 +133,67 @@ public final class ClassifierSession implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** The provider the session runs on. */
+    /**
+     * The provider the session runs on.
+     *
+     * @return CPU or CUDA, never auto
+     */
     public ExecutionProvider provider() {
         return used;
     }
 
-    /** Notes for the user, such as why CUDA was not used. */
+    /**
+     * Notes for the user, such as why CUDA was not used.
+     *
+     * @return the notes, possibly empty
+     */
     public List<String> notes() {
         return notes;
     }
 
+    /**
+     * The model file opened.
+     *
+     * @return its path
+     */
     public Path path() {
         return path;
     }
 
+    /**
+     * The model's single input.
+     *
+     * @return its name
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** Input dimensions; -1 where the dimension is symbolic. */
+    /**
+     * Input dimensions; -1 where the dimension is symbolic.
+     *
+     * @return a copy of the dimensions, outermost first
+     */
     public long[] inputShape() {
         return inputShape.clone();
     }
 
-    /** Output names in model order, with their shapes (-1 for symbolic dimensions). */
+    /**
+     * Output names in model order, with their shapes (-1 for symbolic dimensions).
+     *
+     * @return output names to copies of their dimensions
+     */
     public Map<String, long[]> outputs() {
         Map<String, long[]> copy = new LinkedHashMap<>();
         outputs.forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
 
-    /** The model's {@code metadata_props}. */
+    /**
+     * The model's {@code metadata_props}.
+     *
+     * @return keys to values, as the file holds them
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -219,7 +254,7 @@ public final class ClassifierSession implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw new SmoothcalException("could not close ONNX Runtime session of " + path, e);
+            throw SmoothcalException.backend("could not close ONNX Runtime session of " + path, e);
         }
     }
 }

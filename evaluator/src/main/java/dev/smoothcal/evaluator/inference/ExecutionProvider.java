@@ -13,12 +13,18 @@ public enum ExecutionProvider {
     /** CUDA; fails with a clear message when it cannot be used. */
     CUDA;
 
-    /** Parses {@code auto}, {@code cpu} or {@code cuda}. */
+    /**
+     * Parses {@code auto}, {@code cpu} or {@code cuda}.
+     *
+     * @param text the provider's name, case-insensitive
+     * @return the provider
+     * @throws SmoothcalException naming {@code provider} for any other text
+     */
     public static ExecutionProvider parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SmoothcalException("--provider must be one of "
+            throw SmoothcalException.invalid("provider", "must be one of "
                     + Arrays.toString(Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray())
                     + ", found '" + text + "'");
         }

@@ -49,6 +49,8 @@ public final class ImageClassifier implements AutoCloseable {
     private final String output;
     private final int numClasses;
     private final OutputKind kind;
+    /** The input's batch dimension when the model fixes it, else 0 (symbolic). */
+    private final long fixedBatch;
 
     /**
      * Opens {@code model} for images of {@code imageShape}, resolving layout, output and output kind.
@@ -93,6 +95,11 @@ public final class ImageClassifier implements AutoCloseable {
         options.preprocessing().requireChannels(imageShape.channels());
         this.layout = options.layout().orElseGet(() -> detectLayout(session.inputShape(), imageShape, session));
         requireCompatible(session.inputShape(), layout, imageShape, session);
+        this.fixedBatch = session.inputShape().length > 0 && session.inputShape()[0] > 0 ? session.inputShape()[0] : 0;
+        if (fixedBatch > 0 && fixedBatch != options.batchSize()) {
+            throw SmoothcalException.invalid("batchSize", "must be " + fixedBatch + " for " + session.path()
+                    + ", whose input has a fixed batch dimension of " + fixedBatch + "; found " + options.batchSize());
+        }
         Map<String, long[]> outputs = session.outputs();
         if (outputs.isEmpty()) {
             throw new SmoothcalException(session.path() + ": expected a classifier with at least one tensor output, "
@@ -116,55 +123,80 @@ public final class ImageClassifier implements AutoCloseable {
             this.numClasses = (int) outShape[1];
         } else {
             float[] probe = probe();
-            int k = probe.length / 2;
+            int rows = fixedBatch > 0 ? (int) fixedBatch : 2;
+            int k = probe.length / rows;
             this.numClasses = k;
             this.kind = given != null ? given
-                    : looksLikeProbabilities(probe, 2, k) ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+                    : looksLikeProbabilities(probe, rows, k) ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
         }
     }
 
     /** Runs an all-zero and an all-one image through the raw output, unpreprocessed. */
     private float[] probe() {
         int per = imageShape.size();
-        FloatBuffer images = FloatBuffer.allocate(2 * per);
-        for (int i = 0; i < per; i++) {
-            images.put(i, 0f);
-            images.put(per + i, 1f);
+        int n = fixedBatch > 0 ? (int) fixedBatch : 2;
+        FloatBuffer images = FloatBuffer.allocate(n * per);
+        for (int i = 0; i < n * per; i++) {
+            images.put(i, i < per ? 0f : 1f);
         }
-        float[] raw = session.run(images, inputShape(2), List.of(output)).get(output);
-        if (raw.length == 0 || raw.length % 2 != 0) {
-            throw new SmoothcalException(session.path() + ": expected output '" + output + "' to return [2, K] "
-                    + "for 2 images, found " + raw.length + " values");
+        float[] raw = session.run(images, inputShape(n), List.of(output)).get(output);
+        if (raw.length == 0 || raw.length % n != 0) {
+            throw new SmoothcalException(session.path() + ": expected output '" + output + "' to return [" + n
+                    + ", K] for " + n + " images, found " + raw.length + " values");
         }
         return raw;
     }
 
-    /** The input layout in use. */
+    /**
+     * The input layout in use.
+     *
+     * @return NCHW or NHWC
+     */
     public InputLayout layout() {
         return layout;
     }
 
-    /** The output read. */
+    /**
+     * The output read.
+     *
+     * @return the output name
+     */
     public String outputName() {
         return output;
     }
 
-    /** What the output holds, as given or detected at open. */
+    /**
+     * What the output holds, as given or detected at open.
+     *
+     * @return logits or probabilities
+     */
     public OutputKind outputKind() {
         return kind;
     }
 
-    /** K, the number of classes the output scores. */
+    /**
+     * K, the number of classes the output scores (from the model's shape, or the probe at open when symbolic).
+     *
+     * @return K
+     */
     public int numClasses() {
         return numClasses;
     }
 
-    /** The image shape this classifier takes. */
+    /**
+     * The image shape this classifier takes.
+     *
+     * @return H, W, C of the raw pixels
+     */
     public ImageShape imageShape() {
         return imageShape;
     }
 
-    /** The session underneath: input name and shape, outputs, metadata, provider, notes. */
+    /**
+     * The session underneath: input name and shape, outputs, metadata, provider, notes.
+     *
+     * @return the session, closed by this classifier only when {@link #open} made it
+     */
     public ClassifierSession session() {
         return session;
     }
@@ -238,6 +270,11 @@ public final class ImageClassifier implements AutoCloseable {
     public void predictBatches(Dataset data, Consumer<Batch> consumer) {
         if (!data.shape().equals(imageShape)) {
             throw new SmoothcalException("expected images of " + imageShape + ", found " + data.shape());
+        }
+        if (fixedBatch > 1 && data.size() % fixedBatch != 0) {
+            throw new SmoothcalException(session.path() + " takes batches of exactly " + fixedBatch + " images (a fixed "
+                    + "batch dimension), which do not divide the " + data.size() + " images of " + data.name()
+                    + "; expected a model with a dynamic batch dimension");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int per = imageShape.size();
@@ -395,7 +432,7 @@ public final class ImageClassifier implements AutoCloseable {
             ok = matches(dims[i], want[i]);
         }
         if (!ok) {
-            throw new SmoothcalException("--layout " + layout.name().toLowerCase(Locale.ROOT) + ": model input '"
+            throw SmoothcalException.invalid("layout", layout.name().toLowerCase(Locale.ROOT) + ": model input '"
                     + session.inputName() + "' has shape " + Arrays.toString(dims) + ", which cannot take "
                     + Arrays.toString(want) + " built from the data's " + s + " images");
         }

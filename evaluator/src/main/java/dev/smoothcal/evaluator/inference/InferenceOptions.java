@@ -19,15 +19,31 @@ public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Opti
     public static final InferenceOptions DEFAULTS = new InferenceOptions(256, Optional.empty(), Optional.empty(),
             Optional.empty(), Preprocessing.IDENTITY);
 
+    /**
+     * Checks the batch size and the preprocessing.
+     *
+     * @param batchSize images per ORT call, in [1, 65536]
+     * @param layout input layout, or detected from the input shape
+     * @param outputName output to read, or {@code logits} when present, else the first output
+     * @param outputKind logits or probabilities, or detected from the first batch
+     * @param preprocessing host-side transform of raw pixels
+     * @throws SmoothcalException if the batch size is outside [1, 65536] or the preprocessing is null
+     */
     public InferenceOptions {
         if (batchSize < 1 || batchSize > 65_536) {
-            throw new SmoothcalException("--batch-size must be in [1, 65536], found " + batchSize);
+            throw SmoothcalException.invalid("batchSize", "must be in [1, 65536], found " + batchSize);
         }
         if (preprocessing == null) {
-            throw new SmoothcalException("preprocessing must be set (IDENTITY for raw pixels)");
+            throw SmoothcalException.invalid("preprocessing", "must be set (IDENTITY for raw pixels)");
         }
     }
 
+    /**
+     * This configuration with another batch size.
+     *
+     * @param size images per ORT call, in [1, 65536]
+     * @return a new configuration; this one is unchanged
+     */
     public InferenceOptions withBatchSize(int size) {
         return new InferenceOptions(size, layout, outputName, outputKind, preprocessing);
     }

@@ -50,6 +50,10 @@ public final class Charts {
     /**
      * Reliability diagram: a bar per non-empty bin at its accuracy, the mean confidence shaded above or
      * outlined below it (the gap), the diagonal of perfect calibration, and each bin's count over its bar.
+     *
+     * @param bins the equal-width bins, empty ones included
+     * @param title the chart title
+     * @return the chart
      */
     public static XYChart reliability(List<ReliabilityBin> bins, String title) {
         XYChart chart = frame(title, "confidence (top label)", "accuracy");
@@ -79,7 +83,14 @@ public final class Charts {
         return chart;
     }
 
-    /** Several models' reliability curves (step outlines of accuracy per bin) over one diagonal. */
+    /**
+     * Several models' reliability curves (step outlines of accuracy per bin) over one diagonal.
+     *
+     * @param labels one legend name per model
+     * @param bins each model's equal-width bins, in the order of {@code labels}
+     * @param title the chart title
+     * @return the chart
+     */
     public static XYChart reliabilityOverlay(List<String> labels, List<List<ReliabilityBin>> bins, String title) {
         if (labels.size() != bins.size()) {
             throw new SmoothcalException("expected one label per model, found " + labels.size() + " labels for "
@@ -100,6 +111,11 @@ public final class Charts {
     /**
      * Histogram of the top-label confidence over the bins (share of samples per bin), with vertical lines
      * at the accuracy and the mean confidence.
+     *
+     * @param bins the equal-width bins, empty ones included
+     * @param accuracy the accuracy, drawn as a vertical line
+     * @param title the chart title
+     * @return the chart
      */
     public static XYChart confidenceHistogram(List<ReliabilityBin> bins, double accuracy, String title) {
         long total = bins.stream().mapToLong(ReliabilityBin::count).sum();
@@ -133,14 +149,25 @@ public final class Charts {
         return chart;
     }
 
-    /** Writes {@code dir/baseName.png} and {@code dir/baseName.svg}, each atomically. */
+    /**
+     * Writes {@code dir/baseName.png} and {@code dir/baseName.svg}, each atomically.
+     *
+     * @param chart the chart
+     * @param dir the folder to write into
+     * @param baseName the file name without extension
+     */
     public static void writePngAndSvg(XYChart chart, Path dir, String baseName) {
         AtomicFiles.write(dir.resolve(baseName + ".png"), out -> BitmapEncoder.saveBitmap(chart, out,
                 BitmapEncoder.BitmapFormat.PNG));
         AtomicFiles.writeString(dir.resolve(baseName + ".svg"), svg(chart));
     }
 
-    /** The chart as an SVG document (UTF-8 text). */
+    /**
+     * The chart as an SVG document (UTF-8 text).
+     *
+     * @param chart the chart
+     * @return the SVG text
+     */
     public static String svg(XYChart chart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -11,8 +11,11 @@ import java.util.Locale;
  * overlaid reliability diagram {@code reliability-overlay.png}/{@code .svg}; each file atomically.
  */
 public final class ComparisonFiles {
+    /** The comparison as JSON ({@link Comparison}). */
     public static final String COMPARE_JSON = "compare.json";
+    /** One row per model: the headline numbers. */
     public static final String COMPARE_CSV = "compare.csv";
+    /** Base name of the reliability overlay chart ({@code .png} and {@code .svg}). */
     public static final String OVERLAY = "reliability-overlay";
     /** Every file {@link #write} creates. */
     public static final List<String> ALL = List.of(COMPARE_JSON, COMPARE_CSV, OVERLAY + ".png", OVERLAY + ".svg");
@@ -20,6 +23,12 @@ public final class ComparisonFiles {
     private ComparisonFiles() {
     }
 
+    /**
+     * Writes {@link #ALL} into {@code dir}, each file atomically.
+     *
+     * @param comparison what to write
+     * @param dir the output folder; created when missing
+     */
     public static void write(Comparison comparison, Path dir) {
         Json.write(dir.resolve(COMPARE_JSON), comparison);
         AtomicFiles.writeString(dir.resolve(COMPARE_CSV), csv(comparison));

@@ -1,11 +1,13 @@
 package dev.smoothcal.evaluator.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.smoothcal.core.metrics.BootstrapIntervals;
 import dev.smoothcal.core.metrics.ClassificationReport;
 import dev.smoothcal.core.metrics.MetricsResult;
 import dev.smoothcal.core.metrics.ReliabilityBin;
 import dev.smoothcal.core.metrics.TopKAccuracy;
 import dev.smoothcal.evaluator.calibration.CalibrationFit;
+import dev.smoothcal.evaluator.gate.GateResult;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -40,15 +42,16 @@ import java.util.TreeMap;
  *     order requested (empty when none were asked for)
  * @param export the check of the calibrated model written, or null when none was written
  * @param throughput inference speed on this machine
+ * @param gate the quality rules checked against this report and their verdicts, or null when none were given
  */
 public record EvaluationReport(String format, ModelInfo model, DataInfo data, double accuracy, double nll,
         double brier, double ece, double mce, double eceEqualMass, double classwiseEce, double eceL2,
         double eceDebiasedL2, double smoothEce, double smoothEceBandwidth, List<TopKAccuracy> topK,
         int numBins, List<ReliabilityBin> bins, List<ReliabilityBin> equalMassBins,
         ClassificationReport classification, BootstrapIntervals bootstrap, Temperature temperature,
-        List<Calibration> calibration, ExportCheck export, Throughput throughput) {
+        List<Calibration> calibration, ExportCheck export, Throughput throughput, GateResult gate) {
 
-    /** The {@code format} of every report this version writes. */
+    /** The {@code format} value of this version of {@code report.json}. */
     public static final String FORMAT = "smoothcal-report/1";
 
     /**
@@ -75,9 +78,11 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * @param classification per-class precision, recall, F1, confusion matrix
      * @param bootstrap 95% intervals, or null when off
      * @param temperature temperature scaling before/after, or null when no temperature was fitted
-     * @param calibration the calibrators fitted on one split, side by side on the evaluated split, in the order requested (empty when none were asked for)
+     * @param calibration the calibrators fitted on one split, side by side on the evaluated split, in the
+     *     order requested (empty when none were asked for)
      * @param export the check of the calibrated model written, or null when none was written
      * @param throughput inference speed on this machine
+     * @param gate the quality rules checked against this report and their verdicts, or null when none were given
      */
     public EvaluationReport {
         calibration = List.copyOf(calibration);
@@ -158,10 +163,12 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * @param output output read
      * @param outputKind logits or probabilities
      * @param provider execution provider used
-     * @param provenance smoothcal metadata found in the file (empty for foreign models)
+     * @param provenance smoothcal metadata found in the file (empty for foreign models), run.json itself left
+     *     out: each value as text, except {@code smoothcal.class_names}, which is a JSON array when the file
+     *     holds valid JSON array text there
      */
     public record ModelInfo(String path, String inputName, List<Long> inputShape, String layout, String output,
-            String outputKind, String provider, Map<String, String> provenance) {
+            String outputKind, String provider, Map<String, JsonNode> provenance) {
     }
 
     /** The data side. */
@@ -184,7 +191,7 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * @param eceBefore ECE of the evaluated split as the model is
      * @param eceAfter ECE of the evaluated split with T
      * @param binsAfter reliability bins of the evaluated split with T
-     * @param warning a caution for the reader (fit split = evaluated split), or null
+     * @param warning a caution for the reader (fit on training data, or on the evaluated split), or null
      */
     public record Temperature(double t, String fittedOn, int fitSamples, String fitPosition, double fitNllBefore,
             double fitNllAfter, double nllBefore, double nllAfter, double eceBefore, double eceAfter,
@@ -195,15 +202,15 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
          * @param t the temperature
          * @param fittedOn name of the split T was fitted on
          * @param fitSamples images in that split
-         * @param fitPosition where T ended in its bracket
-         * @param fitNllBefore mean NLL on the fit split at T = 1
-         * @param fitNllAfter mean NLL on the fit split at T
+         * @param fitPosition {@code inside}, {@code at_lower_end} or {@code at_upper_end} of the bracket [0.05, 20]
+         * @param fitNllBefore mean NLL on the fit split at T = 1 (double-precision log-softmax, no clamp)
+         * @param fitNllAfter mean NLL on the fit split at T, the minimised value
          * @param nllBefore NLL of the evaluated split as the model is
          * @param nllAfter NLL of the evaluated split with T
          * @param eceBefore ECE of the evaluated split as the model is
          * @param eceAfter ECE of the evaluated split with T
          * @param binsAfter reliability bins of the evaluated split with T
-         * @param warning a caution for the reader, or null
+         * @param warning a caution for the reader (fit on training data, or on the evaluated split), or null
          */
         public Temperature {
             binsAfter = List.copyOf(binsAfter);
@@ -219,23 +226,35 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
      * into place).
      *
      * @param path the path to show
-     * @return the changed report
+     * @return a new report; this one is unchanged
      */
     public EvaluationReport withModelPath(String path) {
         ModelInfo m = new ModelInfo(path, model.inputName(), model.inputShape(), model.layout(), model.output(),
                 model.outputKind(), model.provider(), model.provenance());
         return new EvaluationReport(format, m, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce, eceL2,
-                eceDebiasedL2, smoothEce, smoothEceBandwidth, topK,
-                numBins, bins, equalMassBins, classification, bootstrap, temperature, calibration, export, throughput);
+                eceDebiasedL2, smoothEce, smoothEceBandwidth, topK, numBins, bins, equalMassBins, classification,
+                bootstrap, temperature, calibration, export, throughput, gate);
+    }
+
+    /**
+     * This report with the verdicts of a quality gate, as {@code report.json}'s {@code gate} section.
+     *
+     * @param result the gate checked against this report (see {@link dev.smoothcal.evaluator.gate.Gate#check})
+     * @return the report with its gate section
+     */
+    public EvaluationReport withGate(GateResult result) {
+        return new EvaluationReport(format, model, data, accuracy, nll, brier, ece, mce, eceEqualMass, classwiseEce,
+                eceL2, eceDebiasedL2, smoothEce, smoothEceBandwidth, topK, numBins, bins, equalMassBins,
+                classification, bootstrap, temperature, calibration, export, throughput, result);
     }
 
     /**
      * The report of metrics {@code m}, without calibration.
      *
-     * @param model what was evaluated
-     * @param data what it was evaluated on
-     * @param m the metrics of the model as it is
-     * @param throughput inference speed
+     * @param model the model side
+     * @param data the data side
+     * @param m the metrics of the evaluated split
+     * @param throughput the measured inference speed
      * @return the report
      */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Throughput throughput) {
@@ -245,13 +264,13 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
     /**
      * The report of metrics {@code m} with its calibration sections.
      *
-     * @param model what was evaluated
-     * @param data what it was evaluated on
-     * @param m the metrics of the model as it is
+     * @param model the model side
+     * @param data the data side
+     * @param m the metrics of the evaluated split
      * @param temperature the temperature section, or null for none
      * @param calibration the calibrators side by side, empty for none
      * @param export the check of an exported calibrated model, or null for none
-     * @param throughput inference speed
+     * @param throughput the measured inference speed
      * @return the report
      */
     public static EvaluationReport of(ModelInfo model, DataInfo data, MetricsResult m, Temperature temperature,
@@ -259,7 +278,8 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         return new EvaluationReport(FORMAT, model, data, m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
                 m.expectedCalibrationError(), m.maximumCalibrationError(), m.equalMassCalibrationError(),
                 m.classwiseCalibrationError(), m.calibrationErrorL2(), m.debiasedCalibrationErrorL2(),
-                m.smoothCalibrationError(), m.smoothCalibrationBandwidth(), m.accuracyAtK(), m.config().bins(), m.reliabilityBins(),
-                m.equalMassBins(), m.classification(), m.bootstrap(), temperature, calibration, export, throughput);
+                m.smoothCalibrationError(), m.smoothCalibrationBandwidth(), m.accuracyAtK(), m.config().bins(),
+                m.reliabilityBins(), m.equalMassBins(), m.classification(), m.bootstrap(), temperature, calibration,
+                export, throughput, null);
     }
 }

@@ -31,7 +31,7 @@ final class HtmlReport {
                         + "td.d{background:#dde8f6}</style>\n</head>\n<body>\n");
         h.append("<h1>smoothcal evaluation report</h1>\n<table>\n");
         info(h, "model", r.model().path());
-        info(h, "input", r.model().inputName() + " " + r.model().inputShape() + ", layout " + r.model().layout());
+        info(h, "input", r.model().inputName() + " " + r.model().inputShape() + ", layout " + r.model().layout().toUpperCase(Locale.ROOT));
         info(h, "output", r.model().output() + " (" + r.model().outputKind() + "), provider " + r.model().provider());
         info(h, "data", r.data().name() + ", " + r.data().size() + " images, " + r.data().classNames().size()
                 + " classes");

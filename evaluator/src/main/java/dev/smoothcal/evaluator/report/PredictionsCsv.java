@@ -20,6 +20,7 @@ import java.util.UUID;
  * finishing deletes it, so no half-written file is ever visible under the final name.
  */
 public final class PredictionsCsv implements ImageClassifier.BatchConsumer, AutoCloseable {
+    /** The file name in the output folder. */
     public static final String FILE_NAME = "predictions.csv";
 
     private final Path target;
@@ -39,7 +40,9 @@ public final class PredictionsCsv implements ImageClassifier.BatchConsumer, Auto
     /**
      * Starts {@code dir/predictions.csv}.
      *
+     * @param dir the output folder; created when missing
      * @param labels the label of every image, by dataset index
+     * @return the open writer; {@link #finish()} it, then close it
      */
     public static PredictionsCsv open(Path dir, int[] labels) {
         Path target = dir.resolve(FILE_NAME);

@@ -14,12 +14,17 @@ import org.knowm.xchart.XYChart;
  * the tempered model too, and the self-contained {@code report.html}. Each file is written atomically.
  */
 public final class ReportFiles {
+    /** The report as JSON ({@link EvaluationReport}). */
     public static final String REPORT_JSON = "report.json";
+    /** The equal-width reliability bins as CSV. */
     public static final String BINS_CSV = "bins.csv";
+    /** Base name of the reliability diagram ({@code .png} and {@code .svg}). */
     public static final String RELIABILITY = "reliability";
+    /** Base name of the confidence histogram ({@code .png} and {@code .svg}). */
     public static final String CONFIDENCE = "confidence";
     /** The reliability diagram with the fitted temperature applied; written only with temperature scaling. */
     public static final String RELIABILITY_CALIBRATED = "reliability-calibrated";
+    /** The report and its charts as one HTML page. */
     public static final String REPORT_HTML = "report.html";
     /** Every file {@link #write} may create, for clash checks before work starts. */
     public static final List<String> ALL = List.of(REPORT_JSON, BINS_CSV, RELIABILITY + ".png", RELIABILITY + ".svg",
@@ -29,6 +34,13 @@ public final class ReportFiles {
     private ReportFiles() {
     }
 
+    /**
+     * Writes the report's files (see {@link #ALL}) into {@code dir}, each atomically; the calibrated
+     * reliability diagram only when the report has a temperature section.
+     *
+     * @param report what to write
+     * @param dir the output folder; created when missing
+     */
     public static void write(EvaluationReport report, Path dir) {
         Json.write(dir.resolve(REPORT_JSON), report);
         AtomicFiles.writeString(dir.resolve(BINS_CSV), binsCsv(report.bins()));

@@ -158,4 +158,29 @@ class CalibratedModelTest {
         }
         return x;
     }
+
+    /** External data is inlined only from inside the model's folder, and only as many bytes as the file has. */
+    @Test
+    void externalDataIsInlinedFromBesideTheModelOnly(@TempDir Path dir) throws java.io.IOException {
+        java.nio.file.Files.write(dir.resolve("w.bin"), new byte[] {0, 0, (byte) 0x80, 0x3f}); // 1.0f, little-endian
+        java.util.function.Function<String, dev.smoothcal.onnx.proto.OnnxProto.ModelProto> model = location ->
+                dev.smoothcal.onnx.proto.OnnxProto.ModelProto.newBuilder().setGraph(
+                        dev.smoothcal.onnx.proto.OnnxProto.GraphProto.newBuilder().addInitializer(
+                                dev.smoothcal.onnx.proto.OnnxProto.TensorProto.newBuilder().setName("w").addDims(1)
+                                        .setDataType(1)
+                                        .setDataLocation(dev.smoothcal.onnx.proto.OnnxProto.TensorProto.DataLocation.EXTERNAL)
+                                        .addExternalData(dev.smoothcal.onnx.proto.OnnxProto.StringStringEntryProto
+                                                .newBuilder().setKey("location").setValue(location)))).build();
+        var inlined = CalibratedModel.inlineExternalData(model.apply("w.bin"), dir.resolve("m.onnx"));
+        var w = inlined.getGraph().getInitializer(0);
+        assertEquals(0, w.getExternalDataCount());
+        assertEquals(4, w.getRawData().size());
+        assertEquals(1.0f, w.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat());
+        SmoothcalException outside = assertThrows(SmoothcalException.class,
+                () -> CalibratedModel.inlineExternalData(model.apply("../../etc/passwd"), dir.resolve("m.onnx")));
+        assertTrue(outside.getMessage().contains("lies outside the model's folder"), outside.getMessage());
+        SmoothcalException missing = assertThrows(SmoothcalException.class,
+                () -> CalibratedModel.inlineExternalData(model.apply("gone.bin"), dir.resolve("m.onnx")));
+        assertTrue(missing.getMessage().contains("cannot read its external data"), missing.getMessage());
+    }
 }

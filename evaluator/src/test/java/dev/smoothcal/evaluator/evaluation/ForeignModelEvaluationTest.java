@@ -71,7 +71,7 @@ class ForeignModelEvaluationTest {
                 .withInference(InferenceOptions.DEFAULTS.withBatchSize(64)).withProvider(ExecutionProvider.CPU)
                 .withBootstrapReplicates(0));
 
-        assertEquals("NCHW", report.model().layout());
+        assertEquals("nchw", report.model().layout(), "as --layout spells it");
         assertEquals("probabilities", report.model().outputKind());
         // Independent recomputation: NHWC pixels read in NCHW order, z = x W + b, softmax, metrics by definition.
         double correct = 0;

@@ -50,7 +50,7 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
     /** Output name: per-sample smoothed cross-entropy {@code [batch]}. */
     public static final String SAMPLE_LOSSES = "sample_losses";
 
-    /** Metadata key naming the smoothing convention ({@link SmoothingConvention#cliName()}). */
+    /** Metadata key naming the smoothing convention ({@link SmoothingConvention#id()}). */
     public static final String CONVENTION_METADATA_KEY = "smoothcal.smoothing.convention";
     /** Metadata key naming what the model computes. */
     public static final String LOSS_METADATA_KEY = "smoothcal.loss";
@@ -58,6 +58,12 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
     private static final String GRAPH_NAME = "smoothed_cross_entropy";
     private static final int CLASS_AXIS = 1;
 
+    /**
+     * Checks the convention.
+     *
+     * @param convention how the smoothing mass is spread over the classes
+     * @throws SmoothcalException if {@code convention} is null
+     */
     public SmoothedLossGraph {
         if (convention == null) {
             throw new SmoothcalException("smoothed loss graph: expected a smoothing convention (uniform or"
@@ -65,12 +71,20 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
         }
     }
 
-    /** The Keras / PyTorch convention, {@code t = (1 - a) * y + a / K}. */
+    /**
+     * The Keras / PyTorch convention, {@code t = (1 - a) * y + a / K}.
+     *
+     * @return the loss graph of the uniform convention
+     */
     public static SmoothedLossGraph uniform() {
         return new SmoothedLossGraph(SmoothingConvention.UNIFORM);
     }
 
-    /** The model, ready to write or to load into an ONNX Runtime session. */
+    /**
+     * The model, ready to write or to load into an ONNX Runtime session.
+     *
+     * @return the loss graph as a model proto
+     */
     public ModelProto toModel() {
         OnnxGraphBuilder g = new OnnxGraphBuilder(GRAPH_NAME)
                 .input(LOGITS, Dim.BATCH, Dim.CLASSES)
@@ -107,8 +121,8 @@ public record SmoothedLossGraph(SmoothingConvention convention) {
                 .output(LOSS)
                 .output(SAMPLE_LOSSES, Dim.BATCH)
                 .build(new ModelMetadata(
-                        "Label-smoothed cross-entropy, " + convention.cliName() + " convention, mean over the batch.",
+                        "Label-smoothed cross-entropy, " + convention.id() + " convention, mean over the batch.",
                         Map.of(LOSS_METADATA_KEY, "label-smoothed-cross-entropy",
-                                CONVENTION_METADATA_KEY, convention.cliName())));
+                                CONVENTION_METADATA_KEY, convention.id())));
     }
 }

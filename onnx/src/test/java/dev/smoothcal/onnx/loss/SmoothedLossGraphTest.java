@@ -184,7 +184,7 @@ class SmoothedLossGraphTest {
         assertTrue(Set.of("LogSoftmax", "Shape", "Gather", "Cast", "Sub", "Mul", "Div", "Add", "ReduceSum", "Neg",
                 "ReduceMean").containsAll(ops), "operators used: " + ops);
         assertEquals(OnnxGraphBuilder.OPSET_VERSION, model.getOpsetImport(0).getVersion());
-        assertEquals(convention.cliName(), SESSIONS.get(convention).session().getMetadata()
+        assertEquals(convention.id(), SESSIONS.get(convention).session().getMetadata()
                 .getCustomMetadataValue(SmoothedLossGraph.CONVENTION_METADATA_KEY).orElseThrow());
     }
 

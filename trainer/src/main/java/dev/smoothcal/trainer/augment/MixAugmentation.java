@@ -36,6 +36,12 @@ import org.tensorflow.types.TInt64;
  */
 public record MixAugmentation(MixConfig config) {
 
+    /**
+     * Checks the configuration.
+     *
+     * @param config the Mixup / CutMix settings
+     * @throws SmoothcalException if {@code config} is null
+     */
     public MixAugmentation {
         if (config == null) {
             throw new SmoothcalException("mix configuration must be given (MixConfig.OFF for none), found none");
@@ -45,9 +51,11 @@ public record MixAugmentation(MixConfig config) {
     /**
      * Mixes a batch.
      *
+     * @param tf the ops of the graph being built
      * @param images {@code [N, H, W, C]}, N (and H, W) may be dynamic
      * @param labels {@code [N, K]} one-hot or soft, unsmoothed
      * @param seed int64 {@code [2]}: {@code [runSeed, step]}
+     * @return the mixed images and labels
      */
     public Mixed apply(Ops tf, Operand<TFloat32> images, Operand<TFloat32> labels, Operand<TInt64> seed) {
         checkRank("images", images, 4);

@@ -23,6 +23,12 @@ import org.tensorflow.types.TInt64;
  */
 public record ShiftFlip(ShiftFlipConfig config) {
 
+    /**
+     * Checks the configuration.
+     *
+     * @param config the shift and flip settings
+     * @throws SmoothcalException if {@code config} is null
+     */
     public ShiftFlip {
         if (config == null) {
             throw new SmoothcalException("shift/flip configuration must be given (ShiftFlipConfig.OFF for none), found none");
@@ -32,8 +38,10 @@ public record ShiftFlip(ShiftFlipConfig config) {
     /**
      * Augments a batch.
      *
+     * @param tf the ops of the graph being built
      * @param images {@code [N, H, W, C]}, N (and H, W) may be dynamic
      * @param seed int64 {@code [2]}: {@code [runSeed, step]}
+     * @return the augmented images
      */
     public Shifted apply(Ops tf, Operand<TFloat32> images, Operand<TInt64> seed) {
         MixAugmentation.checkRank("images", images, 4);

@@ -1,5 +1,6 @@
 package dev.smoothcal.trainer.augment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.smoothcal.core.SmoothcalException;
 
 /**
@@ -15,6 +16,15 @@ public record ShiftFlipConfig(double heightShift, double widthShift, FlipMode fl
     /** No shift, no flip. */
     public static final ShiftFlipConfig OFF = new ShiftFlipConfig(0, 0, FlipMode.NONE, FillMode.ZERO);
 
+    /**
+     * Checks each component.
+     *
+     * @param heightShift largest vertical shift as a fraction of H, in {@code [0, 1)}
+     * @param widthShift largest horizontal shift as a fraction of W, in {@code [0, 1)}
+     * @param flip random flips
+     * @param fill what uncovered pixels get
+     * @throws SmoothcalException if a shift is outside {@code [0, 1)} or a mode is null
+     */
     public ShiftFlipConfig {
         checkFraction("height shift", heightShift);
         checkFraction("width shift", widthShift);
@@ -26,7 +36,12 @@ public record ShiftFlipConfig(double heightShift, double widthShift, FlipMode fl
         }
     }
 
-    /** Whether the configuration changes nothing. */
+    /**
+     * Whether the configuration changes nothing (derived, so not written into run.json).
+     *
+     * @return true for no shift and no flip
+     */
+    @JsonIgnore
     public boolean isIdentity() {
         return heightShift == 0 && widthShift == 0 && flip == FlipMode.NONE;
     }

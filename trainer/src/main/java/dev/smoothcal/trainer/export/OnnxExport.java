@@ -1,10 +1,11 @@
 package dev.smoothcal.trainer.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.Version;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
-import dev.smoothcal.core.run.RunManifest;
 import dev.smoothcal.onnx.Attribute;
 import dev.smoothcal.onnx.Dim;
 import dev.smoothcal.onnx.ModelMetadata;
@@ -17,6 +18,7 @@ import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.ResolvedModel.Role;
 import dev.smoothcal.trainer.model.Weights;
+import dev.smoothcal.trainer.run.RunManifest;
 import dev.smoothcal.trainer.train.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,32 +53,49 @@ import java.util.TreeMap;
  * The run's provenance goes into {@code metadata_props} (see the {@code KEY_} constants).
  */
 public final class OnnxExport {
+    /** The ONNX IR version written (8: widely loadable). */
     public static final int IR_VERSION = (int) OnnxGraphBuilder.IR_VERSION;
+    /** The default-domain opset written (17). */
     public static final int OPSET = (int) OnnxGraphBuilder.OPSET_VERSION;
     /** metadata key: the full run.json text. */
-    public static final String KEY_RUN = "smoothcal.run";
-    /** metadata key: class names as a JSON array. */
-    public static final String KEY_CLASS_NAMES = "smoothcal.class_names";
+    public static final String KEY_RUN = RunDirectory.METADATA_RUN;
+    /** metadata key: class names as JSON array text, {@code ["0","1",...]} (one line). */
+    public static final String KEY_CLASS_NAMES = RunDirectory.METADATA_CLASS_NAMES;
     /** metadata key: SHA-256 of the trained weights (equal to run.json's model_fingerprint). */
-    public static final String KEY_MODEL_FINGERPRINT = "smoothcal.model_fingerprint";
+    public static final String KEY_MODEL_FINGERPRINT = RunDirectory.METADATA_MODEL_FINGERPRINT;
     /** metadata key: the writer's version. */
-    public static final String KEY_VERSION = "smoothcal.version";
+    public static final String KEY_VERSION = RunDirectory.METADATA_VERSION;
 
     private OnnxExport() {
     }
 
-    /** Writes {@code trained} to {@code file}, with {@code manifest} as provenance. */
+    /**
+     * Writes {@code trained} to {@code file}, with {@code manifest} as provenance.
+     *
+     * @param trained the trained weights and the model they belong to
+     * @param manifest the run's provenance, written into {@code metadata_props}
+     * @param file the {@code .onnx} file to write
+     */
     public static void export(TrainedModel trained, RunManifest manifest, Path file) {
         OnnxModels.write(build(trained, manifest), file);
     }
 
     static ModelProto build(TrainedModel trained, RunManifest manifest) {
         Map<String, String> props = new TreeMap<>();
-        props.put(KEY_RUN, Json.toString(manifest));
-        props.put(KEY_CLASS_NAMES, Json.toString(manifest.classNames()).strip());
+        props.put(KEY_RUN, manifest.toJson());
+        props.put(KEY_CLASS_NAMES, classNamesJson(manifest.classNames()));
         props.put(KEY_MODEL_FINGERPRINT, manifest.modelFingerprint());
         props.put(KEY_VERSION, Version.get());
         return build(trained.model(), trained.normalization(), trained.weights(), ModelMetadata.of(props));
+    }
+
+    /** Class names as one line of JSON array text: a real array that any JSON reader parses. */
+    static String classNamesJson(List<String> classNames) {
+        try {
+            return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(classNames);
+        } catch (JsonProcessingException e) {
+            throw SmoothcalException.defect("class names could not be written as JSON", e);
+        }
     }
 
     /** The ONNX model of {@code model} with {@code weights}, without run provenance unless {@code metadata} has it. */

@@ -30,7 +30,12 @@ public final class SavedModelExport {
     private SavedModelExport() {
     }
 
-    /** Exports {@code trained} to the folder {@code dir} (which must not exist yet). */
+    /**
+     * Exports {@code trained} to the folder {@code dir} (which must not exist yet).
+     *
+     * @param trained the trained model and its weights
+     * @param dir the SavedModel folder to create
+     */
     public static void export(TrainedModel trained, Path dir) {
         var model = trained.model();
         try (Graph graph = new Graph()) {
@@ -53,7 +58,7 @@ public final class SavedModelExport {
                 SavedModelBundle.exporter(dir.toString()).withSession(session).withSignature(signature).export();
             }
         } catch (IOException | TensorFlowException e) {
-            throw new SmoothcalException("could not export SavedModel to " + dir + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not export SavedModel to " + dir + ": " + e.getMessage(), e);
         }
     }
 }

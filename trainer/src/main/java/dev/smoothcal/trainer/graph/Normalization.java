@@ -14,6 +14,13 @@ import java.util.Arrays;
  */
 public record Normalization(float[] mean, float[] std) {
 
+    /**
+     * Checks the statistics and keeps copies of the arrays.
+     *
+     * @param mean one value per channel
+     * @param std one positive value per channel
+     * @throws SmoothcalException if the arrays differ in length or are empty, or a std is not finite and positive
+     */
     public Normalization {
         if (mean.length != std.length || mean.length == 0) {
             throw new SmoothcalException("normalisation needs one mean and one std per channel, found "
@@ -28,7 +35,12 @@ public record Normalization(float[] mean, float[] std) {
         std = std.clone();
     }
 
-    /** Mean and population std of each channel of {@code data} (a std of 0 becomes 1). */
+    /**
+     * Mean and population std of each channel of {@code data} (a std of 0 becomes 1).
+     *
+     * @param data the training images
+     * @return one mean and one std per channel
+     */
     public static Normalization fit(Dataset data) {
         double[][] ms = Splits.channelMeanStd(data);
         float[] mean = new float[ms[0].length];
@@ -40,11 +52,21 @@ public record Normalization(float[] mean, float[] std) {
         return new Normalization(mean, std);
     }
 
+    /**
+     * The per-channel means.
+     *
+     * @return a copy
+     */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
+    /**
+     * The per-channel standard deviations.
+     *
+     * @return a copy
+     */
     @Override
     public float[] std() {
         return std.clone();

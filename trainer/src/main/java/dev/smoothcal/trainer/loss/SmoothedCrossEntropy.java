@@ -24,8 +24,10 @@ public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
     /**
      * Mean smoothed loss.
      *
+     * @param tf the ops of the graph being built
      * @param labels {@code [N, K]} one-hot or soft labels with static K
      * @param logits {@code [N, K]}
+     * @return the scalar loss
      */
     public Operand<TFloat32> call(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
         long k = labels.shape().get(labels.shape().numDimensions() - 1);
@@ -39,7 +41,13 @@ public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
         return new CategoricalCrossentropy(true, alpha).call(tf, labels, logits, null);
     }
 
-    /** The uniform-convention factor equivalent to {@code smoothing} over {@code k} classes. */
+    /**
+     * The uniform-convention factor equivalent to {@code smoothing} over {@code k} classes.
+     *
+     * @param smoothing the smoothing, uniform or other-classes
+     * @param k the class count K, at least 2
+     * @return {@code alpha} for uniform, {@code alpha * K / (K - 1)} for other-classes
+     */
     public static double uniformAlpha(LabelSmoothing smoothing, int k) {
         return smoothing.convention() == SmoothingConvention.UNIFORM
                 ? smoothing.alpha()

@@ -36,6 +36,12 @@ import org.tensorflow.types.family.TIntegral;
  */
 public record SparseSmoothedCrossEntropy(LabelSmoothing smoothing) {
 
+    /**
+     * Checks the smoothing.
+     *
+     * @param smoothing the factor and convention
+     * @throws SmoothcalException if {@code smoothing} is null
+     */
     public SparseSmoothedCrossEntropy {
         if (smoothing == null) {
             throw new SmoothcalException("label smoothing must be given (LabelSmoothing.NONE for none), found none");
@@ -45,6 +51,7 @@ public record SparseSmoothedCrossEntropy(LabelSmoothing smoothing) {
     /**
      * Mean smoothed loss.
      *
+     * @param tf the ops of the graph being built
      * @param labels {@code [N]} class indices, {@code TInt32} or {@code TInt64}
      * @param logits {@code [N, K]}
      * @return scalar loss

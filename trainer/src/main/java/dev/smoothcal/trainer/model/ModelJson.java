@@ -121,6 +121,10 @@ final class ModelJson {
         } catch (IOException e) {
             throw new SmoothcalException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
+        // Editors on Windows write a UTF-8 byte-order mark; it is no part of the JSON.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         return parse(text, "model file " + file);
     }
 

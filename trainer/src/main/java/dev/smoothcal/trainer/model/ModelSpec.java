@@ -39,6 +39,15 @@ import java.util.Map;
  */
 public record ModelSpec(String name, List<Layer> layers, int classes) {
 
+    /**
+     * The most parameters (trainable and state) a resolved model may have: 2^27, 512 MiB of float32 weights,
+     * about 2 GiB once Adam's two slots and the gradients are counted. {@link #resolve} refuses a larger model
+     * before anything is allocated or written.
+     */
+    public static final long PARAMETER_BUDGET = 1L << 27;
+    /** The most values one layer may output per image (2^28, 1 GiB of float32 activations per image). */
+    public static final long MAX_ACTIVATION_VALUES = 1L << 28;
+
     private static final Map<String, ModelSpec> PRESETS = presets();
 
     /**
@@ -232,7 +241,9 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      * @throws SmoothcalException naming the layer (as {@code layers[i]} or {@code layers[i].branches[b][j]}),
      *     its input shape and what it needs, if a layer cannot take its input: a window larger than a
      *     VALID input, a spatial layer on a flat input, Dense on an unflattened image, Concat branches
-     *     that end in different spatial shapes
+     *     that end in different spatial shapes; naming {@code model} when the parameters exceed
+     *     {@link #PARAMETER_BUDGET} or a layer outputs more than {@link #MAX_ACTIVATION_VALUES} values per image
+     *     (counted in 64-bit arithmetic that cannot overflow)
      * @param input the image shape the model reads
      * @param numClasses the class count of the data, at least 2 (and equal to {@link #classes} when that is set)
      * @return the model with every shape and parameter resolved
@@ -259,6 +270,7 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         private int conv;
         private int bn;
         private int dense;
+        private long parameters;
 
         Resolver(String model) {
             this.model = model;
@@ -276,7 +288,44 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         }
 
         ResolvedModel.Step step(Layer layer, long[] in, String path) {
-            return layer.accept(new Shapes(layer, in, path));
+            ResolvedModel.Step s = layer.accept(new Shapes(layer, in, path));
+            for (ResolvedModel.Param p : s.params()) {
+                long n = elements(p.shape());
+                parameters = n == Long.MAX_VALUE || parameters > Long.MAX_VALUE - n ? Long.MAX_VALUE : parameters + n;
+                if (parameters > PARAMETER_BUDGET) {
+                    throw SmoothcalException.invalid("model", name(path, layer) + " brings the model to "
+                            + shown(parameters) + " parameters, above the budget of " + PARAMETER_BUDGET
+                            + " (its " + p.role().suffix() + " has shape " + Arrays.toString(p.shape()) + ")");
+                }
+            }
+            long values = elements(s.outputShape());
+            if (values > MAX_ACTIVATION_VALUES) {
+                throw SmoothcalException.invalid("model", name(path, layer) + " outputs " + shown(values)
+                        + " values per image, above the limit of " + MAX_ACTIVATION_VALUES + " (shape "
+                        + Arrays.toString(s.outputShape()) + ")");
+            }
+            return s;
+        }
+
+        private String name(String path, Layer layer) {
+            return model + ": " + path + " " + layer;
+        }
+
+        /** The product of {@code shape}, {@code Long.MAX_VALUE} when it overflows. */
+        private static long elements(long[] shape) {
+            long n = 1;
+            try {
+                for (long d : shape) {
+                    n = Math.multiplyExact(n, d);
+                }
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+            return n;
+        }
+
+        private static String shown(long n) {
+            return n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(n);
         }
 
         /** The shape rule of each layer type for one layer reading {@code in}, at {@code path} in the model. */
@@ -315,11 +364,7 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
 
             @Override
             public ResolvedModel.Step flatten(Layer.Flatten f) {
-                long n = 1;
-                for (long v : in) {
-                    n *= v;
-                }
-                return new ResolvedModel.Step(layer, in, new long[] {n}, List.of());
+                return new ResolvedModel.Step(layer, in, new long[] {elements(in)}, List.of());
             }
 
             @Override

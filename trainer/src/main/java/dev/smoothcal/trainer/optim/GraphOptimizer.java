@@ -45,8 +45,12 @@ public final class GraphOptimizer {
     /**
      * Adds the update to the graph.
      *
+     * @param tf the ops of the graph being built
+     * @param config the optimizer and its settings
+     * @param loss the scalar training loss
      * @param trainable the variables to train, by flat name; names ending in {@code _kernel} get weight decay
      * @param alsoRun ops to run with every update (BatchNorm moving-statistics updates); may be empty
+     * @return the optimizer, whose {@link #update()} runs one step once {@link #feed} has fed it
      */
     public static GraphOptimizer build(Ops tf, OptimizerConfig config, Operand<TFloat32> loss,
             Map<String, Variable<TFloat32>> trainable, List<Op> alsoRun) {
@@ -108,12 +112,20 @@ public final class GraphOptimizer {
         return tf.constant(axes);
     }
 
-    /** The op to run once per step. */
+    /**
+     * The op to run once per step.
+     *
+     * @return the update op
+     */
     public Op update() {
         return update;
     }
 
-    /** The loss plus the weight-decay penalty: what the update minimises. */
+    /**
+     * The loss plus the weight-decay penalty: what the update minimises.
+     *
+     * @return the scalar objective
+     */
     public Operand<TFloat32> objective() {
         return objective;
     }
@@ -121,6 +133,12 @@ public final class GraphOptimizer {
     /**
      * Feeds the learning rate and Adam's bias corrections for step {@code step} (0-based over the run).
      * The tensors are added to {@code owned}, which the caller closes after running.
+     *
+     * @param runner the runner of the training step
+     * @param rate the learning rate of this step
+     * @param step the step, 0-based over the run
+     * @param owned collects the tensors fed; the caller closes them
+     * @return {@code runner}
      */
     public Session.Runner feed(Session.Runner runner, double rate, long step, List<Tensor> owned) {
         TFloat32 lr = TFloat32.scalarOf((float) rate);
@@ -132,6 +150,11 @@ public final class GraphOptimizer {
         return runner.feed(learningRate, lr).feed(beta1Power, b1).feed(beta2Power, b2);
     }
 
+    /**
+     * The optimizer settings this update was built with.
+     *
+     * @return the configuration
+     */
     public OptimizerConfig config() {
         return config;
     }

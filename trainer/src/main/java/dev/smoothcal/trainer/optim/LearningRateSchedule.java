@@ -22,30 +22,46 @@ import dev.smoothcal.core.SmoothcalException;
  */
 public record LearningRateSchedule(ScheduleKind kind, int every, double factor, double power, double warmupEpochs) {
 
+    /** A constant rate: the base rate at every step. */
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(ScheduleKind.CONSTANT, 1, 1, 1, 0);
 
+    /**
+     * Checks each component against the bounds stated above.
+     *
+     * @param kind the shape
+     * @param every STEP: epochs between drops, at least 1
+     * @param factor STEP: multiplier per drop, in (0, 1]
+     * @param power POLYNOMIAL: exponent, positive
+     * @param warmupEpochs COSINE: warm-up length in epochs, at least 0
+     * @throws SmoothcalException naming the component out of range and the value found
+     */
     public LearningRateSchedule {
         if (kind == null) {
-            throw new SmoothcalException("--schedule must be constant, step, polynomial or cosine, found none");
+            throw SmoothcalException.invalid("schedule", "must be constant, step, polynomial or cosine, found none");
         }
         if (every < 1) {
-            throw new SmoothcalException("--step-every must be at least 1 epoch, found " + every);
+            throw SmoothcalException.invalid("stepEvery", "must be at least 1 epoch, found " + every);
         }
         if (!(factor > 0.0 && factor <= 1.0)) {
-            throw new SmoothcalException("--step-factor must be in (0, 1], found " + factor);
+            throw SmoothcalException.invalid("stepFactor", "must be in (0, 1], found " + factor);
         }
         if (!(power > 0.0 && Double.isFinite(power))) {
-            throw new SmoothcalException("--poly-power must be positive, found " + power);
+            throw SmoothcalException.invalid("polyPower", "must be positive, found " + power);
         }
         if (!(warmupEpochs >= 0.0 && Double.isFinite(warmupEpochs))) {
-            throw new SmoothcalException("--warmup-epochs must be at least 0, found " + warmupEpochs);
+            throw SmoothcalException.invalid("warmupEpochs", "must be at least 0, found " + warmupEpochs);
         }
     }
 
     /**
      * The rate for step {@code step} (0-based, over the whole run) in epoch {@code epoch} (0-based).
      *
+     * @param base the base rate {@code r}
+     * @param epoch the epoch {@code e}, 0-based
+     * @param step the step {@code s}, 0-based over the run
+     * @param epochs the epoch count {@code E}
      * @param stepsPerEpoch S / E
+     * @return the learning rate
      */
     public double rate(double base, int epoch, long step, int epochs, int stepsPerEpoch) {
         switch (kind) {

@@ -26,14 +26,33 @@ public final class CheckpointStore {
 
     private final Path dir;
 
+    /**
+     * A store in {@code dir}, which must exist before the first save.
+     *
+     * @param dir the checkpoint folder
+     */
     public CheckpointStore(Path dir) {
         this.dir = dir;
     }
 
-    /** The saved state, if a complete checkpoint exists. */
+    /**
+     * The saved state, if a complete checkpoint exists.
+     *
+     * @return the state, or empty when no checkpoint was completed yet
+     * @throws SmoothcalException when state.json is of another format version
+     */
     public Optional<TrainingState> state() {
         Path file = dir.resolve(STATE_JSON);
-        return Files.isRegularFile(file) ? Optional.of(Json.read(file, TrainingState.class)) : Optional.empty();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        TrainingState state = Json.read(file, TrainingState.class);
+        if (!TrainingState.FORMAT.equals(state.format())) {
+            throw new SmoothcalException("expected " + file + " in format " + TrainingState.FORMAT + ", found "
+                    + (state.format() == null ? "no format key" : state.format())
+                    + ": the checkpoint was written by another smoothcal version; start a new run");
+        }
+        return Optional.of(state);
     }
 
     /** Saves the session as the latest checkpoint (and as the best one when {@code isBest}), then the state. */
@@ -60,7 +79,7 @@ public final class CheckpointStore {
         try {
             session.restore(prefix.toString());
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("could not restore checkpoint " + prefix + ": " + e.getMessage(), e);
+            throw SmoothcalException.backend("could not restore checkpoint " + prefix + ": " + firstLine(e), e);
         }
     }
 
@@ -79,11 +98,30 @@ public final class CheckpointStore {
             Files.move(tmp, target);
             AtomicFiles.deleteTree(old);
         } catch (IOException | TensorFlowException e) {
-            throw new SmoothcalException("could not write checkpoint " + target + ": " + e.getMessage(), e);
+            try {
+                AtomicFiles.deleteTree(tmp); // a full disk leaves no half-written checkpoint behind
+            } catch (SmoothcalException ignored) {
+                // the failure to write is what matters
+            }
+            throw SmoothcalException.backend("could not write checkpoint " + target + ": " + firstLine(e), e);
         }
     }
 
-    /** Whether the folder holds any checkpoint file. */
+    /**
+     * The first line of a TensorFlow or I/O failure: TensorFlow appends hints (such as one about OOM after a
+     * full disk) on further lines, which are not about the failure.
+     */
+    static String firstLine(Exception e) {
+        String m = e instanceof IOException io ? AtomicFiles.describe(io) : String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    /**
+     * Whether the folder holds any checkpoint file.
+     *
+     * @return true when the folder is missing, empty or unreadable
+     */
     public boolean isEmpty() {
         if (!Files.isDirectory(dir)) {
             return true;
@@ -95,6 +133,11 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * The checkpoint folder.
+     *
+     * @return the folder
+     */
     public Path dir() {
         return dir;
     }

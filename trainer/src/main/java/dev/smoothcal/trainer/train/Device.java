@@ -1,5 +1,7 @@
 package dev.smoothcal.trainer.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.smoothcal.core.SmoothcalException;
 import java.util.Locale;
 import org.tensorflow.DeviceSpec;
@@ -12,19 +14,39 @@ import org.tensorflow.DeviceSpec;
  * @param index GPU index, at least 0 (0 for the others)
  */
 public record Device(Kind kind, int index) {
+    /** The kind of device. */
     public enum Kind {
-        AUTO, CPU, GPU
+        /** TensorFlow places the ops. */
+        AUTO,
+        /** The CPU only. */
+        CPU,
+        /** One GPU, by index. */
+        GPU
     }
 
+    /** TensorFlow's own placement. */
     public static final Device AUTO = new Device(Kind.AUTO, 0);
 
+    /**
+     * Checks the kind and the index.
+     *
+     * @param kind AUTO, CPU or GPU
+     * @param index GPU index, at least 0 (0 for the others)
+     * @throws SmoothcalException if the kind is null or the index is negative
+     */
     public Device {
         if (kind == null || index < 0) {
-            throw new SmoothcalException("--device must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
+            throw SmoothcalException.invalid("device", "must be auto, cpu or gpu[:N] with N >= 0, found " + kind + ":" + index);
         }
     }
 
-    /** Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    /**
+     * Parses {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; also how JSON (run.json) is read.
+     *
+     * @param text the device as the command line spells it
+     * @return the device
+     */
+    @JsonCreator
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("auto")) {
@@ -43,13 +65,15 @@ public record Device(Kind kind, int index) {
                 // fall through to the message below
             }
         }
-        throw new SmoothcalException("--device must be auto, cpu, gpu or gpu:N, found '" + text + "'");
+        throw SmoothcalException.invalid("device", "must be auto, cpu, gpu or gpu:N, found '" + text + "'");
     }
 
     /**
      * Fails with a clear message when a GPU is asked for and TensorFlow cannot place an op on it
      * (CPU-only natives, no driver, or no such index). Training graphs use soft placement, which
      * would otherwise fall back to the CPU without a word.
+     *
+     * @throws SmoothcalException naming {@code device} when the GPU asked for cannot be used
      */
     public void requireUsable() {
         if (kind != Kind.GPU) {
@@ -64,9 +88,9 @@ public record Device(Kind kind, int index) {
                 // placed and ran on the GPU
             }
         } catch (org.tensorflow.exceptions.TensorFlowException | IllegalArgumentException e) {
-            throw new SmoothcalException("--device " + this + ": expected a usable GPU, found none ("
+            throw SmoothcalException.invalid("device", this + ": expected a usable GPU, found none ("
                     + firstLine(e.getMessage()) + "); the default build has CPU-only TensorFlow natives, "
-                    + "build with -Pgpu on a CUDA 12 machine, or use --device auto|cpu");
+                    + "build with -Pgpu on a CUDA 12 machine, or choose auto or cpu", e);
         }
     }
 
@@ -87,6 +111,8 @@ public record Device(Kind kind, int index) {
         };
     }
 
+    /** The command-line spelling ({@code auto}, {@code cpu}, {@code gpu:N}), also the JSON value. */
+    @JsonValue
     @Override
     public String toString() {
         return kind == Kind.GPU ? "gpu:" + index : kind.name().toLowerCase(Locale.ROOT);

@@ -9,6 +9,12 @@ public final class HistoryCsv {
     private HistoryCsv() {
     }
 
+    /**
+     * Writes {@code file} atomically.
+     *
+     * @param file the CSV file to write
+     * @param history one record per epoch, in order
+     */
     public static void write(Path file, List<EpochRecord> history) {
         StringBuilder sb = new StringBuilder(String.join(",", EpochRecord.COLUMNS)).append('\n');
         for (EpochRecord r : history) {

@@ -10,12 +10,23 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** A new float tensor of {@code shape} holding a copy of {@code values}. */
+    /**
+     * A new float tensor of {@code shape} holding a copy of {@code values}.
+     *
+     * @param values the elements, row-major
+     * @param shape the dimensions, outermost first
+     * @return the tensor; the caller closes it
+     */
     public static TFloat32 floats(float[] values, long... shape) {
         return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
     }
 
-    /** The values of a float tensor, row-major. */
+    /**
+     * The values of a float tensor, row-major.
+     *
+     * @param tensor a {@code TFloat32} tensor
+     * @return a copy of its elements
+     */
     public static float[] toArray(Tensor tensor) {
         TFloat32 t = (TFloat32) tensor;
         float[] out = new float[Math.toIntExact(t.shape().size())];

@@ -11,6 +11,15 @@ import java.util.List;
  */
 public record TrainedModel(ResolvedModel model, Normalization normalization, Weights weights,
         List<EpochRecord> history, int bestEpoch) {
+    /**
+     * Copies the history.
+     *
+     * @param model the resolved model
+     * @param normalization the input normalisation baked into the graph
+     * @param weights the weights of the best epoch
+     * @param history one record per epoch run
+     * @param bestEpoch the best epoch, 1-based
+     */
     public TrainedModel {
         history = List.copyOf(history);
     }

@@ -42,8 +42,17 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** Trains without checkpoints. */
-    public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
+    /**
+     * Trains without checkpoints.
+     *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
+     * @return the best epoch's weights and the history
+     */
+    public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener) {
         return train(config, model, train, validation, listener, null);
     }
@@ -51,11 +60,17 @@ public final class Trainer {
     /**
      * Runs the configured epochs, continuing from {@code checkpoints} when it holds a checkpoint.
      *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param train the images trained on
+     * @param validation the held-out images that choose the best epoch
+     * @param listener hears phases and epochs
      * @param checkpoints where to checkpoint every epoch, or null for none
-     * @throws SmoothcalException when TensorFlow fails, or when the checkpoint belongs to another
-     *     architecture or dataset
+     * @return the best epoch's weights and the history
+     * @throws SmoothcalException a backend failure when TensorFlow fails; bad input naming
+     *     {@code checkpoints} when the checkpoint belongs to another architecture or dataset
      */
-    public static TrainedModel train(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation,
+    public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation,
             TrainingListener listener, CheckpointStore checkpoints) {
         if (train.numClasses() != model.numClasses() || validation.numClasses() != model.numClasses()) {
             throw new SmoothcalException("model " + model.name() + " has " + model.numClasses()
@@ -66,12 +81,14 @@ public final class Trainer {
         TrainingState resumed = checkpoints == null ? null : checkpoints.state().orElse(null);
         if (resumed != null) {
             if (!resumed.architecture().equals(architecture)) {
-                throw new SmoothcalException("--resume: the checkpoint was written for another architecture; expected "
-                        + architecture + ", found " + resumed.architecture());
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint in " + checkpoints.dir()
+                        + " was written for another architecture; expected " + architecture + ", found "
+                        + resumed.architecture());
             }
             if (!resumed.datasetFingerprint().equals(dataFingerprint)) {
-                throw new SmoothcalException("--resume: the checkpoint was trained on other data; expected dataset "
-                        + dataFingerprint + ", found " + resumed.datasetFingerprint());
+                throw SmoothcalException.invalid("checkpoints", ": the checkpoint in " + checkpoints.dir()
+                        + " was trained on other data; expected dataset " + dataFingerprint + ", found "
+                        + resumed.datasetFingerprint());
             }
         }
         Normalization norm = Normalization.fit(train);
@@ -115,7 +132,8 @@ public final class Trainer {
                         stale++;
                     }
                     if (checkpoints != null) {
-                        checkpoints.save(session, new TrainingState(epoch, step, history, bestEpoch, bestValue, stale,
+                        checkpoints.save(session, new TrainingState(TrainingState.FORMAT, epoch, step, history,
+                                bestEpoch, bestValue, stale,
                                 architecture, dataFingerprint), improved);
                     } else if (improved) {
                         loop.rememberBest(vars);
@@ -129,9 +147,9 @@ public final class Trainer {
             }
         } catch (TensorFlowException e) {
             String hint = config.device().kind() == Device.Kind.GPU
-                    ? " (--device " + config.device() + ": is a GPU usable? the CPU build has no GPU kernels; build with -Pgpu)"
+                    ? " (device " + config.device() + ": is a GPU usable? the CPU build has no GPU kernels; build with -Pgpu)"
                     : "";
-            throw new SmoothcalException("TensorFlow failed while training " + model.name() + hint + ": "
+            throw SmoothcalException.backend("TensorFlow failed while training " + model.name() + hint + ": "
                     + firstLine(e.getMessage()), e);
         }
     }
@@ -155,7 +173,7 @@ public final class Trainer {
 
     /** The per-epoch work, with the graph handles it needs. */
     private static final class Loop {
-        private final TrainConfig config;
+        private final TrainingConfig config;
         private final ResolvedModel model;
         private final Dataset train;
         private final Dataset validation;
@@ -167,7 +185,7 @@ public final class Trainer {
         private final int steps;
         private Map<String, float[]> best;
 
-        Loop(TrainConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
+        Loop(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
                 Session session, TrainingGraph g, TrainingSteps stepper) {
             this.config = config;
             this.model = model;
@@ -229,7 +247,9 @@ public final class Trainer {
                         config.epochs(), steps);
                 TrainingSteps.Batch next = step + 1 < steps ? batch(order, step + 1) : null;
                 try (Result r = stepper.step(next, rate, g.loss(), g.trainLogits())) {
-                    lossSum += ((TFloat32) r.get(0)).getFloat() * size;
+                    float loss = ((TFloat32) r.get(0)).getFloat();
+                    requireFinite(loss, epoch, step + 1);
+                    lossSum += loss * size;
                     float[] logits = Tensors.toArray(r.get(1));
                     for (int i = 0; i < size; i++) {
                         if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
@@ -246,6 +266,20 @@ public final class Trainer {
                     v.ece, rate);
             listener.epochFinished(record);
             return record;
+        }
+    }
+
+    /**
+     * Stops training at the first non-finite batch loss, as Keras' {@code TerminateOnNaN} does: weights that
+     * produced it are worthless, and every later step would only spread the NaN.
+     *
+     * @throws SmoothcalException bad input, naming the epoch and step, when {@code loss} is NaN or infinite
+     */
+    static void requireFinite(float loss, int epoch, int step) {
+        if (!Float.isFinite(loss)) {
+            throw new SmoothcalException("training stopped at epoch " + epoch + ", step " + step + ": the loss is "
+                    + loss + " (as Keras' TerminateOnNaN); check the data for non-finite or huge pixel values, or "
+                    + "train with a lower learning rate; nothing was exported");
         }
     }
 

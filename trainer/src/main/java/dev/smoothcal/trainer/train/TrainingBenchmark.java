@@ -41,17 +41,24 @@ public final class TrainingBenchmark {
      * @param costPercent median over rounds of the extra time per step relative to the baseline
      *     (configuration 0) in the same round, in percent; 0 for the baseline itself
      */
-    public record Measurement(TrainConfig config, double stepsPerSecond, double[] roundsStepsPerSecond,
+    public record Measurement(TrainingConfig config, double stepsPerSecond, double[] roundsStepsPerSecond,
             double costPercent) {
     }
 
     /**
      * Measures {@code configs}, the first being the baseline of the costs.
      *
+     * @param configs the configurations to compare, all of one batch size; the first is the baseline
+     * @param model the model to train
+     * @param data the images to train on, at least one batch
+     * @param warmup untimed steps per configuration before the rounds
+     * @param steps timed steps per configuration in each round
+     * @param rounds the number of rounds
+     * @return one measurement per configuration, in the order given
      * @throws SmoothcalException for empty {@code configs}, counts out of range, fewer images than a
      *     batch, configurations of different batch sizes, or a TensorFlow failure
      */
-    public static List<Measurement> compare(List<TrainConfig> configs, ResolvedModel model, Dataset data, int warmup,
+    public static List<Measurement> compare(List<TrainingConfig> configs, ResolvedModel model, Dataset data, int warmup,
             int steps, int rounds) {
         if (configs.isEmpty()) {
             throw new SmoothcalException("benchmark needs at least one configuration, found none");
@@ -61,7 +68,7 @@ public final class TrainingBenchmark {
                     + ", " + steps + ", " + rounds);
         }
         int batch = configs.get(0).batchSize();
-        for (TrainConfig c : configs) {
+        for (TrainingConfig c : configs) {
             if (c.batchSize() != batch) {
                 throw new SmoothcalException("benchmark configurations must share one batch size; expected " + batch
                         + ", found " + c.batchSize());
@@ -75,7 +82,7 @@ public final class TrainingBenchmark {
         Normalization norm = Normalization.fit(data);
         List<Bench> benches = new ArrayList<>();
         try {
-            for (TrainConfig c : configs) {
+            for (TrainingConfig c : configs) {
                 benches.add(Bench.open(c, model, norm, data, batches));
             }
             for (Bench b : benches) {
@@ -103,7 +110,7 @@ public final class TrainingBenchmark {
             }
             return out;
         } catch (TensorFlowException e) {
-            throw new SmoothcalException("TensorFlow failed in the benchmark: " + e.getMessage(), e);
+            throw SmoothcalException.backend("TensorFlow failed in the benchmark: " + e.getMessage(), e);
         } finally {
             benches.forEach(Bench::close);
         }
@@ -143,14 +150,14 @@ public final class TrainingBenchmark {
      * rounds, as within a training epoch, so a round times steps alone.
      */
     private static final class Bench implements AutoCloseable {
-        private final TrainConfig config;
+        private final TrainingConfig config;
         private final Graph graph;
         private final Session session;
         private final TrainingGraph g;
         private final TrainingSteps steps;
         private long step;
 
-        private Bench(TrainConfig config, Graph graph, Session session, TrainingGraph g, TrainingSteps steps) {
+        private Bench(TrainingConfig config, Graph graph, Session session, TrainingGraph g, TrainingSteps steps) {
             this.config = config;
             this.graph = graph;
             this.session = session;
@@ -158,7 +165,7 @@ public final class TrainingBenchmark {
             this.steps = steps;
         }
 
-        static Bench open(TrainConfig config, ResolvedModel model, Normalization norm, Dataset data, Batches batches) {
+        static Bench open(TrainingConfig config, ResolvedModel model, Normalization norm, Dataset data, Batches batches) {
             Graph graph = new Graph();
             try {
                 TrainingGraph g = TrainingGraph.build(graph, config, model, norm, Weights.initial(model, config.seed()));

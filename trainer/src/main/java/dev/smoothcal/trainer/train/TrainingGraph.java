@@ -59,7 +59,7 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
     /** Distinguishes the staging areas of graphs built in one process. */
     private static final AtomicLong STAGING_AREAS = new AtomicLong();
 
-    static TrainingGraph build(Graph graph, TrainConfig config, ResolvedModel model, Normalization norm,
+    static TrainingGraph build(Graph graph, TrainingConfig config, ResolvedModel model, Normalization norm,
             Weights initial) {
         Ops tf = Ops.create(graph);
         DeviceSpec device = config.device().spec();

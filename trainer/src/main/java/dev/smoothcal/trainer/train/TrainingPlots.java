@@ -16,11 +16,18 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * objective), {@code accuracy.png} and {@code ece.png} (validation only: training ECE is not measured).
  */
 public final class TrainingPlots {
+    /** The files {@link #write} creates. */
     public static final List<String> FILES = List.of("loss.png", "accuracy.png", "ece.png");
 
     private TrainingPlots() {
     }
 
+    /**
+     * Writes {@link #FILES} into {@code dir}.
+     *
+     * @param history one record per epoch, in order
+     * @param dir the output folder
+     */
     public static void write(List<EpochRecord> history, Path dir) {
         System.setProperty("java.awt.headless", "true");
         double[] epochs = series(history, EpochRecord::epoch);

@@ -6,6 +6,7 @@ import java.util.List;
  * The host side of a checkpoint ({@code checkpoints/state.json}); the graph side is a TF checkpoint of
  * every variable (weights, BatchNorm statistics, optimizer slots).
  *
+ * @param format always {@link #FORMAT}
  * @param epochsDone completed epochs
  * @param globalStep optimizer steps taken
  * @param history one record per completed epoch
@@ -15,8 +16,24 @@ import java.util.List;
  * @param architecture the resolved model's layer and parameter description (must match to resume)
  * @param datasetFingerprint the training data's fingerprint (must match to resume)
  */
-public record TrainingState(int epochsDone, long globalStep, List<EpochRecord> history, int bestEpoch,
+public record TrainingState(String format, int epochsDone, long globalStep, List<EpochRecord> history, int bestEpoch,
         double bestValue, int epochsWithoutImprovement, String architecture, String datasetFingerprint) {
+    /** The format of {@code state.json}. */
+    public static final String FORMAT = "smoothcal-checkpoint-state/1";
+
+    /**
+     * Copies the history.
+     *
+     * @param format always {@link #FORMAT}
+     * @param epochsDone completed epochs
+     * @param globalStep optimizer steps taken
+     * @param history one record per completed epoch
+     * @param bestEpoch epoch (1-based) with the best monitored value, saved as {@code checkpoints/best}
+     * @param bestValue that value
+     * @param epochsWithoutImprovement for early stopping
+     * @param architecture the resolved model's layer and parameter description (must match to resume)
+     * @param datasetFingerprint the training data's fingerprint (must match to resume)
+     */
     public TrainingState {
         history = List.copyOf(history);
     }

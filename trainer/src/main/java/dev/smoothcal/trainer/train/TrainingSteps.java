@@ -60,7 +60,7 @@ final class TrainingSteps {
     /** Makes {@code first} the batch the next {@link #step} trains, as global step {@code globalStep}. */
     void start(Batch first, long globalStep) {
         if (current != null) {
-            throw new IllegalStateException("a sequence of steps is under way at step " + currentStep
+            throw SmoothcalException.defect("a sequence of steps is under way at step " + currentStep
                     + "; step until next is null before starting another");
         }
         if (graph.staged()) {
@@ -83,7 +83,7 @@ final class TrainingSteps {
      */
     Result step(Batch next, double rate, Operand<?>... fetches) {
         if (current == null) {
-            throw new IllegalStateException("no batch to train: call start first");
+            throw SmoothcalException.defect("no batch to train: call start first");
         }
         List<Tensor> owned = new ArrayList<>();
         try {

@@ -257,15 +257,22 @@ class MixAugmentationTest {
 
     @Test
     void validationNamesFieldRangeAndValue() {
-        assertMessage("--mixup must be finite and >= 0 (0 = off), found -0.2", () -> new MixConfig(-0.2, 0, 1, 0.5, MixMode.BATCH));
-        assertMessage("--cutmix must be finite and >= 0 (0 = off), found NaN", () -> new MixConfig(0, Double.NaN, 1, 0.5, MixMode.BATCH));
-        assertMessage("--mix-prob must be in [0, 1], found 1.5", () -> new MixConfig(0, 0, 1.5, 0.5, MixMode.BATCH));
-        assertMessage("--switch-prob must be in [0, 1], found -1.0", () -> new MixConfig(0, 0, 1, -1, MixMode.BATCH));
-        assertMessage("--mix-mode must be batch or elem, found none", () -> new MixConfig(0, 0, 1, 0.5, null));
+        assertInvalid("mixupAlpha must be finite and >= 0 (0 = off), found -0.2", () -> new MixConfig(-0.2, 0, 1, 0.5, MixMode.BATCH));
+        assertInvalid("cutmixAlpha must be finite and >= 0 (0 = off), found NaN", () -> new MixConfig(0, Double.NaN, 1, 0.5, MixMode.BATCH));
+        assertInvalid("mixProbability must be in [0, 1], found 1.5", () -> new MixConfig(0, 0, 1.5, 0.5, MixMode.BATCH));
+        assertInvalid("switchProbability must be in [0, 1], found -1.0", () -> new MixConfig(0, 0, 1, -1, MixMode.BATCH));
+        assertInvalid("mixMode must be batch or elem, found none", () -> new MixConfig(0, 0, 1, 0.5, null));
     }
 
     static void assertMessage(String expected, Runnable r) {
         assertEquals(expected, assertThrows(SmoothcalException.class, r::run).getMessage());
+    }
+
+    /** Asserts the message of the error {@code r} throws, and that it names the parameter its message starts with. */
+    static void assertInvalid(String expected, Runnable r) {
+        SmoothcalException e = assertThrows(SmoothcalException.class, r::run);
+        assertEquals(expected, e.getMessage());
+        assertEquals(java.util.Optional.of(expected.substring(0, expected.indexOf(' '))), e.parameter());
     }
 
     static GraphRun mix(MixConfig config, float[] images, int n, int h, int w, int c, float[] labels, int k,

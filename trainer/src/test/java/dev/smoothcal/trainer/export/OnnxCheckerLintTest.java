@@ -61,7 +61,7 @@ class OnnxCheckerLintTest {
             }
         }
         for (SmoothingConvention c : SmoothingConvention.values()) {
-            Path file = tmp.resolve("loss-" + c.cliName() + ".onnx");
+            Path file = tmp.resolve("loss-" + c.id() + ".onnx");
             OnnxModels.write(new SmoothedLossGraph(c).toModel(), file);
             files.add(file.toString());
         }

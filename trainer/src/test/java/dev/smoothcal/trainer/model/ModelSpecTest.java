@@ -2,6 +2,7 @@ package dev.smoothcal.trainer.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -247,5 +248,39 @@ class ModelSpecTest {
         SmoothcalException name = assertThrows(SmoothcalException.class,
                 () -> ModelSpec.parseJson("{\"layers\": []}"));
         assertTrue(name.getMessage().contains("name: expected a non-empty string"), name.getMessage());
+    }
+
+    /** Shapes are multiplied in 64 bits and checked against the parameter budget before anything is built. */
+    @Test
+    void aModelAboveTheParameterBudgetIsBadInputNamingTheLayer() {
+        ModelSpec huge = new ModelSpec("huge", List.of(new Layer.Flatten(), new Layer.Dense(Integer.MAX_VALUE)), 0);
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> huge.resolve(new ImageShape(8, 8, 1), 10));
+        assertEquals(SmoothcalException.Kind.BAD_INPUT, e.kind());
+        assertEquals(Optional.of("model"), e.parameter());
+        assertTrue(e.getMessage().contains("huge: layers[1] ") && e.getMessage().contains("137438953408 parameters")
+                && e.getMessage().contains("budget of 134217728"), e.getMessage());
+        ModelSpec twoWide = new ModelSpec("wide", List.of(new Layer.Flatten(), new Layer.Dense(100000),
+                new Layer.Dense(100000)), 0);
+        SmoothcalException wide = assertThrows(SmoothcalException.class,
+                () -> twoWide.resolve(new ImageShape(8, 8, 1), 10));
+        assertTrue(wide.getMessage().contains("wide: layers[2] "), wide.getMessage());
+        // 64-bit overflow of the shape product itself is caught too, not wrapped around.
+        ModelSpec flat = new ModelSpec("flat", List.of(new Layer.Flatten()), 0);
+        SmoothcalException big = assertThrows(SmoothcalException.class,
+                () -> flat.resolve(new ImageShape(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE), 10));
+        assertTrue(big.getMessage().contains("values per image, above the limit"), big.getMessage());
+        // The largest preset stays well inside the budget.
+        assertTrue(ModelSpec.preset("minigooglenet").resolve(new ImageShape(32, 32, 3), 10).parameterCount()
+                < ModelSpec.PARAMETER_BUDGET);
+    }
+
+    /** A byte-order mark, as Windows editors write, is no part of the JSON and is not shown as garbage. */
+    @Test
+    void aModelFileWithAByteOrderMarkLoads(@TempDir Path dir) throws java.io.IOException {
+        Path file = Files.writeString(dir.resolve("bom.json"), "\uFEFF{\"name\": \"bom\", \"layers\": [{\"type\": \"flatten\"}]}");
+        assertEquals("bom", ModelSpec.load(file.toString()).name());
+        Path bad = Files.writeString(dir.resolve("bad.json"), "\uFEFF{\"name\": \"bad\", \"layers\": [{\"type\": \"flat\"}]}");
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> ModelSpec.load(bad.toString()));
+        assertFalse(e.getMessage().contains("\uFEFF"), e.getMessage());
     }
 }

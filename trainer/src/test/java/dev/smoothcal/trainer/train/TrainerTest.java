@@ -31,7 +31,7 @@ class TrainerTest {
     static void train() {
         Dataset digits = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
         split = Splits.stratified(digits, 0.1, 3);
-        TrainConfig config = TrainConfig.simple("digits", "mlp", 4, 64, 1e-3, LabelSmoothing.uniform(0.1), 3);
+        TrainingConfig config = TrainingConfig.builder().epochs(4).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(3).build();
         ResolvedModel model = ModelSpec.preset("mlp").resolve(digits.shape(), digits.numClasses());
         trained = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
     }
@@ -48,13 +48,13 @@ class TrainerTest {
 
     @Test
     void sameSeedGivesIdenticalWeightsAndHistory() {
-        TrainConfig config = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 11);
+        TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(11).build();
         ResolvedModel model = trained.model();
         TrainedModel a = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
         TrainedModel b = Trainer.train(config, model, split.train(), split.validation(), TrainingListener.NONE);
         assertEquals(a.weights().fingerprint(), b.weights().fingerprint());
         assertEquals(a.history(), b.history());
-        TrainConfig other = TrainConfig.simple("digits", "mlp", 2, 64, 1e-3, LabelSmoothing.uniform(0.1), 12);
+        TrainingConfig other = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(12).build();
         TrainedModel c = Trainer.train(other, model, split.train(), split.validation(), TrainingListener.NONE);
         assertNotEquals(a.weights().fingerprint(), c.weights().fingerprint(), "another seed, other weights");
     }
@@ -89,5 +89,30 @@ class TrainerTest {
                 }
             }
         }
+    }
+
+    /** A non-finite batch loss stops training, as Keras' TerminateOnNaN does, with a one-line bad-input error. */
+    @Test
+    void aNonFiniteLossStopsTraining() {
+        Trainer.requireFinite(0.5f, 1, 1);
+        for (float loss : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            dev.smoothcal.core.SmoothcalException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.smoothcal.core.SmoothcalException.class, () -> Trainer.requireFinite(loss, 3, 17));
+            org.junit.jupiter.api.Assertions.assertEquals(dev.smoothcal.core.SmoothcalException.Kind.BAD_INPUT, e.kind());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("training stopped at epoch 3, step 17: "
+                    + "the loss is " + loss + " (as Keras' TerminateOnNaN)"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("\n"));
+        }
+    }
+
+    /** A checkpoint that cannot be written (a full disk) is one line: TensorFlow's hints on later lines are dropped. */
+    @Test
+    void aCheckpointFailureIsTheFirstLineOfTensorFlowsMessage() {
+        org.junit.jupiter.api.Assertions.assertEquals("tmp/variables.data: No space left on device",
+                CheckpointStore.firstLine(new RuntimeException("tmp/variables.data: No space left on device\n\t "
+                        + "[[{{node save/SaveV2}}]]\nHint: If you want to see a list of allocated tensors when OOM "
+                        + "happens, add report_tensor_allocations_upon_oom to RunOptions")));
+        org.junit.jupiter.api.Assertions.assertEquals("FileSystem (x: No space left on device)",
+                CheckpointStore.firstLine(new java.nio.file.FileSystemException("x", null, "No space left on device")));
     }
 }

@@ -9,14 +9,9 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
-import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.augment.MixConfig;
-import dev.smoothcal.trainer.augment.ShiftFlipConfig;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ResolvedModel;
-import dev.smoothcal.trainer.optim.LearningRateSchedule;
-import dev.smoothcal.trainer.optim.OptimizerConfig;
-import dev.smoothcal.trainer.optim.OptimizerKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +22,7 @@ class TrainingBenchmarkTest {
 
     @Test
     void measuresEveryConfigurationInEveryRoundAgainstTheFirst() {
-        List<TrainConfig> configs = List.of(config(MixConfig.OFF, 32), config(MixConfig.mixup(0.2), 32),
+        List<TrainingConfig> configs = List.of(config(MixConfig.OFF, 32), config(MixConfig.mixup(0.2), 32),
                 config(MixConfig.cutmix(1.0), 32));
         List<TrainingBenchmark.Measurement> m = TrainingBenchmark.compare(configs, MLP, DIGITS, 2, 3, 3);
         assertEquals(3, m.size());
@@ -67,9 +62,7 @@ class TrainingBenchmarkTest {
                 + DIGITS.size()), tooBig.getMessage());
     }
 
-    private static TrainConfig config(MixConfig mix, int batch) {
-        return new TrainConfig("digits", "mlp", 1, batch, new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0),
-                LearningRateSchedule.CONSTANT, LabelSmoothing.uniform(0.1), mix, ShiftFlipConfig.OFF, 3, 0.1,
-                Monitor.VAL_LOSS, 0, Device.AUTO);
+    private static TrainingConfig config(MixConfig mix, int batch) {
+        return TrainingConfig.builder().epochs(1).batchSize(batch).mix(mix).seed(3).build();
     }
 }

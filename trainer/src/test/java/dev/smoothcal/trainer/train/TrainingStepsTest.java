@@ -25,9 +25,6 @@ import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
-import dev.smoothcal.trainer.optim.LearningRateSchedule;
-import dev.smoothcal.trainer.optim.OptimizerConfig;
-import dev.smoothcal.trainer.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -56,7 +53,7 @@ class TrainingStepsTest {
 
     @Test
     void eachStepTrainsItsOwnBatchAugmentedWithItsOwnStepSeed() {
-        TrainConfig config = config(MIX, SHIFT);
+        TrainingConfig config = config(MIX, SHIFT);
         // three batches of different sizes (the last one partial, as at the end of an epoch)
         List<TrainingSteps.Batch> batches = List.of(batch(0, 16), batch(16, 16), batch(32, 5));
         long firstStep = 40;
@@ -88,7 +85,7 @@ class TrainingStepsTest {
 
     @Test
     void withoutAugmentationEachStepTrainsTheFedBatch() {
-        TrainConfig config = config(MixConfig.OFF, ShiftFlipConfig.OFF);
+        TrainingConfig config = config(MixConfig.OFF, ShiftFlipConfig.OFF);
         TrainingSteps.Batch a = batch(0, 8);
         TrainingSteps.Batch b = batch(8, 8);
         inSession(config, (g, session) -> {
@@ -137,21 +134,24 @@ class TrainingStepsTest {
     void callsOutOfOrderAreRefusedBeforeTensorFlowCouldBlock() {
         inSession(config(MIX, ShiftFlipConfig.OFF), (g, session) -> {
             TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
-            IllegalStateException notStarted = assertThrows(IllegalStateException.class,
+            SmoothcalException notStarted = assertThrows(SmoothcalException.class,
                     () -> steps.step(null, 1e-3, g.loss()));
             assertEquals("no batch to train: call start first", notStarted.getMessage());
+            assertEquals(SmoothcalException.Kind.DEFECT, notStarted.kind());
             steps.start(batch(0, 4), 7);
-            IllegalStateException twice = assertThrows(IllegalStateException.class,
+            SmoothcalException twice = assertThrows(SmoothcalException.class,
                     () -> steps.start(batch(4, 4), 8));
             assertEquals("a sequence of steps is under way at step 7; step until next is null before starting another",
                     twice.getMessage());
+            assertEquals(SmoothcalException.Kind.DEFECT, twice.kind());
             steps.step(null, 1e-3, g.loss()).close();
-            assertThrows(IllegalStateException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over");
+            assertEquals(SmoothcalException.Kind.DEFECT,
+                    assertThrows(SmoothcalException.class, () -> steps.step(null, 1e-3, g.loss()), "sequence over").kind());
         });
     }
 
     /** Runs {@code body} with the training graph of {@code config} for the mlp and an initialised session. */
-    private static void inSession(TrainConfig config, BiConsumer<TrainingGraph, Session> body) {
+    private static void inSession(TrainingConfig config, BiConsumer<TrainingGraph, Session> body) {
         try (Graph graph = new Graph()) {
             TrainingGraph g = TrainingGraph.build(graph, config, MLP, Normalization.fit(DIGITS),
                     Weights.initial(MLP, config.seed()));
@@ -201,9 +201,8 @@ class TrainingStepsTest {
         return new TrainingSteps.Batch(Arrays.copyOfRange(DIGITS.images(), from * per, (from + size) * per), y, size);
     }
 
-    private static TrainConfig config(MixConfig mix, ShiftFlipConfig shift) {
-        return new TrainConfig("digits", "mlp", 1, 16, new OptimizerConfig(OptimizerKind.ADAM, 1e-3, 0.9, 0),
-                LearningRateSchedule.CONSTANT, SMOOTHING, mix, shift, 3, 0.1, Monitor.VAL_LOSS, 0,
-                Device.AUTO);
+    private static TrainingConfig config(MixConfig mix, ShiftFlipConfig shift) {
+        return TrainingConfig.builder().epochs(1).batchSize(16).labelSmoothing(SMOOTHING).mix(mix).shiftFlip(shift)
+                .seed(3).build();
     }
 }
