@@ -70,8 +70,8 @@ class CalibratorsCommandTest {
                 .node("Reshape", List.of("images", "shape"), "flat")
                 .node("Gemm", List.of("flat", "w", "b"), "logits")
                 .build(ModelMetadata.NONE), run.resolve("model.onnx"));
-        Files.writeString(run.resolve("run.json"), "{\"seed\": 5, \"config\": {\"data\": \"digits\", \"seed\": 5, "
-                + "\"validation_fraction\": 0.2}, \"dataset\": {\"name\": \"digits/train\", \"fingerprint\": \""
+        Files.writeString(run.resolve("run.json"), "{\"format\": \"smoothcal-run/2\", \"data_source\": {\"location\": "
+                + "\"digits\", \"split\": \"train\"}, \"config\": {\"seed\": 5, \"validation_fraction\": 0.2}, \"dataset\": {\"name\": \"digits/train\", \"fingerprint\": \""
                 + train.fingerprint() + "\"}, \"validation\": {\"fingerprint\": \"" + validation.fingerprint() + "\"}}");
     }
 

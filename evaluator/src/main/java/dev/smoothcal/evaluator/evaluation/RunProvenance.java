@@ -20,18 +20,20 @@ import java.util.Optional;
  * plain JSON (the evaluator has no TensorFlow and does not depend on the trainer's classes) from the run
  * directory's {@code run.json}, or from the {@code smoothcal.run} metadata a smoothcal model carries.
  *
- * <p>Keys read: {@code config.data}, {@code config.seed} (else the top-level {@code seed}),
- * {@code config.validation_fraction}, {@code dataset.name}, {@code dataset.fingerprint},
- * {@code validation.fingerprint}.
+ * <p>Keys read ({@code smoothcal-run/2}): {@code data_source.location} and {@code data_source.split} (the
+ * training data, absent when the run was given a dataset without its origin), {@code config.seed},
+ * {@code config.validation_fraction}, {@code dataset.name}, {@code dataset.fingerprint} and
+ * {@code validation.fingerprint} (absent when the run held nothing out).
  *
- * @param data the training data's spec, as given to {@code train}
+ * @param data the training data's location (a built-in name or a path), or null when the run does not say
+ * @param split the split of {@code data} the run trained on
  * @param seed the run seed, which also seeds the validation split
- * @param validationFraction the held-out share, in (0, 1)
+ * @param validationFraction the held-out share, in [0, 1)
  * @param trainingName the training data's name, for messages
  * @param trainingFingerprint fingerprint of the whole training split (trained part and validation part)
- * @param validationFingerprint fingerprint of the validation part
+ * @param validationFingerprint fingerprint of the validation part, or null when nothing was held out
  */
-public record RunProvenance(String data, long seed, double validationFraction, String trainingName,
+public record RunProvenance(String data, DatasetSplit split, long seed, double validationFraction, String trainingName,
         String trainingFingerprint, String validationFingerprint) {
     /** The metadata key holding the run's {@code run.json} text in a smoothcal model. */
     public static final String RUN_METADATA_KEY = "smoothcal.run";
@@ -72,20 +74,28 @@ public record RunProvenance(String data, long seed, double validationFraction, S
         } catch (IOException e) {
             throw SmoothcalException.checkFailed("the run record " + source + " is not JSON: " + e.getMessage());
         }
+        if (run == null || !run.isObject()) {
+            throw SmoothcalException.checkFailed("the run record " + source + " is not a JSON object: expected a "
+                    + "smoothcal-run/2 record");
+        }
         JsonNode config = run.path("config");
-        JsonNode seed = config.has("seed") ? config.get("seed") : run.path("seed");
-        String[] required = {"config.data", "config.validation_fraction", "seed", "dataset.fingerprint",
-            "validation.fingerprint"};
-        JsonNode[] values = {config.path("data"), config.path("validation_fraction"), seed,
-            run.path("dataset").path("fingerprint"), run.path("validation").path("fingerprint")};
+        String[] required = {"config.seed", "config.validation_fraction", "dataset.fingerprint"};
+        JsonNode[] values = {config.path("seed"), config.path("validation_fraction"),
+            run.path("dataset").path("fingerprint")};
         for (int i = 0; i < values.length; i++) {
             if (values[i].isMissingNode() || values[i].isNull()) {
                 throw SmoothcalException.checkFailed("the run record " + source + " has no " + required[i]
-                        + ": expected a smoothcal-run record");
+                        + ": expected a smoothcal-run/2 record");
             }
         }
-        return new RunProvenance(values[0].asText(), values[2].asLong(), values[1].asDouble(),
-                run.path("dataset").path("name").asText(values[0].asText()), values[3].asText(), values[4].asText());
+        JsonNode origin = run.path("data_source");
+        String data = origin.path("location").isTextual() ? origin.get("location").asText() : null;
+        DatasetSplit split = origin.path("split").isTextual()
+                ? DatasetSplit.parse("split", origin.get("split").asText()) : DatasetSplit.TRAIN;
+        JsonNode validation = run.path("validation").path("fingerprint");
+        return new RunProvenance(data, split, values[0].asLong(), values[1].asDouble(),
+                run.path("dataset").path("name").asText(data == null ? "the run's training data" : data),
+                values[2].asText(), validation.isTextual() ? validation.asText() : null);
     }
 
     /**
@@ -93,11 +103,21 @@ public record RunProvenance(String data, long seed, double validationFraction, S
      * training data with the run's fraction and seed) and checked by fingerprint.
      *
      * @return the held-out images, named like the run's validation split
-     * @throws SmoothcalException (check failed) when the training data has changed since the run, so the
+     * @throws SmoothcalException naming {@code calibrateOn} when the run held nothing out or does not say
+     *     where its data came from; (check failed) when the training data has changed since the run, so the
      *     reproduced split is not the one that was held out
      */
     public Dataset validationSplit() {
-        Dataset training = DatasetSource.load(data, DatasetSplit.TRAIN);
+        if (validationFingerprint == null || !(validationFraction > 0)) {
+            throw SmoothcalException.invalid("calibrateOn", "must name held-out data, found a run that held out "
+                    + "no validation split (validation fraction " + validationFraction + ")");
+        }
+        if (data == null) {
+            throw SmoothcalException.invalid("calibrateOn", "must name held-out data, found a run whose record does "
+                    + "not say where its training data " + trainingName + " came from, so its validation split "
+                    + "cannot be reproduced");
+        }
+        Dataset training = DatasetSource.load(data, split);
         if (!training.fingerprint().equals(trainingFingerprint)) {
             throw SmoothcalException.checkFailed("the training data " + data + " has fingerprint "
                     + training.fingerprint() + " but the run trained on " + trainingFingerprint

@@ -49,9 +49,9 @@ class HeldOutCalibrationTest {
     }
 
     private void writeRunJson(String validationFingerprint) throws IOException {
-        Files.writeString(run.resolve("run.json"), "{\"format\": \"smoothcal-run/1\", \"seed\": " + SEED
-                + ", \"config\": {\"data\": \"digits\", \"seed\": " + SEED + ", \"validation_fraction\": " + FRACTION
-                + "}, \"dataset\": {\"name\": \"digits/train\", \"fingerprint\": \"" + train.fingerprint()
+        Files.writeString(run.resolve("run.json"), "{\"format\": \"smoothcal-run/2\", \"data_source\": "
+                + "{\"location\": \"digits\", \"split\": \"train\"}, \"config\": {\"seed\": " + SEED
+                + ", \"validation_fraction\": " + FRACTION + "}, \"dataset\": {\"name\": \"digits/train\", \"fingerprint\": \"" + train.fingerprint()
                 + "\"}, \"validation\": {\"fingerprint\": \"" + validationFingerprint + "\"}}");
     }
 
