@@ -54,6 +54,9 @@ final class Flags {
             Map.entry("split", "--split"),
             Map.entry("calibrateOn", "--calibrate-on"),
             Map.entry("exportCalibrated", "--export-calibrated"),
+            Map.entry("calibrateSplit", "--calibrate-split"),
+            Map.entry("calibrators", "--calibrators"),
+            Map.entry("calibrator", "--calibrator"),
             Map.entry("provider", "--provider"),
             Map.entry("bins", "--bins"),
             Map.entry("bootstrapReplicates", "--bootstrap"),
@@ -87,7 +90,10 @@ final class Flags {
             "bench", Map.of("model", "--models"));
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
-    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume");
+    static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",
+            // the calibrators' knobs (CalibrationSettings) and their fit data
+            "offDiagonalPenalty", "interceptPenalty", "histogramBins", "maxIterations", "heldOutFraction",
+            "numClasses");
 
     private Flags() {
     }
