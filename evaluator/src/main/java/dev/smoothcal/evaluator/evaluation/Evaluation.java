@@ -238,9 +238,13 @@ public final class Evaluation {
 
     /**
      * The {@code smoothcal.*} metadata of a model, run.json left out: values as text, the class names as the
-     * JSON array they are written as (text when they are not one, as in a foreign or hand-made file).
+     * JSON array they are written as (text when they are not one, as in a foreign or hand-made file). This is
+     * report.json's {@code model.provenance}, whichever engine evaluated.
+     *
+     * @param metadata a model's {@code metadata_props}
+     * @return the smoothcal keys and their values, sorted by key
      */
-    static Map<String, JsonNode> provenance(Map<String, String> metadata) {
+    public static Map<String, JsonNode> provenance(Map<String, String> metadata) {
         Map<String, JsonNode> provenance = new TreeMap<>();
         metadata.forEach((key, value) -> {
             if (key.startsWith("smoothcal.") && !key.equals(RunDirectory.METADATA_RUN)) {
