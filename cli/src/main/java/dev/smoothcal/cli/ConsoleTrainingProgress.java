@@ -1,5 +1,6 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.trainer.model.ModelSummary;
 import dev.smoothcal.trainer.train.EpochRecord;
 import dev.smoothcal.trainer.train.TrainingListener;
 import java.io.PrintStream;
@@ -20,6 +21,11 @@ final class ConsoleTrainingProgress implements TrainingListener {
     ConsoleTrainingProgress(PrintStream err) {
         this.err = err;
         this.interactive = System.console() != null;
+    }
+
+    @Override
+    public void modelResolved(ModelSummary summary) {
+        err.print(summary.text());
     }
 
     @Override

@@ -6,20 +6,17 @@ import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.data.LoadOptions;
 import dev.smoothcal.core.io.OutputDirectory;
-import dev.smoothcal.evaluator.calibration.CalibratedModel;
+import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
-import dev.smoothcal.evaluator.evaluation.ModelSource;
+import dev.smoothcal.evaluator.evaluation.RunProvenance;
 import dev.smoothcal.evaluator.gate.Gate;
-import dev.smoothcal.evaluator.inference.OutputKind;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.PredictionsCsv;
 import dev.smoothcal.evaluator.report.ReportFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,14 +53,41 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the report files.")
     Path out;
 
-    @Option(names = "--calibrate-on", paramLabel = "train|test",
-            description = "Fit a temperature T on this split of --data (minimum NLL of softmax(z/T), T in [0.05, 20]) "
-                    + "and report NLL and ECE before and after. Fitting on the evaluated split is optimistic.")
+    @Option(names = "--calibrate-on", paramLabel = "validation|train|test",
+            description = "Fit a temperature T (minimum NLL of softmax(z/T), T in [0.05, 20]) and the --calibrators on "
+                    + "this split and report NLL and ECE before and after: validation = the run's own held-out split "
+                    + "(reproduced from run.json and checked by fingerprint; needs a model smoothcal trained), train or "
+                    + "test = that split of --data. A fit on the model's training data is refused (see "
+                    + "--allow-calibration-on-training-data); fitting on the evaluated split is optimistic.")
     String calibrateOn;
 
+    @Option(names = "--calibrate-data", paramLabel = "PATH",
+            description = "Fit on this dataset instead (name or path, as --data); with --calibrate-split.")
+    String calibrateData;
+
+    @Option(names = "--calibrate-split", defaultValue = "test", paramLabel = "train|test",
+            description = "Split of --calibrate-data to fit on. Default: ${DEFAULT-VALUE}.")
+    String calibrateSplit;
+
+    @Option(names = "--calibrators", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Calibrators to fit on the calibration split and compare side by side (NLL, ECE, classwise "
+                    + "ECE, accuracy with bootstrap intervals): temperature, vector, matrix, dirichlet, platt (2 classes), "
+                    + "histogram, isotonic.")
+    List<String> calibrators;
+
+    @Option(names = "--allow-calibration-on-training-data",
+            description = "Fit on the data the model was trained on anyway; the report flags every calibrator.")
+    boolean allowTrainingData;
+
     @Option(names = "--export-calibrated", paramLabel = "FILE.onnx",
-            description = "With --calibrate-on: write a copy of the model whose logits are divided by T.")
+            description = "Write a copy of the model with the --calibrator in its graph, checked against the Java "
+                    + "calibrator on the evaluated split (max difference in report.json).")
     Path exportCalibrated;
+
+    @Option(names = "--calibrator", paramLabel = "NAME",
+            description = "The calibrator --export-calibrated writes (default: temperature); it is fitted even when "
+                    + "--calibrators does not name it.")
+    String calibrator;
 
     @Option(names = "--save-predictions", description = "Also write predictions.csv (index, label, predicted, "
             + "confidence, p_0..p_{K-1}).")
@@ -94,7 +118,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Gate gate = gateOptions.gate(options.bootstrap, calibrateOn != null);
+        boolean fits = calibrateOn != null || calibrateData != null;
+        Gate gate = gateOptions.gate(options.bootstrap, fits);
         Engine where = engine != null ? CliEnums.parse(Engine.class, "--engine", engine)
                 : master != null ? Engine.SPARK : Engine.JVM;
         if (where == Engine.JVM && (master != null || partitions != 0)) {
@@ -105,23 +130,53 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new SmoothcalException("--save-predictions is not supported with --engine spark yet; expected "
                         + "one of them, found both");
             }
-            if (calibrateOn != null) {
-                throw new SmoothcalException("--calibrate-on is not supported with --engine spark yet; expected "
-                        + "one of them, found both");
+            if (fits) {
+                throw new SmoothcalException("calibration (--calibrate-on, --calibrate-data) is not supported with "
+                        + "--engine spark yet; expected one of them, found both");
             }
             Runtimes.requireSpark();
         }
-        if (exportCalibrated != null && calibrateOn == null) {
+        if (exportCalibrated != null && !fits) {
             throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
                     + "found none");
         }
-        DatasetSplit fitSplit = calibrateOn == null ? null : DatasetSplit.parse("calibrateOn", calibrateOn);
+        if (calibrateOn != null && calibrateData != null) {
+            throw new SmoothcalException("--calibrate-on and --calibrate-data both name a fit split: expected one, "
+                    + "found both");
+        }
+        if (calibrator != null && exportCalibrated == null) {
+            throw new SmoothcalException("--calibrator names the calibrator to export: expected --export-calibrated "
+                    + "FILE.onnx with it, found none");
+        }
+        if (calibrators != null && !calibrators.isEmpty() && !fits) {
+            throw new SmoothcalException("--calibrators need a split to fit on: expected --calibrate-on or "
+                    + "--calibrate-data, found neither");
+        }
         if (exportCalibrated != null) {
             output.requireWritableFile("--export-calibrated", exportCalibrated);
         }
+        List<CalibrationMethod> methods = new ArrayList<>();
+        for (String name : calibrators == null ? List.<String>of() : calibrators) {
+            CalibrationMethod m = parseMethod("--calibrators", name);
+            if (methods.contains(m)) {
+                throw new SmoothcalException("--calibrators names " + m.id() + " twice: expected each once");
+            }
+            methods.add(m);
+        }
+        CalibrationMethod exported = calibrator == null ? CalibrationMethod.TEMPERATURE
+                : parseMethod("--calibrator", calibrator);
+        if (exportCalibrated != null && !methods.contains(exported)) {
+            methods.add(exported);
+        }
         EvaluationRequest request = request(model, data, split, options);
-        if (fitSplit != null) {
-            request = request.withCalibration(open(data, fitSplit));
+        BatchSource fitData = fitData();
+        if (fitData != null) {
+            request = request.withCalibration(fitData).withCalibrators(methods)
+                    .withTrainingData(allowTrainingData ? EvaluationRequest.TrainingDataPolicy.ALLOW
+                            : EvaluationRequest.TrainingDataPolicy.REFUSE);
+        }
+        if (exportCalibrated != null) {
+            request = request.withExport(new EvaluationRequest.CalibratedExport(exportCalibrated, exported));
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
@@ -130,11 +185,6 @@ final class EvaluateCommand implements Callable<Integer> {
                     ? SparkTasks.evaluate(request, dir.staging(), model.toString(),
                             master != null ? master : SparkTasks.LOCAL, partitions, gateOptions.any() ? gate : null)
                     : run(request, dir.staging(), model.toString(), predictions, gateOptions.any() ? gate : null);
-            if (exportCalibrated != null) {
-                CalibratedModel.export(ModelSource.onnxFile(model), exportCalibrated, report.model().output(),
-                        OutputKind.valueOf(report.model().outputKind().toUpperCase(Locale.ROOT)),
-                        report.temperature().t());
-            }
             dir.commit();
             Summaries.evaluation(System.out, report);
             if (exportCalibrated != null) {
@@ -148,6 +198,37 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** The split named by --calibrate-on or --calibrate-data, or null for none. */
+    private BatchSource fitData() {
+        if (calibrateData != null) {
+            return open(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit));
+        }
+        if (calibrateOn == null) {
+            return null;
+        }
+        if (calibrateOn.trim().equalsIgnoreCase("validation")) {
+            return BatchSource.of(RunProvenance.of(model).orElseThrow(() -> new SmoothcalException("--calibrate-on validation needs "
+                    + "a model smoothcal trained (a run directory, or its model.onnx): found no run record in "
+                    + model + "; use --calibrate-data for other held-out data")).validationSplit());
+        }
+        DatasetSplit split;
+        try {
+            split = DatasetSplit.parse(calibrateOn);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException("--calibrate-on must be one of [validation, train, test], found '"
+                    + calibrateOn + "'", e);
+        }
+        return open(data, split);
+    }
+
+    private static CalibrationMethod parseMethod(String flag, String name) {
+        try {
+            return CalibrationMethod.parse(flag.equals("--calibrator") ? "calibrator" : "calibrators", name);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException(e.messageNaming(flag), e);
+        }
     }
 
     static List<String> fileNames(Predictions predictions) {

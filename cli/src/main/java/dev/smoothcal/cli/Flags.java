@@ -33,6 +33,7 @@ final class Flags {
             Map.entry("warmupEpochs", "--warmup-epochs"),
             Map.entry("labelSmoothing", "--label-smoothing"),
             Map.entry("smoothingConvention", "--smoothing-convention"),
+            Map.entry("smoothingMethod", "--smoothing-method"),
             Map.entry("mixupAlpha", "--mixup"),
             Map.entry("cutmixAlpha", "--cutmix"),
             Map.entry("mixProbability", "--mix-prob"),
@@ -48,10 +49,14 @@ final class Flags {
             Map.entry("output", "--out"),
             Map.entry("overwrite", "--overwrite"),
             Map.entry("checkpoints", "--resume"),
+            Map.entry("recipe", "--config"),
             // evaluate, compare
             Map.entry("split", "--split"),
             Map.entry("calibrateOn", "--calibrate-on"),
             Map.entry("exportCalibrated", "--export-calibrated"),
+            Map.entry("calibrateSplit", "--calibrate-split"),
+            Map.entry("calibrators", "--calibrators"),
+            Map.entry("calibrator", "--calibrator"),
             Map.entry("provider", "--provider"),
             Map.entry("bins", "--bins"),
             Map.entry("bootstrapReplicates", "--bootstrap"),
@@ -86,7 +91,9 @@ final class Flags {
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
     static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",
-            "memoryBudget", "resize");
+            // the calibrators' knobs (CalibrationSettings) and their fit data
+            "offDiagonalPenalty", "interceptPenalty", "histogramBins", "maxIterations", "heldOutFraction",
+            "numClasses", "memoryBudget", "resize");
 
     private Flags() {
     }

@@ -1,5 +1,6 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.core.metrics.BootstrapIntervals;
 import dev.smoothcal.evaluator.gate.GateResult;
 import dev.smoothcal.evaluator.gate.Verdict;
 import dev.smoothcal.evaluator.report.Comparison;
@@ -42,8 +43,43 @@ final class Summaries {
                 out.println("  warning: " + t.warning());
             }
         }
+        calibration(out, r);
         out.printf(Locale.ROOT, "throughput %.0f images/s (batch %d)%n", r.throughput().imagesPerSecond(),
                 r.throughput().batchSize());
+    }
+
+    /** The calibrators side by side on the evaluated split, the model as it is first. */
+    static void calibration(PrintStream out, EvaluationReport r) {
+        if (r.calibration().isEmpty()) {
+            return;
+        }
+        EvaluationReport.Calibration first = r.calibration().get(0);
+        out.printf(Locale.ROOT, "calibrators fitted on %s (%d images), measured on %s:%n", first.fittedOn(),
+                first.fitSamples(), r.data().name());
+        out.printf(Locale.ROOT, "  %-12s %8s %8s %8s %8s  %-17s  %-17s%n", "calibrator", "nll", "ece", "cw-ece",
+                "accuracy", "ece 95%", "accuracy 95%");
+        calibrationRow(out, "as is", r.nll(), r.ece(), r.classwiseEce(), r.accuracy(), r.bootstrap());
+        for (EvaluationReport.Calibration c : r.calibration()) {
+            calibrationRow(out, c.method(), c.nll(), c.ece(), c.classwiseEce(), c.accuracy(), c.bootstrap());
+        }
+        if (first.warning() != null) {
+            out.println("  warning: " + first.warning());
+        }
+        if (r.export() != null) {
+            out.printf(Locale.ROOT, "exported %s model checked on %d images: max |exported - java| = %.2g "
+                    + "(tolerance %.0g)%n", r.export().calibrator(), r.export().samples(),
+                    r.export().maxAbsDifference(), r.export().tolerance());
+        }
+    }
+
+    private static void calibrationRow(PrintStream out, String name, double nll, double ece, double classwise,
+            double accuracy, BootstrapIntervals b) {
+        String eceInterval = b == null || b.expectedCalibrationError() == null ? "" : String.format(Locale.ROOT,
+                "[%.4f, %.4f]", b.expectedCalibrationError().lower(), b.expectedCalibrationError().upper());
+        String accuracyInterval = b == null || b.accuracy() == null ? "" : String.format(Locale.ROOT,
+                "[%.4f, %.4f]", b.accuracy().lower(), b.accuracy().upper());
+        out.printf(Locale.ROOT, "  %-12s %8.4f %8.4f %8.4f %8.4f  %-17s  %-17s%n", name, nll, ece, classwise, accuracy,
+                eceInterval, accuracyInterval);
     }
 
     /** Every rule of a gate with its value, bound and verdict; {@code label} names the model (null for one). */

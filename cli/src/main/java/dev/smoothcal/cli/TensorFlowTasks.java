@@ -16,9 +16,11 @@ import dev.smoothcal.interop.ParityTolerance;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
 import dev.smoothcal.trainer.optim.ScheduleKind;
+import dev.smoothcal.trainer.recipe.TrainingRecipe;
 import dev.smoothcal.trainer.run.DatasetOrigin;
 import dev.smoothcal.trainer.run.RunOptions;
 import dev.smoothcal.trainer.run.RunSetup;
@@ -37,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The bodies of the commands that need TensorFlow ({@code train}, {@code interop}, {@code demo}).
@@ -49,7 +52,7 @@ final class TensorFlowTasks {
     }
 
     /** What a run is trained from: the data's origin, the architecture and the configuration. */
-    private record Setup(DatasetOrigin origin, ModelSpec model, TrainingConfig config) {
+    record Setup(DatasetOrigin origin, ModelSpec model, TrainingConfig config) {
     }
 
     static int train(TrainCommand command) {
@@ -58,6 +61,10 @@ final class TensorFlowTasks {
         ConsoleTrainingProgress progress = new ConsoleTrainingProgress(System.err);
         Setup setup;
         if (command.resume != null) {
+            if (command.config != null) {
+                throw new SmoothcalException("--resume continues a run with its stored settings; expected no --config, "
+                        + "found " + command.config);
+            }
             out = command.resume;
             setup = resumedSetup(command);
             policy = OutputDirectory.Overwrite.REPLACE;
@@ -66,8 +73,7 @@ final class TensorFlowTasks {
                 throw new SmoothcalException("train needs --out DIR (a new run) or --resume DIR (continue one), found neither");
             }
             out = command.out;
-            TrainingConfig config = config(command.training);
-            setup = new Setup(DatasetOrigin.train(command.training.data), null, config);
+            setup = newSetup(command);
         }
         try (OutputDirectory dir = OutputDirectory.open(out, policy)) {
             OutputOptions.requireNoClash(dir, RunDirectory.TRAINING_OUTPUTS);
@@ -207,20 +213,108 @@ final class TensorFlowTasks {
 
     /** The flags as a training configuration, validated by the library. */
     static TrainingConfig config(TrainOptions o) {
-        return TrainingConfig.builder()
-                .epochs(o.epochs).batchSize(o.batchSize)
-                .optimizer(CliEnums.parse(OptimizerKind.class, "--optimizer", o.optimizer))
-                .learningRate(o.learningRate).momentum(o.momentum).weightDecay(o.weightDecay)
-                .schedule(CliEnums.parse(ScheduleKind.class, "--schedule", o.schedule))
-                .stepEvery(o.stepEvery).stepFactor(o.stepFactor).polyPower(o.polyPower).warmupEpochs(o.warmupEpochs)
-                .mixupAlpha(o.mixup).cutmixAlpha(o.cutmix).mixProbability(o.mixProb).switchProbability(o.switchProb)
-                .mixMode(CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode))
-                .shift(o.shift).flip(CliEnums.parse(FlipMode.class, "--flip", o.flip))
-                .labelSmoothing(o.labelSmoothing).smoothingConvention(o.convention)
-                .seed(o.seed).validationFraction(o.validationFraction)
-                .monitor(CliEnums.parse(Monitor.class, "--monitor", o.monitor)).patience(o.patience)
-                .device(Device.parse(o.device))
-                .build();
+        return overlay(TrainingConfig.builder(), o, parameter -> true).build();
+    }
+
+    /**
+     * A new run's setup: the flags over the defaults; with {@code --config FILE}, the flags given on the
+     * command line (as picocli matched them, whatever their value) over the recipe's values over the defaults.
+     */
+    static Setup newSetup(TrainCommand command) {
+        TrainOptions o = command.training;
+        if (command.config == null) {
+            return new Setup(DatasetOrigin.train(o.data), null, config(o));
+        }
+        var parse = command.spec.commandLine().getParseResult();
+        Predicate<String> given = parameter -> Flags.flag("train", parameter).map(parse::hasMatchedOption).orElse(false);
+        TrainingRecipe recipe = TrainingRecipe.read(command.config);
+        TrainingConfig config = overlay(recipe.config().toBuilder(), o, given).build();
+        String data = given.test("data") ? o.data : recipe.dataOr(o.data);
+        ModelSpec model = given.test("model") || recipe.model() == null ? ModelSpec.load(o.model) : recipe.model();
+        return new Setup(DatasetOrigin.train(data), model, config);
+    }
+
+    /** Sets each training parameter for which {@code given} holds to its flag's value. */
+    private static TrainingConfig.Builder overlay(TrainingConfig.Builder b, TrainOptions o, Predicate<String> given) {
+        if (given.test("epochs")) {
+            b.epochs(o.epochs);
+        }
+        if (given.test("batchSize")) {
+            b.batchSize(o.batchSize);
+        }
+        if (given.test("optimizer")) {
+            b.optimizer(CliEnums.parse(OptimizerKind.class, "--optimizer", o.optimizer));
+        }
+        if (given.test("learningRate")) {
+            b.learningRate(o.learningRate);
+        }
+        if (given.test("momentum")) {
+            b.momentum(o.momentum);
+        }
+        if (given.test("weightDecay")) {
+            b.weightDecay(o.weightDecay);
+        }
+        if (given.test("schedule")) {
+            b.schedule(CliEnums.parse(ScheduleKind.class, "--schedule", o.schedule));
+        }
+        if (given.test("stepEvery")) {
+            b.stepEvery(o.stepEvery);
+        }
+        if (given.test("stepFactor")) {
+            b.stepFactor(o.stepFactor);
+        }
+        if (given.test("polyPower")) {
+            b.polyPower(o.polyPower);
+        }
+        if (given.test("warmupEpochs")) {
+            b.warmupEpochs(o.warmupEpochs);
+        }
+        if (given.test("mixupAlpha")) {
+            b.mixupAlpha(o.mixup);
+        }
+        if (given.test("cutmixAlpha")) {
+            b.cutmixAlpha(o.cutmix);
+        }
+        if (given.test("mixProbability")) {
+            b.mixProbability(o.mixProb);
+        }
+        if (given.test("switchProbability")) {
+            b.switchProbability(o.switchProb);
+        }
+        if (given.test("mixMode")) {
+            b.mixMode(CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode));
+        }
+        if (given.test("shift")) {
+            b.shift(o.shift);
+        }
+        if (given.test("flip")) {
+            b.flip(CliEnums.parse(FlipMode.class, "--flip", o.flip));
+        }
+        if (given.test("labelSmoothing")) {
+            b.labelSmoothing(o.labelSmoothing);
+        }
+        if (given.test("smoothingConvention")) {
+            b.smoothingConvention(o.convention);
+        }
+        if (given.test("smoothingMethod")) {
+            b.smoothingMethod(CliEnums.parse(SmoothingMethod.class, "--smoothing-method", o.smoothingMethod));
+        }
+        if (given.test("seed")) {
+            b.seed(o.seed);
+        }
+        if (given.test("validationFraction")) {
+            b.validationFraction(o.validationFraction);
+        }
+        if (given.test("monitor")) {
+            b.monitor(CliEnums.parse(Monitor.class, "--monitor", o.monitor));
+        }
+        if (given.test("patience")) {
+            b.patience(o.patience);
+        }
+        if (given.test("device")) {
+            b.device(Device.parse(o.device));
+        }
+        return b;
     }
 
     /**
@@ -303,6 +397,7 @@ final class TensorFlowTasks {
         m.put("--warmup-epochs", c -> c.schedule().warmupEpochs());
         m.put("--label-smoothing", c -> c.labelSmoothing().alpha());
         m.put("--smoothing-convention", c -> c.labelSmoothing().convention());
+        m.put("--smoothing-method", TrainingConfig::smoothingMethod);
         m.put("--mixup", c -> c.mix().mixupAlpha());
         m.put("--cutmix", c -> c.mix().cutmixAlpha());
         m.put("--mix-prob", c -> c.mix().probability());

@@ -21,6 +21,10 @@ final class TrainCommand implements Callable<Integer> {
             + "in it during training).")
     Path out;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "Recipe file (JSON, or YAML for .yaml/.yml) "
+            + "holding training settings, data and model (see recipes/); flags given here override it.")
+    Path config;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run from its last "
             + "checkpoint; --epochs may extend it, other training flags must match.")
     Path resume;

@@ -3,7 +3,11 @@ package dev.smoothcal.cli;
 import dev.smoothcal.core.smoothing.SmoothingConvention;
 import picocli.CommandLine.Option;
 
-/** Training flags shared by {@code train} and {@code demo}. Plain values only: see {@link TensorFlowTasks#config}. */
+/**
+ * Training flags shared by {@code train} and {@code demo}. Plain values only: see {@link TensorFlowTasks#config}.
+ * timm's names are accepted as aliases: {@code --smoothing}, {@code --mixup-prob}, {@code --mixup-switch-prob},
+ * {@code --mixup-mode}.
+ */
 final class TrainOptions {
     @Option(names = "--data", defaultValue = "digits", paramLabel = "DATA",
             description = "Built-in dataset name (digits) or a path (IDX/optdigits/NumPy/CIFAR-10 binary/image folder). "
@@ -49,7 +53,7 @@ final class TrainOptions {
     @Option(names = "--warmup-epochs", defaultValue = "0", description = "cosine schedule: linear warm-up epochs. Default: ${DEFAULT-VALUE}.")
     double warmupEpochs;
 
-    @Option(names = "--label-smoothing", defaultValue = "0.1", paramLabel = "A",
+    @Option(names = {"--label-smoothing", "--smoothing"}, defaultValue = "0.1", paramLabel = "A",
             description = "Label smoothing factor in [0, 1). Default: ${DEFAULT-VALUE}.")
     double labelSmoothing;
 
@@ -59,6 +63,11 @@ final class TrainOptions {
                     + "wrong class. Default: ${DEFAULT-VALUE}.")
     SmoothingConvention convention;
 
+    @Option(names = "--smoothing-method", defaultValue = "loss", paramLabel = "loss|labels",
+            description = "Where training smooths: in the loss, or the labels before a loss with a = 0 (the same "
+                    + "loss). Default: ${DEFAULT-VALUE}.")
+    String smoothingMethod;
+
     @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA",
             description = "Mixup: lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
     double mixup;
@@ -67,14 +76,14 @@ final class TrainOptions {
             description = "CutMix: box area from lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
     double cutmix;
 
-    @Option(names = "--mix-prob", defaultValue = "1", description = "Chance of mixing a batch (or sample) at all. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--mix-prob", "--mixup-prob"}, defaultValue = "1", description = "Chance of mixing a batch (or sample) at all. Default: ${DEFAULT-VALUE}.")
     double mixProb;
 
-    @Option(names = "--switch-prob", defaultValue = "0.5",
+    @Option(names = {"--switch-prob", "--mixup-switch-prob"}, defaultValue = "0.5",
             description = "Chance of CutMix instead of Mixup when both are on. Default: ${DEFAULT-VALUE}.")
     double switchProb;
 
-    @Option(names = "--mix-mode", defaultValue = "batch", paramLabel = "batch|elem",
+    @Option(names = {"--mix-mode", "--mixup-mode"}, defaultValue = "batch", paramLabel = "batch|elem",
             description = "One lam per batch or per sample. Default: ${DEFAULT-VALUE}.")
     String mixMode;
 

@@ -25,7 +25,7 @@ class DeterminismTest {
         for (String file : new String[] {"model.onnx", "history.csv"}) {
             assertArrayEquals(Files.readAllBytes(a.resolve(file)), Files.readAllBytes(b.resolve(file)), file);
         }
-        for (String plot : new String[] {"loss.png", "accuracy.png", "ece.png"}) {
+        for (String plot : new String[] {"loss.png", "accuracy.png", "ece.png", "learning_rate.png"}) {
             assertTrue(Files.size(a.resolve("plots").resolve(plot)) > 0, plot);
         }
         assertEquals(3, Files.readAllLines(a.resolve("history.csv")).size(), "header + 2 epochs");

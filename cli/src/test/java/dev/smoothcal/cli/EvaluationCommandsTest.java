@@ -265,7 +265,8 @@ class EvaluationCommandsTest {
                 {"compare", "--model", wide.toString(), "--model", sharp.toString(), "--data", emptyCsv.toString(),
                         "--split", "test", "--out", out.toString()},
         };
-        String[] expected = {"expected --calibrate-on SPLIT", "--calibrate-on must be one of", "already exists",
+        String[] expected = {"expected --calibrate-on SPLIT",
+                "--calibrate-on validation needs a model smoothcal trained", "already exists",
                 "labels up to 9 but the model outputs 5 classes", "at least two --model, found 1",
                 "one --label per --model (2), found 1", "model 'notes': expected an ONNX model",
                 "model 'wrong-input': model input 'x' has shape [-1, 100]",

@@ -103,7 +103,7 @@ class ExitCodesTest {
         String split = EndToEndTest.captureErr(() -> code[0] = Main.execute("evaluate", "--model", "m.onnx",
                 "--calibrate-on", "val", "--out", tmp.resolve("never").toString()));
         assertEquals(2, code[0], split);
-        assertTrue(split.contains("smoothcal: error: --calibrate-on must be one of [train, test], found 'val'"), split);
+        assertTrue(split.contains("smoothcal: error: --calibrate-on must be one of [validation, train, test], found 'val'"), split);
         String picocli = EndToEndTest.captureErr(() -> code[0] = Main.execute("train", "--epochs", "many"));
         assertEquals(2, code[0], picocli);
         assertTrue(picocli.contains("smoothcal: error: Invalid value for option '--epochs'"), picocli);

@@ -1,13 +1,9 @@
 package dev.smoothcal.spark;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.metrics.MetricsConfig;
-import dev.smoothcal.core.run.RunDirectory;
+import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
@@ -24,8 +20,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -93,7 +87,7 @@ public final class SparkEvaluation {
                     Arrays.stream(session.inputShape()).boxed().toList(),
                     classifier.layout().name().toLowerCase(Locale.ROOT), classifier.outputName(),
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
-                    session.provider().name().toLowerCase(Locale.ROOT), provenance(session.metadata()));
+                    session.provider().name().toLowerCase(Locale.ROOT), Evaluation.provenance(session.metadata()));
         }
         MetricsConfig config = new MetricsConfig(k, request.bins(), List.of(1, 5), request.bootstrapReplicates(),
                 request.seed());
@@ -141,33 +135,6 @@ public final class SparkEvaluation {
             end = s.end();
         }
         return all;
-    }
-
-    /**
-     * The {@code smoothcal.*} metadata of a model, run.json left out, as the single-JVM report shows it:
-     * values as text, the class names as the JSON array they are written as.
-     */
-    static Map<String, JsonNode> provenance(Map<String, String> metadata) {
-        Map<String, JsonNode> provenance = new TreeMap<>();
-        metadata.forEach((key, value) -> {
-            if (key.startsWith("smoothcal.") && !key.equals(RunDirectory.METADATA_RUN)) {
-                provenance.put(key, key.equals(RunDirectory.METADATA_CLASS_NAMES) ? jsonArrayOrText(value)
-                        : TextNode.valueOf(value));
-            }
-        });
-        return provenance;
-    }
-
-    private static JsonNode jsonArrayOrText(String value) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(value);
-            if (node != null && node.isArray()) {
-                return node;
-            }
-        } catch (JsonProcessingException e) {
-            // not JSON: kept as the text it is
-        }
-        return TextNode.valueOf(value);
     }
 
     static byte[] read(Path file) {

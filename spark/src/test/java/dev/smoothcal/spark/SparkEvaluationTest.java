@@ -137,7 +137,8 @@ class SparkEvaluationTest {
         EvaluationReport.DataInfo d = new EvaluationReport.DataInfo(r.data().name(), r.data().size(), fingerprint,
                 r.data().classNames());
         return new EvaluationReport(r.format(), r.model(), d, r.accuracy(), r.nll(), r.brier(), r.ece(), r.mce(),
-                r.eceEqualMass(), r.classwiseEce(), r.topK(), r.numBins(), r.bins(), r.equalMassBins(),
-                r.classification(), r.bootstrap(), r.temperature(), r.throughput(), r.gate());
+                r.eceEqualMass(), r.classwiseEce(), r.eceL2(), r.eceDebiasedL2(), r.smoothEce(),
+                r.smoothEceBandwidth(), r.topK(), r.numBins(), r.bins(), r.equalMassBins(), r.classification(),
+                r.bootstrap(), r.temperature(), r.calibration(), r.export(), r.throughput(), r.gate());
     }
 }

@@ -54,6 +54,36 @@ final class EqualWidthBins implements java.io.Serializable {
         return sum / total;
     }
 
+    /** {@code sqrt(sum_b (n_b/N) (hits_b/n_b - mean_score_b)^2)} over non-empty bins. */
+    double calibrationErrorL2(long total) {
+        double sum = 0.0;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] > 0) {
+                double gap = hits[b] - scoreSums[b];
+                sum += gap * gap / counts[b];
+            }
+        }
+        return Math.sqrt(sum / total);
+    }
+
+    /**
+     * Kumar et al. (2019)'s debiased estimate of the squared L2 error, square-rooted:
+     * {@code sqrt(max(0, sum_{b : n_b >= 2} (n_b/N) [(acc_b - conf_b)^2 - acc_b (1 - acc_b) / (n_b - 1)]))};
+     * bins of fewer than 2 samples contribute 0, as in their code.
+     */
+    double debiasedCalibrationErrorL2(long total) {
+        double sum = 0.0;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] >= 2) {
+                double n = counts[b];
+                double accuracy = hits[b] / n;
+                double gap = accuracy - scoreSums[b] / n;
+                sum += n / total * (gap * gap - accuracy * (1 - accuracy) / (n - 1));
+            }
+        }
+        return Math.sqrt(Math.max(0.0, sum));
+    }
+
     /** Largest {@code |hits_b/n_b - mean_score_b|} over non-empty bins; 0 when all are empty. */
     double maximumCalibrationError() {
         double max = 0.0;

@@ -26,7 +26,18 @@ import java.util.List;
  *   <li>ECE {@code = sum_b (n_b/N) |acc_b - conf_b|} over B equal-width bins of {@code c_i}: bin b covers
  *       {@code (b/B, (b+1)/B]}, the first bin {@code [0, 1/B]}, so 0 is in the first bin and 1 in the
  *       last; empty bins contribute nothing;</li>
- *   <li>MCE {@code = max_b |acc_b - conf_b|} over non-empty bins;</li>
+ *   <li>MCE {@code = max_b |acc_b - conf_b|} over non-empty bins, torchmetrics' {@code norm="max"};</li>
+ *   <li>L2 ECE {@code = sqrt(sum_b (n_b/N) (acc_b - conf_b)^2)} over the same bins, torchmetrics'
+ *       {@code norm="l2"} (the ECE above is {@code norm="l1"}); see {@link CalibrationNorm};</li>
+ *   <li>debiased L2 ECE (Kumar et al. 2019, "Verified uncertainty calibration"): the plug-in squared
+ *       error minus each bin's sampling variance of its accuracy,
+ *       {@code sqrt(max(0, sum_{b : n_b >= 2} (n_b/N) [(acc_b - conf_b)^2 - acc_b (1 - acc_b) / (n_b - 1)]))},
+ *       on the same equal-width bins (their code defaults to equal-mass bins); 0 when the correction
+ *       exceeds the plug-in value;</li>
+ *   <li>smooth ECE (Blasiok and Nakkiran 2023): top-label residuals {@code c_i - ok_i} smoothed with a
+ *       Gaussian kernel reflected at 0 and 1, {@code ∫ |ĥ_σ|}, at their fixed-point bandwidth
+ *       {@code σ* = smECE_σ*}; no bins. Computed on a grid of 1025 points, see
+ *       {@link SmoothCalibrationGrid} for the exact rule and how it differs from relplot;</li>
  *   <li>equal-mass ECE: the same sum over B groups of about N/B samples in ascending confidence. Exact
  *       quantiles do not stream, so confidences go into 2^16 equal-width micro-bins and consecutive
  *       micro-bins are merged: micro-bin m joins group {@code floor(C_m * B / N)}, {@code C_m} being the
@@ -53,6 +64,11 @@ import java.util.List;
  * <p>Input is checked before anything is counted, so a rejected batch leaves the accumulator unchanged.
  * Every probability must be finite and in [0, 1], every row must sum to 1 within 1e-3, every label must
  * be in [0, K).
+ *
+ * <p>Serializable only to travel between the JVMs of one job (Spark executors to the driver, same
+ * smoothcal version); the serialized form is not a stable exchange format (write results as JSON).
+ *
+ * @serial exclude
  */
 public final class MetricsAccumulator implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -77,6 +93,7 @@ public final class MetricsAccumulator implements java.io.Serializable {
     private final EqualWidthBins topLabel;
     private final EqualMassHistogram equalMass;
     private final ClasswiseBins classwise;
+    private final SmoothCalibrationGrid smooth = new SmoothCalibrationGrid();
     private final PoissonBootstrap bootstrap;
 
     /**
@@ -165,6 +182,20 @@ public final class MetricsAccumulator implements java.io.Serializable {
     }
 
     /**
+     * Adds the first {@code n} rows of a batch of logits, turned into probabilities by
+     * {@link Softmax#probabilities} in double precision.
+     *
+     * @param logits row-major {@code [n, K]}, finite (or longer; the rest is ignored)
+     * @param labels true classes, at least {@code n}
+     * @param n rows to take, at least 0
+     * @throws SmoothcalException for a bad shape, label or logit
+     */
+    public void acceptLogits(float[] logits, int[] labels, int n) {
+        checkBatch(logits == null ? -1 : logits.length, labels, n);
+        accept(Softmax.probabilities(logits, n, numClasses), labels, n);
+    }
+
+    /**
      * As {@link #accept(float[], int[], int)} for probabilities already in double precision.
      *
      * @param probabilities row-major {@code [n, K]} (or longer; the rest is ignored)
@@ -220,6 +251,7 @@ public final class MetricsAccumulator implements java.io.Serializable {
         topLabel.combine(other.topLabel);
         equalMass.combine(other.equalMass);
         classwise.combine(other.classwise);
+        smooth.combine(other.smooth);
         if (bootstrap != null) {
             bootstrap.combine(other.bootstrap);
         }
@@ -248,13 +280,16 @@ public final class MetricsAccumulator implements java.io.Serializable {
         }
         double ece = topLabel.calibrationError(count);
         EqualMassHistogram.Summary equalMassSummary = equalMass.summarise(bins, count);
+        double[] smoothEce = smooth.result(count);
         return new MetricsResult(config, count, accuracy, atK,
                 negativeLogLikelihoodSum / count, brierSum / count,
                 ece, topLabel.maximumCalibrationError(), equalMassSummary.calibrationError(),
                 classwise.calibrationError(count),
                 topLabel.reliability(), equalMassSummary.groups(),
                 confusion.report(count),
-                bootstrap == null ? null : bootstrap.intervals(accuracy, ece));
+                bootstrap == null ? null : bootstrap.intervals(accuracy, ece),
+                topLabel.calibrationErrorL2(count), topLabel.debiasedCalibrationErrorL2(count), smoothEce[0],
+                smoothEce[1]);
     }
 
     private void acceptRow(double[] p, int offset, int label) {
@@ -282,6 +317,7 @@ public final class MetricsAccumulator implements java.io.Serializable {
         int bin = EqualWidthBins.index(confidence, bins);
         topLabel.addAt(bin, confidence, correct);
         equalMass.add(confidence, correct);
+        smooth.add(confidence, correct);
         if (bootstrap != null) {
             bootstrap.add(firstSampleIndex + count, bin, confidence, correct == 1);
         }

@@ -18,6 +18,11 @@ import java.util.TreeSet;
  * @param bootstrapReplicates Poisson-bootstrap replicates for the 95% intervals; 0 turns the bootstrap
  *     off; at most 100000
  * @param seed seed of the bootstrap weights; results are a function of (seed, sample order) only
+ *
+ * <p>Serializable only to travel between the JVMs of one job (Spark executors to the driver, same
+ * smoothcal version); the serialized form is not a stable exchange format (write results as JSON).
+ *
+ * @serial exclude
  */
 public record MetricsConfig(int numClasses, int bins, List<Integer> topK, int bootstrapReplicates, long seed)
         implements java.io.Serializable {

@@ -20,6 +20,10 @@ import java.util.List;
  * @param equalMassBins the non-empty equal-mass groups, ascending
  * @param classification per-class scores and confusion matrix
  * @param bootstrap intervals, or null when the bootstrap is off
+ * @param calibrationErrorL2 equal-width top-label ECE with the L2 norm
+ * @param debiasedCalibrationErrorL2 Kumar et al.'s debiased L2 ECE on the same bins
+ * @param smoothCalibrationError smooth ECE at its fixed-point bandwidth
+ * @param smoothCalibrationBandwidth that bandwidth σ*, in [0.001, 1]
  */
 public record MetricsResult(
         MetricsConfig config,
@@ -35,7 +39,11 @@ public record MetricsResult(
         List<ReliabilityBin> reliabilityBins,
         List<ReliabilityBin> equalMassBins,
         ClassificationReport classification,
-        BootstrapIntervals bootstrap) {
+        BootstrapIntervals bootstrap,
+        double calibrationErrorL2,
+        double debiasedCalibrationErrorL2,
+        double smoothCalibrationError,
+        double smoothCalibrationBandwidth) {
 
     /**
      * Copies the lists, so the result is immutable.
@@ -54,10 +62,28 @@ public record MetricsResult(
      * @param equalMassBins the non-empty equal-mass groups, ascending
      * @param classification per-class scores and confusion matrix
      * @param bootstrap intervals, or null when the bootstrap is off
+     * @param calibrationErrorL2 equal-width top-label ECE with the L2 norm
+     * @param debiasedCalibrationErrorL2 Kumar et al.'s debiased L2 ECE on the same bins
+     * @param smoothCalibrationError smooth ECE at its fixed-point bandwidth
+     * @param smoothCalibrationBandwidth that bandwidth σ*, in [0.001, 1]
      */
     public MetricsResult {
         accuracyAtK = List.copyOf(accuracyAtK);
         reliabilityBins = List.copyOf(reliabilityBins);
         equalMassBins = List.copyOf(equalMassBins);
+    }
+
+    /**
+     * The equal-width top-label calibration error in a norm, as torchmetrics' {@code norm} argument.
+     *
+     * @param norm L1 (the ECE), L2 or MAX (the MCE)
+     * @return the error
+     */
+    public double calibrationError(CalibrationNorm norm) {
+        return switch (norm) {
+            case L1 -> expectedCalibrationError;
+            case L2 -> calibrationErrorL2;
+            case MAX -> maximumCalibrationError;
+        };
     }
 }

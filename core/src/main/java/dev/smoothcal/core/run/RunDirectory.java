@@ -30,6 +30,8 @@ public record RunDirectory(Path root) {
     public static final String SAVED_MODEL = "saved_model";
     /** The same model as ONNX (IR 8, opset 17). */
     public static final String MODEL_ONNX = "model.onnx";
+    /** The model summary (layers, output shapes, parameter counts), as printed before training. */
+    public static final String SUMMARY_TXT = "summary.txt";
     /** Training curves (PNG). */
     public static final String PLOTS = "plots";
     /** Per-epoch checkpoints and the setup they were started with, for resuming. */
@@ -56,8 +58,8 @@ public record RunDirectory(Path root) {
     public static final String PROBABILITIES = "probabilities";
 
     /** Entries a training run writes at the top of its folder. */
-    public static final List<String> TRAINING_OUTPUTS = List.of(RUN_JSON, HISTORY_CSV, SAVED_MODEL, MODEL_ONNX, PLOTS,
-            CHECKPOINTS);
+    public static final List<String> TRAINING_OUTPUTS = List.of(RUN_JSON, HISTORY_CSV, SUMMARY_TXT, SAVED_MODEL,
+            MODEL_ONNX, PLOTS, CHECKPOINTS);
 
     /**
      * Opens an existing run directory, checking that it holds a readable {@code run.json}.

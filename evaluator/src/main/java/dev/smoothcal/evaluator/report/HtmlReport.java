@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * {@code report.html}: one self-contained page (no external resources, no scripts) with the headline
- * numbers, the temperature section (with the tempered model's reliability diagram), the reliability
+ * numbers, the temperature section (with the tempered model's reliability diagram), the calibrators side
+ * by side (a table and one {@link ReliabilitySvg} panel each, after the model as it is), the reliability
  * diagram and confidence histogram of the model as it is, all charts as inline SVG, the per-class scores
  * and the confusion matrix. Every piece of text, class names and paths included, is
  * HTML-escaped.
@@ -71,6 +72,7 @@ final class HtmlReport {
                 h.append("<div class=\"charts\">\n").append(inline(calibratedSvg)).append("\n</div>\n");
             }
         }
+        calibrators(h, r);
         h.append(t == null ? "<h2>Reliability</h2>\n" : "<h2>Reliability of the model as it is (T = 1)</h2>\n")
                 .append("<div class=\"charts\">\n").append(inline(reliabilitySvg)).append('\n')
                 .append(inline(histogramSvg)).append("\n</div>\n");
@@ -101,6 +103,58 @@ final class HtmlReport {
         }
         h.append("</table>\n<p>").append(escape("format " + r.format())).append("</p>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The calibrators side by side: one table, then one reliability panel each after the model as it is. */
+    private static void calibrators(StringBuilder h, EvaluationReport r) {
+        if (r.calibration().isEmpty()) {
+            return;
+        }
+        EvaluationReport.Calibration first = r.calibration().get(0);
+        h.append("<h2>Calibrators</h2>\n<p>").append(escape(String.format(Locale.ROOT,
+                "fitted on %s (%d images), measured on %s; 95%% bootstrap intervals", first.fittedOn(),
+                first.fitSamples(), r.data().name()))).append("</p>\n");
+        if (first.warning() != null) {
+            h.append("<p class=\"warn\">").append(escape(first.warning())).append("</p>\n");
+        }
+        h.append("<table>\n<tr><th class=\"l\">calibrator</th><th>NLL</th><th>ECE</th><th>ECE 95%</th>"
+                + "<th>classwise ECE</th><th>L2 ECE</th><th>smooth ECE</th><th>accuracy</th><th>accuracy 95%</th>"
+                + "<th class=\"l\">fit</th></tr>\n");
+        calibratorRow(h, "as is", r.nll(), r.ece(), r.classwiseEce(), r.eceL2(), r.smoothEce(), r.accuracy(),
+                r.bootstrap(), "");
+        for (EvaluationReport.Calibration c : r.calibration()) {
+            calibratorRow(h, c.method(), c.nll(), c.ece(), c.classwiseEce(), c.eceL2(), c.smoothEce(), c.accuracy(),
+                    c.bootstrap(), String.format(Locale.ROOT, "%s, %d iterations, fit NLL %.4f -> %.4f",
+                            c.fit().convergence().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            c.fit().iterations(), c.fit().nllBefore(), c.fit().nllAfter()));
+        }
+        h.append("</table>\n");
+        if (r.export() != null) {
+            h.append("<p>").append(escape(String.format(Locale.ROOT, "exported %s model %s: max |exported - Java| "
+                    + "= %.2g over %d images (tolerance %.0g)", r.export().calibrator(), r.export().path(),
+                    r.export().maxAbsDifference(), r.export().samples(), r.export().tolerance()))).append("</p>\n");
+        }
+        h.append("<div class=\"charts\">\n").append(ReliabilitySvg.render(r.bins(), String.format(Locale.ROOT,
+                "as is: ECE %.4f", r.ece()))).append('\n');
+        for (EvaluationReport.Calibration c : r.calibration()) {
+            h.append(ReliabilitySvg.render(c.bins(), String.format(Locale.ROOT, "%s: ECE %.4f", c.method(),
+                    c.ece()))).append('\n');
+        }
+        h.append("</div>\n");
+    }
+
+    private static void calibratorRow(StringBuilder h, String name, double nll, double ece, double classwise,
+            double l2, double smooth, double accuracy, dev.smoothcal.core.metrics.BootstrapIntervals b, String fit) {
+        h.append("<tr><td class=\"l\">").append(escape(name)).append("</td>").append(cell(nll)).append(cell(ece))
+                .append(interval(b == null ? null : b.expectedCalibrationError())).append(cell(classwise))
+                .append(cell(l2)).append(cell(smooth)).append(cell(accuracy))
+                .append(interval(b == null ? null : b.accuracy())).append("<td class=\"l\">").append(escape(fit))
+                .append("</td></tr>\n");
+    }
+
+    private static String interval(dev.smoothcal.core.metrics.ConfidenceInterval i) {
+        return i == null ? "<td></td>" : "<td>" + String.format(Locale.ROOT, "[%.4f, %.4f]", i.lower(), i.upper())
+                + "</td>";
     }
 
     /** Escapes the five characters with meaning in HTML text and attribute values. */

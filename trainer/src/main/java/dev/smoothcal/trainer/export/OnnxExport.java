@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *
  * <p>Mapping: normalisation is {@code Sub}/{@code Div} by per-channel initialisers (broadcast over the
  * trailing channel axis of NHWC). Before the first layer that needs channels first (Conv, pooling,
- * BatchNorm or Concat on an image) one {@code Transpose(perm 0,3,1,2)} turns NHWC into NCHW; a
+ * BatchNorm, Concat or Add on an image) one {@code Transpose(perm 0,3,1,2)} turns NHWC into NCHW; a
  * {@code Flatten} of an NCHW image is preceded by {@code Transpose(perm 0,2,3,1)} so the flattened
  * order is TF's NHWC order and Dense kernels stay valid. Models without such layers get no Transpose.
  * <ul>
@@ -47,6 +47,8 @@ import java.util.TreeMap;
  *     trained model's own structure.</li>
  * <li>GlobalAveragePool: {@code GlobalAveragePool} then {@code Flatten(axis=1)}, giving {@code [N, C]}.</li>
  * <li>Concat: each branch from the same NCHW input, {@code Concat(axis=1)}.</li>
+ * <li>Add: each branch from the same input (NCHW for an image), summed by a chain of binary {@code Add}
+ *     nodes (an identity branch adds the input itself).</li>
  * <li>Dense: {@code Gemm} with the TF kernel {@code [in, out]} as B, {@code transB=0}.</li>
  * <li>Dropout: removed (identity at inference).</li>
  * </ul>
@@ -300,6 +302,31 @@ public final class OnnxExport {
                 String o = fresh(out);
                 g.node("Concat", parts, o, Attribute.ofInt("axis", 1));
                 return new Value(o, Layout.NCHW);
+            }
+
+            @Override
+            public Value add(Layer.Add a) {
+                Value v = image ? nchw(x) : x;
+                Value sum = null;
+                for (int i = 0; i < step.branches().size(); i++) {
+                    List<ResolvedModel.Step> branch = step.branches().get(i);
+                    Value b = v;
+                    for (ResolvedModel.Step s : branch) {
+                        b = step(s, b, null);
+                    }
+                    boolean rank4 = branch.isEmpty() ? image : branch.get(branch.size() - 1).outputShape().length == 3;
+                    if (rank4 && b.layout() != Layout.NCHW) {
+                        b = nchw(b);
+                    }
+                    if (sum == null) {
+                        sum = b;
+                    } else {
+                        String o = fresh(i == step.branches().size() - 1 ? out : null);
+                        g.node("Add", List.of(sum.name(), b.name()), o);
+                        sum = new Value(o, b.layout());
+                    }
+                }
+                return sum;
             }
         }
     }

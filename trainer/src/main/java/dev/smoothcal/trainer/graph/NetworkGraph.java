@@ -214,6 +214,16 @@ public final class NetworkGraph {
                 }
                 return tf.concat(outs, tf.constant(3));
             }
+
+            @Override
+            public Operand<TFloat32> add(Layer.Add a) {
+                Operand<TFloat32> sum = null;
+                for (List<ResolvedModel.Step> branch : step.branches()) {
+                    Operand<TFloat32> out = sequence(branch, x);
+                    sum = sum == null ? out : tf.math.add(sum, out);
+                }
+                return sum;
+            }
         }
 
         private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {

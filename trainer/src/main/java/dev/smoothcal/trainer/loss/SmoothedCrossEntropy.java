@@ -42,6 +42,24 @@ public record SmoothedCrossEntropy(LabelSmoothing smoothing) {
     }
 
     /**
+     * The labels smoothed explicitly, {@code t = (1 - a') y + a' / K} with {@code a'} the uniform-convention
+     * factor of {@link #uniformAlpha}: what {@link SmoothingMethod#LABELS} feeds a loss with {@code a = 0}.
+     *
+     * @param tf the ops of the graph being built
+     * @param labels {@code [N, K]} one-hot or soft labels with static K
+     * @return the smoothed labels, same shape
+     */
+    public Operand<TFloat32> smoothLabels(Ops tf, Operand<TFloat32> labels) {
+        long k = labels.shape().get(labels.shape().numDimensions() - 1);
+        if (k < 2) {
+            throw new SmoothcalException("labels need a static class dimension of at least 2, found shape "
+                    + labels.shape());
+        }
+        double alpha = uniformAlpha(smoothing, (int) k);
+        return tf.math.add(tf.math.mul(labels, tf.constant((float) (1 - alpha))), tf.constant((float) (alpha / k)));
+    }
+
+    /**
      * The uniform-convention factor equivalent to {@code smoothing} over {@code k} classes.
      *
      * @param smoothing the smoothing, uniform or other-classes

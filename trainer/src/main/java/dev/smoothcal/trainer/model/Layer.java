@@ -106,6 +106,14 @@ public sealed interface Layer {
          * @return the result for it
          */
         R concat(Concat layer);
+
+        /**
+         * Visits parallel branches summed element-wise (a residual connection).
+         *
+         * @param layer the layer
+         * @return the result for it
+         */
+        R add(Add layer);
     }
 
     /** Whether a convolution adds a per-filter bias. */
@@ -331,6 +339,39 @@ public sealed interface Layer {
         public <R> R accept(Visitor<R> visitor) {
             return visitor.concat(this);
         }
+    }
+
+    /**
+     * Parallel branches on the same input, their outputs summed element-wise: the residual connection of
+     * He et al. 2016, {@code y = F(x) + shortcut(x)}, as Keras' {@code Add()}. Every branch must end in the
+     * same shape (image or flat); an empty branch passes the input through (an identity shortcut).
+     */
+    record Add(List<List<Layer>> branches) implements Layer {
+        /**
+         * Validates and copies: at least 2 branches, each an immutable copy.
+         *
+         * @param branches the layer lists applied to the same input; an empty one passes the input through
+         */
+        public Add {
+            branches = copyBranches("Add", branches);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.add(this);
+        }
+    }
+
+    private static List<List<Layer>> copyBranches(String layer, List<List<Layer>> branches) {
+        if (branches == null || branches.size() < 2) {
+            throw new SmoothcalException(layer + ".branches must hold at least 2 branches, found "
+                    + (branches == null ? "none" : branches.size()));
+        }
+        List<List<Layer>> copy = new ArrayList<>();
+        for (List<Layer> b : branches) {
+            copy.add(List.copyOf(b));
+        }
+        return List.copyOf(copy);
     }
 
     private static void requireAtLeast(String field, int value, int min) {

@@ -271,7 +271,28 @@ public abstract sealed class LayerBuilder<B extends LayerBuilder<B>> permits Mod
         return concat(branches);
     }
 
-    /** The layers of one branch of a {@link Layer.Concat}; made by {@link ModelSpec#branch()}. */
+    /**
+     * Appends parallel branches, each built with {@link ModelSpec#branch()}, whose outputs are summed
+     * element-wise ({@link Layer.Add}, a residual connection); an empty branch is the identity shortcut, so
+     * {@code .sum(ModelSpec.branch().conv2d(16, 3, Padding.SAME).batchNorm().relu().conv2d(16, 3, Padding.SAME)
+     * .batchNorm(), ModelSpec.branch()).relu()} is a basic residual block. The branches' layers are read now.
+     *
+     * @param first the first branch
+     * @param second the second branch
+     * @param more further branches
+     * @return this builder
+     */
+    public final B sum(Branch first, Branch second, Branch... more) {
+        List<List<Layer>> branches = new ArrayList<>();
+        branches.add(first.layers());
+        branches.add(second.layers());
+        for (Branch b : more) {
+            branches.add(b.layers());
+        }
+        return add(new Layer.Add(branches));
+    }
+
+    /** The layers of one branch of a {@link Layer.Concat} or {@link Layer.Add}; made by {@link ModelSpec#branch()}. */
     public static final class Branch extends LayerBuilder<Branch> {
         Branch() {
         }

@@ -45,7 +45,8 @@ final class ModelJson {
             return new Layer.BatchNorm(number(at, n, "momentum", Layer.BatchNorm.DEFAULT_MOMENTUM),
                     number(at, n, "epsilon", Layer.BatchNorm.DEFAULT_EPSILON));
         }),
-        CONCAT("concat", ModelJson::concat),
+        CONCAT("concat", (at, n) -> new Layer.Concat(branches(at, n))),
+        ADD("add", (at, n) -> new Layer.Add(branches(at, n))),
         DENSE("dense", (at, n) -> {
             onlyKeys(at, n, Set.of("type", "units"));
             return new Layer.Dense(integer(at, n, "units"));
@@ -199,7 +200,7 @@ final class ModelJson {
         return new Window(p, pair(at, n, "strides", p), padding(at, n));
     }
 
-    private static Layer concat(At at, JsonNode n) {
+    private static List<List<Layer>> branches(At at, JsonNode n) {
         onlyKeys(at, n, Set.of("type", "branches"));
         JsonNode b = n.get("branches");
         if (b == null || !b.isArray()) {
@@ -209,7 +210,7 @@ final class ModelJson {
         for (int i = 0; i < b.size(); i++) {
             branches.add(layers(at.source(), at.path() + ".branches[" + i + "]", b.get(i)));
         }
-        return new Layer.Concat(branches);
+        return branches;
     }
 
     private static void onlyKeys(At at, JsonNode n, Set<String> allowed) {
@@ -323,6 +324,14 @@ final class ModelJson {
             ObjectNode n = typed(Type.CONCAT);
             ArrayNode branches = n.putArray("branches");
             c.branches().forEach(b -> branches.add(array(b)));
+            return n;
+        }
+
+        @Override
+        public ObjectNode add(Layer.Add a) {
+            ObjectNode n = typed(Type.ADD);
+            ArrayNode branches = n.putArray("branches");
+            a.branches().forEach(b -> branches.add(array(b)));
             return n;
         }
 

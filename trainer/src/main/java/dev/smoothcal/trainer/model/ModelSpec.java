@@ -29,6 +29,13 @@ import java.util.Map;
  *     ReLU; inception(a,b) = Concat[conv(a,1x1), conv(b,3x3)]; downsample(k) = Concat[conv(k,3x3,
  *     stride 2, VALID), MaxPool 3x3 stride 2 VALID]. On 32x32 the two downsamples give 15x15 and 7x7 (the
  *     tutorial's 7x7 average pool); inputs need at least 7x7.</li>
+ * <li>{@code resnet20}, {@code resnet56}: He et al. 2016's CIFAR ResNets (section 4.2), depth 6n+2 with
+ *     n = 3 and 9: conv(16, 3x3), three stages of n basic blocks {@code Add[conv(f,3x3,s) + ReLU +
+ *     conv(f,3x3), shortcut] + ReLU} with f = 16, 32, 64 (the first block of stages 2 and 3 with stride
+ *     2), global average pool. conv = Conv SAME without bias + BatchNorm. Shortcuts are option B: the
+ *     identity, or a projection conv(f, 1x1, stride 2) + BatchNorm where the shape changes (the paper's
+ *     CIFAR nets use option A, zero-padded identity, which adds no parameters: B adds 2 projections).
+ *     ResNet-20 has 274,042 parameters (272,474 trainable; the paper: 0.27M), ResNet-56 860,026 (0.85M).</li>
  * </ul>
  * {@link ModelSpec#fromJson} reads user architectures.
  *
@@ -220,6 +227,18 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
      */
     public static ModelSpec parseJson(String json) {
         return ModelJson.parse(json, "model JSON");
+    }
+
+    /**
+     * Parses a model from JSON text in the schema of {@link #fromJson}, naming {@code source} in errors.
+     *
+     * @param json the JSON text
+     * @param source where the text came from, the start of every error message ({@code recipe file r.json: model})
+     * @return the model it describes
+     * @throws SmoothcalException naming the source, the layer path and field when the text is not a valid model
+     */
+    public static ModelSpec parseJson(String json, String source) {
+        return ModelJson.parse(json, source);
     }
 
     /**
@@ -446,6 +465,29 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
                         branches);
             }
 
+            @Override
+            public ResolvedModel.Step add(Layer.Add sum) {
+                List<List<ResolvedModel.Step>> branches = new ArrayList<>();
+                long[] shape = null;
+                String first = null;
+                for (int b = 0; b < sum.branches().size(); b++) {
+                    String bp = path + ".branches[" + b + "]";
+                    List<ResolvedModel.Step> steps = sequence(sum.branches().get(b), in, bp);
+                    long[] out = steps.isEmpty() ? in : steps.get(steps.size() - 1).outputShape();
+                    if (shape == null) {
+                        shape = out;
+                        first = bp;
+                    } else if (!Arrays.equals(shape, out)) {
+                        throw new SmoothcalException("model " + model + ": Add at " + path
+                                + " needs branches of equal shape to sum, found " + first + " -> "
+                                + Arrays.toString(shape) + " and " + bp + " -> " + Arrays.toString(out)
+                                + " (input " + Arrays.toString(in) + ")");
+                    }
+                    branches.add(steps);
+                }
+                return new ResolvedModel.Step(layer, in, shape, List.of(), branches);
+            }
+
             /** A layer that keeps its input's shape and has no parameters. */
             private ResolvedModel.Step same() {
                 return new ResolvedModel.Step(layer, in, in, List.of());
@@ -502,7 +544,39 @@ public record ModelSpec(String name, List<Layer> layers, int classes) {
         g.add(new Layer.GlobalAveragePool());
         g.add(new Layer.Dropout(0.5));
         m.put("minigooglenet", new ModelSpec("minigooglenet", g));
+        m.put("resnet20", cifarResNet("resnet20", 3));
+        m.put("resnet56", cifarResNet("resnet56", 9));
         return Map.copyOf(m);
+    }
+
+    /**
+     * He et al. 2016's CIFAR ResNet of depth {@code 6n + 2} with projection (option B) shortcuts where the
+     * shape changes: conv(16), then three stages of {@code n} basic blocks with 16, 32 and 64 filters (the
+     * first block of stages 2 and 3 strides 2), global average pooling; the head Dense(K) follows.
+     */
+    private static ModelSpec cifarResNet(String name, int n) {
+        List<Layer> layers = new ArrayList<>(bnConv(16, 3, 1));
+        layers.add(new Layer.Relu());
+        int in = 16;
+        for (int filters : new int[] {16, 32, 64}) {
+            for (int block = 0; block < n; block++) {
+                int stride = filters != in ? 2 : 1;
+                List<Layer> residual = new ArrayList<>(bnConv(filters, 3, stride));
+                residual.add(new Layer.Relu());
+                residual.addAll(bnConv(filters, 3, 1));
+                List<Layer> shortcut = filters != in ? bnConv(filters, 1, stride) : List.of();
+                layers.add(new Layer.Add(List.of(residual, shortcut)));
+                layers.add(new Layer.Relu());
+                in = filters;
+            }
+        }
+        layers.add(new Layer.GlobalAveragePool());
+        return new ModelSpec(name, layers);
+    }
+
+    /** Conv SAME without bias, then BatchNorm (whose beta plays the bias). */
+    private static List<Layer> bnConv(int filters, int k, int stride) {
+        return List.of(Layer.Conv2D.square(filters, k, stride, Padding.SAME, Bias.NONE), new Layer.BatchNorm());
     }
 
     private static List<Layer> convModule(int filters, int k, int stride, Padding padding) {

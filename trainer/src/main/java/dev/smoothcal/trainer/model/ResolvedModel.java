@@ -174,8 +174,8 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
      * @param layer the layer
      * @param inputShape shape it reads (without batch)
      * @param outputShape shape it writes (without batch)
-     * @param params its own parameters (a Concat has none; its branches hold theirs)
-     * @param branches for a {@link Layer.Concat}, the resolved steps of each branch; empty otherwise
+     * @param params its own parameters (a Concat or Add has none; its branches hold theirs)
+     * @param branches for a {@link Layer.Concat} or {@link Layer.Add}, the resolved steps of each branch; empty otherwise
      */
     public record Step(Layer layer, long[] inputShape, long[] outputShape, List<Param> params,
             List<List<Step>> branches) {
@@ -186,7 +186,7 @@ public record ResolvedModel(String name, ImageShape input, int numClasses, List<
          * @param inputShape shape it reads (without batch)
          * @param outputShape shape it writes (without batch)
          * @param params its own parameters
-         * @param branches for a Concat, each branch's steps; empty otherwise
+         * @param branches for a Concat or Add, each branch's steps; empty otherwise
          */
         public Step {
             inputShape = inputShape.clone();

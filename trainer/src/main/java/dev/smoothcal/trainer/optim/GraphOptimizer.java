@@ -71,13 +71,18 @@ public final class GraphOptimizer {
         }
         List<Variable<TFloat32>> vars = new ArrayList<>(trainable.values());
         List<String> names = new ArrayList<>(trainable.keySet());
-        Gradients grads = tf.gradients(objective, vars);
+        // The penalty's gradient is added in closed form, d(lambda * sum(w^2))/dw = 2 * lambda * w: TF's
+        // symbolic gradient of the penalty (Sum over a rank-4 kernel) crashed TF_AddGradients natively.
+        Gradients grads = tf.gradients(loss, vars);
         // Variables are updated in place. Every update waits for every gradient, so no backward pass
         // reads a weight that another update has already changed (without this, ApplyAdam on layer 2
         // could run before layer 1's gradient read layer 2's kernel: a race that made runs differ).
         List<Identity<TFloat32>> gradients = new ArrayList<>();
         for (int i = 0; i < vars.size(); i++) {
-            Output<TFloat32> dy = grads.dy(i);
+            Operand<TFloat32> dy = grads.dy(i);
+            if (config.weightDecay() > 0 && names.get(i).endsWith("_kernel")) {
+                dy = tf.math.add(dy, tf.math.mul(tf.constant((float) (2 * config.weightDecay())), vars.get(i)));
+            }
             gradients.add(tf.identity(dy));
         }
         Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(gradients));

@@ -10,6 +10,7 @@ import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.trainer.export.OnnxExport;
 import dev.smoothcal.trainer.export.SavedModelExport;
 import dev.smoothcal.trainer.model.ModelSpec;
+import dev.smoothcal.trainer.model.ModelSummary;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.train.CheckpointStore;
 import dev.smoothcal.trainer.train.HistoryCsv;
@@ -81,7 +82,7 @@ public final class TrainingRun {
     }
 
     /**
-     * Trains as configured and writes run.json, history.csv, saved_model/, model.onnx and plots/ into
+     * Trains as configured and writes run.json, history.csv, summary.txt, saved_model/, model.onnx and plots/ into
      * {@code output}. With checkpoints, every epoch is checkpointed into {@code options.checkpoints()}
      * (which may lie inside {@code output}) together with {@code config.json} ({@link RunSetup}: the
      * architecture, the data origin and the configuration), so a run killed at any point loses at most the
@@ -105,6 +106,8 @@ public final class TrainingRun {
         config.device().requireUsable();
         ResolvedModel resolved = model.resolve(train.shape(), train.numClasses());
         Splits.TrainValidation split = Splits.stratified(train, config.validationFraction(), config.seed());
+        ModelSummary summary = ModelSummary.of(resolved);
+        listener.modelResolved(summary);
         CheckpointStore store = null;
         if (options.checkpoints() != null) {
             store = checkpoints(options, model);
@@ -119,7 +122,8 @@ public final class TrainingRun {
         RunManifest manifest = manifest(model, options.origin(), config, train, split.validation(), trained);
         listener.phase("exporting SavedModel and ONNX");
         HistoryCsv.write(run.historyCsv(), trained.history());
-        TrainingPlots.write(trained.history(), run.plots());
+        AtomicFiles.writeString(output.resolve(RunDirectory.SUMMARY_TXT), summary.text());
+        TrainingPlots.write(trained.history(), trained.bestEpoch(), run.plots());
         SavedModelExport.export(trained, run.savedModel());
         OnnxExport.export(trained, manifest, run.modelOnnx());
         Json.write(run.runJson(), manifest);

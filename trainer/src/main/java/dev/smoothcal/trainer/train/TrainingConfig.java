@@ -10,6 +10,7 @@ import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
 import dev.smoothcal.trainer.augment.ShiftFlipConfig;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -32,7 +33,8 @@ import dev.smoothcal.trainer.optim.ScheduleKind;
  * <tr><td>optimizer, learningRate, momentum, weightDecay</td><td>Adam (Keras betas and epsilon), 1e-3, 0.9
  *     (SGD only), 0</td></tr>
  * <tr><td>schedule, stepEvery, stepFactor, polyPower, warmupEpochs</td><td>constant, 10, 0.1, 1.0, 0</td></tr>
- * <tr><td>labelSmoothing, smoothingConvention</td><td>0.1, uniform ({@code t = (1 - a) y + a / K})</td></tr>
+ * <tr><td>labelSmoothing, smoothingConvention, smoothingMethod</td><td>0.1, uniform ({@code t = (1 - a) y + a / K}),
+ *     loss</td></tr>
  * <tr><td>mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode</td><td>0 (off), 0 (off), 1,
  *     0.5, batch</td></tr>
  * <tr><td>shift, flip</td><td>0 (off), none; uncovered pixels are filled with zeros</td></tr>
@@ -80,7 +82,8 @@ public final class TrainingConfig {
     public Builder toBuilder() {
         return new Builder().epochs(epochs()).batchSize(batchSize()).optimizer(optimizer()).schedule(schedule())
                 .labelSmoothing(labelSmoothing()).mix(mix()).shiftFlip(shiftFlip()).seed(seed())
-                .validationFraction(validationFraction()).monitor(monitor()).patience(patience()).device(device());
+                .validationFraction(validationFraction()).monitor(monitor()).patience(patience()).device(device())
+                .smoothingMethod(smoothingMethod());
     }
 
     /**
@@ -166,6 +169,16 @@ public final class TrainingConfig {
      */
     public LabelSmoothing labelSmoothing() {
         return values.labelSmoothing();
+    }
+
+    /**
+     * Where training applies the label smoothing: in the loss (default) or to the labels before a loss with
+     * {@code a = 0}; the same loss either way.
+     *
+     * @return the method
+     */
+    public SmoothingMethod smoothingMethod() {
+        return values.smoothingMethod();
     }
 
     /**
@@ -264,8 +277,11 @@ public final class TrainingConfig {
      */
     record Values(int epochs, int batchSize, OptimizerConfig optimizer, LearningRateSchedule schedule,
             LabelSmoothing labelSmoothing, MixConfig mix, ShiftFlipConfig shiftFlip, long seed,
-            double validationFraction, Monitor monitor, int patience, Device device) {
+            double validationFraction, Monitor monitor, int patience, Device device, SmoothingMethod smoothingMethod) {
         Values {
+            if (smoothingMethod == null) {
+                smoothingMethod = SmoothingMethod.LOSS; // run.json written before the setting existed
+            }
             if (epochs < 1 || epochs > 10_000) {
                 throw SmoothcalException.invalid("epochs", "must be in [1, 10000], found " + epochs);
             }
@@ -328,6 +344,7 @@ public final class TrainingConfig {
         private Monitor monitor = Monitor.VAL_LOSS;
         private int patience = 0;
         private Device device = Device.AUTO;
+        private SmoothingMethod smoothingMethod = SmoothingMethod.LOSS;
 
         private Builder() {
         }
@@ -497,6 +514,17 @@ public final class TrainingConfig {
         }
 
         /**
+         * Sets where training smooths the labels: in the loss, or explicitly before a loss with {@code a = 0}.
+         *
+         * @param smoothingMethod default loss
+         * @return this builder
+         */
+        public Builder smoothingMethod(SmoothingMethod smoothingMethod) {
+            this.smoothingMethod = smoothingMethod;
+            return this;
+        }
+
+        /**
          * Sets how the smoothing mass is spread.
          *
          * @param smoothingConvention default uniform
@@ -597,6 +625,17 @@ public final class TrainingConfig {
         }
 
         /**
+         * Sets what a shift puts into the pixels it uncovers.
+         *
+         * @param fill default zero (Keras {@code fill_mode="constant"}); nearest as Keras {@code fill_mode="nearest"}
+         * @return this builder
+         */
+        public Builder fill(FillMode fill) {
+            this.fill = fill;
+            return this;
+        }
+
+        /**
          * Sets every shift/flip setting at once (height and width shifts apart, and the fill).
          *
          * @param shiftFlip the settings
@@ -683,7 +722,7 @@ public final class TrainingConfig {
             ShiftFlipConfig shiftFlipConfig = new ShiftFlipConfig(heightShift, widthShift, flip, fill);
             LabelSmoothing smoothing = new LabelSmoothing(labelSmoothing, smoothingConvention);
             return new TrainingConfig(new Values(epochs, batchSize, optimizerConfig, scheduleConfig, smoothing,
-                    mixConfig, shiftFlipConfig, seed, validationFraction, monitor, patience, device));
+                    mixConfig, shiftFlipConfig, seed, validationFraction, monitor, patience, device, smoothingMethod));
         }
     }
 }

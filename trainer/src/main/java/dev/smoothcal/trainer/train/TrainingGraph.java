@@ -1,11 +1,13 @@
 package dev.smoothcal.trainer.train;
 
+import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.augment.MixAugmentation;
 import dev.smoothcal.trainer.augment.Mixed;
 import dev.smoothcal.trainer.augment.ShiftFlip;
 import dev.smoothcal.trainer.graph.NetworkGraph;
 import dev.smoothcal.trainer.graph.Normalization;
 import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.optim.GraphOptimizer;
@@ -103,8 +105,13 @@ record TrainingGraph(Placeholder<TFloat32> images, Placeholder<TFloat32> labels,
         Operand<TFloat32> trainLogits = trainPass.logits();
         Operand<TFloat32> evalLogits = NetworkGraph.forward(placed, images, model, norm, vars,
                 NetworkGraph.Mode.INFERENCE, null).logits();
-        // Labels are smoothed here, once, whatever the mixing did to them.
-        Operand<TFloat32> loss = new SmoothedCrossEntropy(config.labelSmoothing()).call(placed, y, trainLogits);
+        // Labels are smoothed here, once, whatever the mixing did to them: by the loss, or explicitly
+        // before a loss with a = 0 (the same number, as cross-entropy is linear in the targets).
+        SmoothedCrossEntropy smoothed = new SmoothedCrossEntropy(config.labelSmoothing());
+        Operand<TFloat32> loss = config.smoothingMethod() == SmoothingMethod.LOSS
+                ? smoothed.call(placed, y, trainLogits)
+                : new SmoothedCrossEntropy(LabelSmoothing.uniform(0)).call(placed, smoothed.smoothLabels(placed, y),
+                        trainLogits);
         // Only trainable parameters get gradients; BatchNorm's moving statistics are updated by the
         // training pass's own assign ops, run with every step.
         Map<String, Variable<TFloat32>> trainable = new LinkedHashMap<>();

@@ -1,10 +1,20 @@
 package dev.smoothcal.trainer.train;
 
+import dev.smoothcal.trainer.model.ModelSummary;
+
 /** Progress callbacks of a training run (for progress bars); all methods default to doing nothing. */
 public interface TrainingListener {
     /** A listener that ignores every event. */
     TrainingListener NONE = new TrainingListener() {
     };
+
+    /**
+     * The model is resolved for the data, before any training: its layers, shapes and parameter counts.
+     *
+     * @param summary the model summary that the run also writes to {@code summary.txt}
+     */
+    default void modelResolved(ModelSummary summary) {
+    }
 
     /**
      * An epoch of {@code steps} steps starts.

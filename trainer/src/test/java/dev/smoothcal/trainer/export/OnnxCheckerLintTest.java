@@ -51,7 +51,7 @@ class OnnxCheckerLintTest {
     @Test
     void everyPresetAndTheLossGraphsPassFullCheck() throws Exception {
         List<String> files = new ArrayList<>();
-        for (String preset : List.of("mlp", "cnn", "minigooglenet")) {
+        for (String preset : List.of("mlp", "cnn", "minigooglenet", "resnet20")) {
             for (ImageShape shape : List.of(new ImageShape(8, 8, 1), new ImageShape(32, 32, 3))) {
                 ResolvedModel model = ModelSpec.preset(preset).resolve(shape, 10);
                 Path file = tmp.resolve(preset + "-" + shape + ".onnx");

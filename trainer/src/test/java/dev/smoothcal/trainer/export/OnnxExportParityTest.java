@@ -70,6 +70,18 @@ class OnnxExportParityTest {
                         List.of(Layer.Conv2D.square(3, 1, 1, Padding.SAME, Bias.USE)),
                         List.of(new Layer.MaxPool(3, 3, 1, 1, Padding.SAME)),
                         List.of())), new Layer.Relu(), new Layer.Flatten()), odd),
+                // a residual block with a strided projection shortcut, then one with the identity
+                Arguments.of(spec("residual", new Layer.Add(List.of(
+                        List.of(Layer.Conv2D.square(4, 3, 2, Padding.SAME, Bias.NONE), new Layer.BatchNorm(),
+                                new Layer.Relu(), Layer.Conv2D.square(4, 3, 1, Padding.SAME, Bias.NONE),
+                                new Layer.BatchNorm()),
+                        List.of(Layer.Conv2D.square(4, 1, 2, Padding.SAME, Bias.NONE), new Layer.BatchNorm()))),
+                        new Layer.Relu(), new Layer.Add(List.of(
+                                List.of(Layer.Conv2D.square(4, 3, 1, Padding.SAME, Bias.USE)), List.of(), List.of())),
+                        new Layer.Flatten()), odd),
+                // Add of flat values: no transpose inside
+                Arguments.of(spec("add_flat", new Layer.Flatten(), new Layer.Add(List.of(
+                        List.of(new Layer.Dense(112)), List.of()))), odd),
                 // Relu on NHWC then Flatten: no transpose at all
                 Arguments.of(spec("relu_flatten", new Layer.Relu(), new Layer.Flatten()), odd));
     }
@@ -82,7 +94,8 @@ class OnnxExportParityTest {
                 Arguments.of("cnn", new ImageShape(28, 28, 1), new int[] {1, 7, 256}),
                 Arguments.of("cnn", new ImageShape(32, 32, 3), new int[] {1, 7, 256}),
                 Arguments.of("minigooglenet", new ImageShape(8, 8, 1), new int[] {1, 7, 256}),
-                Arguments.of("minigooglenet", new ImageShape(32, 32, 3), new int[] {1, 7, 32}));
+                Arguments.of("minigooglenet", new ImageShape(32, 32, 3), new int[] {1, 7, 32}),
+                Arguments.of("resnet20", new ImageShape(32, 32, 3), new int[] {1, 7, 32}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.core.smoothing.SmoothingConvention;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -109,6 +110,32 @@ class SmoothedLossesTest {
             double sparse = run(tf -> new SparseSmoothedCrossEntropy(s).call(tf, tf.constant(y), floats(tf, z, n, k)));
             assertEquals(explicit, inLoss, RTOL * Math.abs(explicit), c.name());
             assertEquals(explicit, sparse, RTOL * Math.abs(explicit), c.name());
+        }
+    }
+
+    /**
+     * {@link SmoothingMethod#LABELS}' path: labels smoothed in the graph by {@code smoothLabels}, then a loss
+     * with a = 0, equals smoothing in the loss, on one-hot labels and on mixed (soft) ones, both conventions.
+     */
+    @Test
+    void inGraphSmoothedLabelsWithAZeroLossEqualSmoothingInTheLoss() {
+        int n = 20;
+        int k = 10;
+        float[] z = logits(n, k, 10);
+        float[] hard = oneHot(labels(n, k, 11), k);
+        float[] other = oneHot(labels(n, k, 12), k);
+        float[] mixed = new float[n * k];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = 0.7f * hard[i] + 0.3f * other[i];
+        }
+        for (float[] y : List.of(hard, mixed)) {
+            for (SmoothingConvention c : SmoothingConvention.values()) {
+                SmoothedCrossEntropy s = new SmoothedCrossEntropy(new LabelSmoothing(0.1, c));
+                double labelsFirst = run(tf -> new SmoothedCrossEntropy(LabelSmoothing.NONE).call(tf,
+                        s.smoothLabels(tf, floats(tf, y, n, k)), floats(tf, z, n, k)));
+                double inLoss = run(tf -> s.call(tf, floats(tf, y, n, k), floats(tf, z, n, k)));
+                assertEquals(inLoss, labelsFirst, RTOL * Math.abs(inLoss), c.name());
+            }
         }
     }
 

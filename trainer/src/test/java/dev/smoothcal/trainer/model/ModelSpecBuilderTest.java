@@ -104,6 +104,7 @@ class ModelSpecBuilderTest {
                 .batchNorm(0.5, 0.25)
                 .concat(ModelSpec.branch().conv2d(3, 1).relu(), ModelSpec.branch(),
                         ModelSpec.branch().concat(ModelSpec.branch().maxPool(1), ModelSpec.branch()))
+                .sum(ModelSpec.branch().conv2d(8, 1).batchNorm(), ModelSpec.branch())
                 .globalAveragePool().dropout(0.125).dense(9).relu()
                 .add(new Layer.Flatten())
                 .build();
@@ -116,7 +117,7 @@ class ModelSpecBuilderTest {
         SmoothcalException e = assertThrows(SmoothcalException.class,
                 () -> ModelSpec.parseJson("{\"name\": \"x\", \"layers\": [{\"type\": \"lstm\"}]}"));
         assertEquals("model JSON: layers[0].type: expected one of [conv2d, max_pool, average_pool,"
-                + " global_average_pool, batch_norm, concat, dense, relu, flatten, dropout], found \"lstm\"",
+                + " global_average_pool, batch_norm, concat, add, dense, relu, flatten, dropout], found \"lstm\"",
                 e.getMessage());
     }
 

@@ -72,6 +72,62 @@ class ModelSpecTest {
     }
 
     @Test
+    void cifarResNetsHaveThePapersShapesAndParameterCounts() {
+        ResolvedModel r20 = ModelSpec.preset("resnet20").resolve(new ImageShape(32, 32, 3), 10);
+        List<ResolvedModel.Step> s = r20.steps();
+        // conv, bn, relu, then 3 stages x 3 blocks of (Add, ReLU), gap, head
+        assertEquals(3 + 3 * 3 * 2 + 2, s.size());
+        assertArrayEquals(new long[] {32, 32, 16}, s.get(3).outputShape()); // stage 1 keeps 32x32
+        assertArrayEquals(new long[] {16, 16, 32}, s.get(9).outputShape()); // stage 2 strides to 16x16
+        assertArrayEquals(new long[] {8, 8, 64}, s.get(15).outputShape()); // stage 3 strides to 8x8
+        assertEquals(List.of(), s.get(3).branches().get(1), "identity shortcut inside a stage");
+        assertEquals(2, s.get(9).branches().get(1).size(), "projection shortcut: 1x1 conv + batch norm");
+        // He et al. 2016, table 6: ResNet-20 0.27M, ResNet-56 0.85M (option A). Option B adds the two
+        // projections: 16*32 + 32*64 kernel values and their batch norms (4 * (32 + 64)).
+        // By hand: conv1 432 + bn 64; stage 1: 3 * (2 * 2304 + 2 * 64); stage 2: 4608 + 9216 + 2 * 128 + 512 + 128
+        // + 2 * (2 * 9216 + 2 * 128); stage 3: 18432 + 36864 + 2 * 256 + 2048 + 256 + 2 * (2 * 36864 + 2 * 256);
+        // head 64 * 10 + 10.
+        assertEquals(274_042, r20.parameterCount());
+        assertEquals(274_042 - 2 * (16 * 7 + 32 * 7 + 64 * 7), r20.trainableParameterCount()); // 21 bn layers: moving stats
+        ResolvedModel r56 = ModelSpec.preset("resnet56").resolve(new ImageShape(32, 32, 3), 10);
+        assertEquals(3 + 3 * 9 * 2 + 2, r56.steps().size());
+        assertEquals(860_026, r56.parameterCount());
+        assertTrue(Math.abs(r56.trainableParameterCount() - 0.85e6) < 0.01e6, "" + r56.trainableParameterCount());
+    }
+
+    @Test
+    void addNeedsBranchesOfEqualShape() {
+        ModelSpec bad = ModelSpec.builder("bad").conv2d(4, 3, Padding.SAME)
+                .sum(ModelSpec.branch().conv2d(8, 3, Padding.SAME), ModelSpec.branch()).build();
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> bad.resolve(new ImageShape(8, 8, 1), 3));
+        assertEquals("model bad: Add at layers[1] needs branches of equal shape to sum, found layers[1].branches[0] -> "
+                + "[8, 8, 8] and layers[1].branches[1] -> [8, 8, 4] (input [8, 8, 4])", e.getMessage());
+        ModelSpec flat = ModelSpec.builder("flat").flatten()
+                .sum(ModelSpec.branch().dense(64), ModelSpec.branch()).build();
+        ResolvedModel m = flat.resolve(new ImageShape(8, 8, 1), 3);
+        assertArrayEquals(new long[] {64}, m.steps().get(1).outputShape());
+        SmoothcalException one = assertThrows(SmoothcalException.class, () -> new Layer.Add(List.of(List.of())));
+        assertEquals("Add.branches must hold at least 2 branches, found 1", one.getMessage());
+    }
+
+    @Test
+    void addReadsAndWritesJson() {
+        ModelSpec spec = ModelSpec.parseJson("""
+                {"name": "res", "layers": [{"type": "conv2d", "filters": 4, "kernel": 3, "padding": "same"},
+                  {"type": "add", "branches": [[{"type": "conv2d", "filters": 4, "kernel": 3, "padding": "same"}], []]},
+                  {"type": "relu"}, {"type": "flatten"}]}
+                """);
+        assertEquals(ModelSpec.builder("res").conv2d(4, 3, Padding.SAME)
+                .sum(ModelSpec.branch().conv2d(4, 3, Padding.SAME), ModelSpec.branch()).relu().flatten().build(), spec);
+        assertEquals(spec, ModelSpec.parseJson(spec.toJson()));
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> ModelSpec.parseJson(
+                "{\"name\": \"r\", \"layers\": [{\"type\": \"add\", \"branches\": [[{\"type\": \"rel\"}], []]}]}"));
+        assertEquals("model JSON: layers[0].branches[0][0].type: expected one of [conv2d, max_pool, average_pool, "
+                + "global_average_pool, batch_norm, concat, add, dense, relu, flatten, dropout], found \"rel\"",
+                e.getMessage());
+    }
+
+    @Test
     void presetsResolveFromEightByEight() {
         ResolvedModel cnn = ModelSpec.preset("cnn").resolve(new ImageShape(8, 8, 1), 10);
         // 8 -> pool 4 -> pool 2: flatten 2*2*64
@@ -81,7 +137,7 @@ class ModelSpecTest {
         ResolvedModel g = ModelSpec.preset("minigooglenet").resolve(new ImageShape(8, 8, 1), 10);
         // 8 -> (8-3)/2+1 = 3 -> (3-3)/2+1 = 1
         assertArrayEquals(new long[] {1, 1, 240}, g.steps().get(10).outputShape());
-        assertEquals(List.of("cnn", "minigooglenet", "mlp"), ModelSpec.presetNames());
+        assertEquals(List.of("cnn", "minigooglenet", "mlp", "resnet20", "resnet56"), ModelSpec.presetNames());
     }
 
     @Test
@@ -181,7 +237,7 @@ class ModelSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "cnn", "minigooglenet"})
+    @ValueSource(strings = {"mlp", "cnn", "minigooglenet", "resnet20", "resnet56"})
     void presetsRoundTripThroughJson(String name) {
         ModelSpec p = ModelSpec.preset(name);
         assertEquals(p, ModelSpec.parseJson(p.toJson()));
@@ -209,13 +265,13 @@ class ModelSpecTest {
                 new Layer.GlobalAveragePool(), new Layer.Dropout(0.5), new Layer.Dense(16))), spec);
         assertEquals(ModelSpec.preset("cnn"), ModelSpec.load("cnn"));
         SmoothcalException e = assertThrows(SmoothcalException.class, () -> ModelSpec.load("resnet"));
-        assertTrue(e.getMessage().contains("[cnn, minigooglenet, mlp]") && e.getMessage().contains("'resnet'"),
+        assertTrue(e.getMessage().contains("[cnn, minigooglenet, mlp, resnet20, resnet56]") && e.getMessage().contains("'resnet'"),
                 e.getMessage());
-        assertEquals("model must be one of [cnn, minigooglenet, mlp] or a JSON model file, found 'resnet'"
+        assertEquals("model must be one of [cnn, minigooglenet, mlp, resnet20, resnet56] or a JSON model file, found 'resnet'"
                 + " (no such preset or file)", e.getMessage());
         assertEquals(Optional.of("model"), e.parameter());
         SmoothcalException preset = assertThrows(SmoothcalException.class, () -> ModelSpec.preset("resnet"));
-        assertEquals("model must be one of [cnn, minigooglenet, mlp], found 'resnet'", preset.getMessage());
+        assertEquals("model must be one of [cnn, minigooglenet, mlp, resnet20, resnet56], found 'resnet'", preset.getMessage());
         assertEquals(Optional.of("model"), preset.parameter());
     }
 
