@@ -108,7 +108,15 @@ public interface BatchSource {
         return new InMemorySource(data);
     }
 
-    /** Checks a read's arguments against a source of {@code size} samples. */
+    /**
+     * Checks a read's arguments against a source of {@code size} samples.
+     *
+     * @param name the source's name, for the message
+     * @param shard the samples to read
+     * @param batchSize samples a batch, at least 1
+     * @param size the source's number of samples
+     * @throws dev.smoothcal.core.SmoothcalException for a shard past the end or a batch size below 1
+     */
     static void requireRange(String name, Shard shard, int batchSize, int size) {
         if (shard.to() > size) {
             throw new dev.smoothcal.core.SmoothcalException("shard [" + shard.from() + ", " + shard.to() + ") of " + name

@@ -26,6 +26,7 @@ public record DataLimits(long memoryBudgetBytes) {
     /**
      * Validates the budget.
      *
+     * @param memoryBudgetBytes the most bytes a loader may allocate for one split, at least 1
      * @throws SmoothcalException naming {@code memoryBudget} when it is below 1
      */
     public DataLimits {

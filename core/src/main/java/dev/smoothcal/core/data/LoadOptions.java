@@ -14,6 +14,9 @@ public record LoadOptions(DataLimits limits, Optional<Resize> resize, LoadListen
     /**
      * Validates the parts.
      *
+     * @param limits the memory budget
+     * @param resize the resize, or empty
+     * @param listener hears decoding progress
      * @throws NullPointerException for a missing part
      */
     public LoadOptions {

@@ -16,6 +16,9 @@ public record Resize(int height, int width, ResizeRule rule) {
     /**
      * Validates the target.
      *
+     * @param height target rows
+     * @param width target columns
+     * @param rule how to scale
      * @throws SmoothcalException naming {@code resize} for a size below 1 or a missing rule
      */
     public Resize {

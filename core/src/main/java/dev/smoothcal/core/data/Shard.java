@@ -14,6 +14,8 @@ public record Shard(int from, int to) {
     /**
      * Validates the range.
      *
+     * @param from the first sample
+     * @param to one past the last sample
      * @throws SmoothcalException if {@code from < 0} or {@code to < from}
      */
     public Shard {
