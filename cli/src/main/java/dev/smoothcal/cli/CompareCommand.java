@@ -64,7 +64,9 @@ final class CompareCommand implements Callable<Integer> {
                 throw SmoothcalException.invalid("labels", "values must be distinct, found '" + names.get(i) + "' twice");
             }
         }
-        EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options);
+        // the data is read once, as the first model's run read its images (resized when it resized them)
+        EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options,
+                EvaluateCommand.loadOptions(models.get(0), null, options));
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();

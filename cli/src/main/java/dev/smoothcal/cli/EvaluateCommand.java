@@ -5,12 +5,15 @@ import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.data.LoadOptions;
+import dev.smoothcal.core.data.ResizeRule;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
+import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.evaluation.RunProvenance;
 import dev.smoothcal.evaluator.gate.Gate;
+import dev.smoothcal.evaluator.inference.ImageClassifier;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.PredictionsCsv;
 import dev.smoothcal.evaluator.report.ReportFiles;
@@ -52,6 +55,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the report files.")
     Path out;
+
+    @Option(names = "--resize", paramLabel = "stretch|center-crop|letterbox",
+            description = "Bring images of image folders and archives to the model's input size by this rule. "
+                    + "Default: the rule the run was trained with (run.json), else none: images must have the "
+                    + "model's size.")
+    String resize;
 
     @Option(names = "--calibrate-on", paramLabel = "validation|train|test",
             description = "Fit a temperature T (minimum NLL of softmax(z/T), T in [0.05, 20]) and the --calibrators on "
@@ -168,8 +177,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (exportCalibrated != null && !methods.contains(exported)) {
             methods.add(exported);
         }
-        EvaluationRequest request = request(model, data, split, options);
-        BatchSource fitData = fitData();
+        LoadOptions loading = loadOptions(model, resize, options);
+        EvaluationRequest request = request(model, data, split, options, loading);
+        BatchSource fitData = fitData(loading);
         if (fitData != null) {
             request = request.withCalibration(fitData).withCalibrators(methods)
                     .withTrainingData(allowTrainingData ? EvaluationRequest.TrainingDataPolicy.ALLOW
@@ -201,9 +211,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The split named by --calibrate-on or --calibrate-data, or null for none. */
-    private BatchSource fitData() {
+    private BatchSource fitData(LoadOptions loading) {
         if (calibrateData != null) {
-            return open(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit));
+            return open(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit), loading);
         }
         if (calibrateOn == null) {
             return null;
@@ -220,7 +230,25 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new SmoothcalException("--calibrate-on must be one of [validation, train, test], found '"
                     + calibrateOn + "'", e);
         }
-        return open(data, split);
+        return open(data, split, loading);
+    }
+
+    /**
+     * How the data is loaded: resized to the model's input by the {@code --resize} rule, or as the run that
+     * trained the model resized its images, or as stored.
+     */
+    static LoadOptions loadOptions(Path model, String rule, EvaluateOptions options) {
+        if (rule == null) {
+            return RunProvenance.of(model).map(RunProvenance::loadOptions).orElse(LoadOptions.defaults());
+        }
+        ResizeRule parsed;
+        try {
+            parsed = ResizeRule.parse(rule);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException(e.messageNaming("--resize"), e);
+        }
+        return LoadOptions.defaults().withResize(ImageClassifier.inputResize(ModelSource.onnxFile(model),
+                options.inference().layout(), parsed));
     }
 
     private static CalibrationMethod parseMethod(String flag, String name) {
@@ -240,26 +268,17 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Opens the split, showing decoding progress with images/s on a terminal. */
-    static BatchSource open(String data, DatasetSplit split) {
-        ConsoleProgress[] bar = new ConsoleProgress[1];
-        try {
-            return DatasetSource.open(data, split, LoadOptions.defaults().withListener((done, total) -> {
-                if (bar[0] == null) {
-                    bar[0] = ConsoleProgress.startWithSpeed("decoding " + split.id(), total, "img");
-                }
-                bar[0].stepTo(done);
-            }));
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
-            }
+    static BatchSource open(String data, DatasetSplit split, LoadOptions loading) {
+        try (DecodingProgress progress = new DecodingProgress("decoding " + split.id())) {
+            return DatasetSource.open(data, split, loading.withListener(progress));
         }
     }
 
-    static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options) {
+    static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options,
+            LoadOptions loading) {
         var inference = options.inference();
         var provider = options.executionProvider();
-        BatchSource dataset = open(data, DatasetSplit.parse(split));
+        BatchSource dataset = open(data, DatasetSplit.parse(split), loading);
         return EvaluationRequest.of(model, dataset).withInference(inference).withProvider(provider)
                 .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }

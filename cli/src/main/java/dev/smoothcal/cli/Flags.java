@@ -50,6 +50,7 @@ final class Flags {
             Map.entry("overwrite", "--overwrite"),
             Map.entry("checkpoints", "--resume"),
             Map.entry("recipe", "--config"),
+            Map.entry("resize", "--resize"),
             // evaluate, compare
             Map.entry("split", "--split"),
             Map.entry("calibrateOn", "--calibrate-on"),
@@ -93,7 +94,7 @@ final class Flags {
     static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",
             // the calibrators' knobs (CalibrationSettings) and their fit data
             "offDiagonalPenalty", "interceptPenalty", "histogramBins", "maxIterations", "heldOutFraction",
-            "numClasses", "memoryBudget", "resize");
+            "numClasses", "memoryBudget");
 
     private Flags() {
     }

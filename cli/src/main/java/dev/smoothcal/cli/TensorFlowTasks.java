@@ -4,6 +4,8 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.data.Resize;
+import dev.smoothcal.core.data.ResizeRule;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
@@ -98,7 +100,13 @@ final class TensorFlowTasks {
 
     private static Dataset load(DatasetOrigin origin, ConsoleTrainingProgress progress) {
         progress.phase("loading " + origin.location());
-        return origin.load();
+        Dataset data;
+        try (DecodingProgress decoding = new DecodingProgress("decoding " + origin.split().id())) {
+            data = DatasetSource.load(origin.location(), origin.split(), origin.loadOptions().withListener(decoding));
+        }
+        System.err.printf(Locale.ROOT, "holding %,d images of %s in memory: %.1f MB as float32%n", data.size(),
+                data.shape(), data.size() * (double) data.shape().size() * Float.BYTES / 1e6);
+        return data;
     }
 
     static int interop(InteropCommand c) {
@@ -223,7 +231,7 @@ final class TensorFlowTasks {
     static Setup newSetup(TrainCommand command) {
         TrainOptions o = command.training;
         if (command.config == null) {
-            return new Setup(DatasetOrigin.train(o.data), null, config(o));
+            return new Setup(DatasetOrigin.train(o.data).withResize(resize(command)), null, config(o));
         }
         var parse = command.spec.commandLine().getParseResult();
         Predicate<String> given = parameter -> Flags.flag("train", parameter).map(parse::hasMatchedOption).orElse(false);
@@ -231,7 +239,30 @@ final class TensorFlowTasks {
         TrainingConfig config = overlay(recipe.config().toBuilder(), o, given).build();
         String data = given.test("data") ? o.data : recipe.dataOr(o.data);
         ModelSpec model = given.test("model") || recipe.model() == null ? ModelSpec.load(o.model) : recipe.model();
-        return new Setup(DatasetOrigin.train(data), model, config);
+        return new Setup(DatasetOrigin.train(data).withResize(resize(command)), model, config);
+    }
+
+    /** The resize {@code --image-size} and {@code --resize} ask for, or null for images as they are. */
+    static Resize resize(TrainCommand command) {
+        if (command.imageSize == null) {
+            if (command.resize != null) {
+                throw new SmoothcalException("--resize needs --image-size HxW, the size to bring images to; found none");
+            }
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,5})\\s*[xX]\\s*(\\d{1,5})\\s*")
+                .matcher(command.imageSize);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
+            throw new SmoothcalException("--image-size must be HxW with H and W in [1, 99999], for example 32x32; "
+                    + "found '" + command.imageSize + "'");
+        }
+        ResizeRule rule;
+        try {
+            rule = command.resize == null ? ResizeRule.STRETCH : ResizeRule.parse(command.resize);
+        } catch (SmoothcalException e) {
+            throw new SmoothcalException(e.messageNaming("--resize"), e);
+        }
+        return new Resize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), rule);
     }
 
     /** Sets each training parameter for which {@code given} holds to its flag's value. */
@@ -351,6 +382,13 @@ final class TensorFlowTasks {
             origin = DatasetOrigin.train(o.data);
         }
         requireSame(parse, "--data", origin.location(), o.data);
+        if (parse.hasMatchedOption("--image-size") || parse.hasMatchedOption("--resize")) {
+            Resize now = resize(command);
+            if (!java.util.Objects.equals(origin.resize(), now)) {
+                throw refuseResume("--image-size/--resize", origin.resize() == null ? "none" : origin.resize().toString(),
+                        now == null ? "none" : now.toString());
+            }
+        }
         List<String> storedValues = new ArrayList<>();
         List<String> givenValues = new ArrayList<>();
         RESUME_SETTINGS.forEach((flag, setting) -> {

@@ -21,6 +21,15 @@ final class TrainCommand implements Callable<Integer> {
             + "in it during training).")
     Path out;
 
+    @Option(names = "--image-size", paramLabel = "HxW", description = "Resize every image of an image folder or "
+            + "archive to H rows and W columns (by --resize); recorded in run.json, so evaluate resizes the same way.")
+    String imageSize;
+
+    @Option(names = "--resize", paramLabel = "stretch|center-crop|letterbox", description = "How --image-size brings "
+            + "images to its size: stretch (aspect ratio changes), center-crop (scale to cover, cut the centre) or "
+            + "letterbox (scale to fit, pad with black). Default: stretch.")
+    String resize;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Recipe file (JSON, or YAML for .yaml/.yml) "
             + "holding training settings, data and model (see recipes/); flags given here override it.")
     Path config;

@@ -80,18 +80,34 @@ public final class DatasetSource {
      *     of the supported ones; the message lists what was expected
      */
     public static Dataset load(String spec, DatasetSplit split) {
+        return load(spec, split, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(String, DatasetSplit)} with the options of {@link #load(Path, DatasetSplit, LoadOptions)}
+     * for a path (the built-in digits take no options: they are 8x8 grey images in memory).
+     *
+     * @param spec a built-in name ({@code digits}) or a file, folder or archive path
+     * @param split which split to load
+     * @param options budget, resize and listener
+     * @return the loaded split
+     * @throws SmoothcalException as {@link #load(String, DatasetSplit)}
+     */
+    public static Dataset load(String spec, DatasetSplit split, LoadOptions options) {
         if (spec == null || spec.isBlank()) {
             throw SmoothcalException.invalid("data", "must name a built-in dataset (digits) or a path, found nothing");
         }
         if (spec.equals(DIGITS)) {
-            return builtInDigits(split);
+            Dataset digits = builtInDigits(split);
+            requireResized(digits.name(), digits.shape(), options);
+            return digits;
         }
         Path path = Path.of(spec);
         if (!Files.exists(path)) {
             throw SmoothcalException.invalid("data", ": expected the built-in dataset name 'digits' or an existing path, found '"
                     + spec + "' (no such file or folder)");
         }
-        return load(path, split, DataLimits.defaults());
+        return load(path, split, options);
     }
 
     /**
@@ -135,6 +151,26 @@ public final class DatasetSource {
      * @throws SmoothcalException as {@link #load(Path, DatasetSplit, DataLimits)}
      */
     public static Dataset load(Path path, DatasetSplit split, LoadOptions options) {
+        Dataset data = loadAsStored(path, split, options);
+        requireResized(data.name(), data.shape(), options);
+        return data;
+    }
+
+    /**
+     * Formats other than image folders hold their images at one size, which a resize does not change: a
+     * resize to another size is refused rather than ignored.
+     */
+    private static void requireResized(String name, ImageShape shape, LoadOptions options) {
+        options.resize().ifPresent(r -> {
+            if (r.height() != shape.height() || r.width() != shape.width()) {
+                throw SmoothcalException.invalid("resize", "applies to image folders and archives of them, found "
+                        + name + " of " + shape.height() + "x" + shape.width() + " images, not " + r.height() + "x"
+                        + r.width());
+            }
+        });
+    }
+
+    private static Dataset loadAsStored(Path path, DatasetSplit split, LoadOptions options) {
         DataLimits limits = options.limits();
         if (!Files.exists(path)) {
             throw SmoothcalException.invalid("data", ": expected an existing file or folder, found nothing at " + path);
@@ -193,7 +229,7 @@ public final class DatasetSource {
      */
     public static BatchSource open(String spec, DatasetSplit split, LoadOptions options) {
         if (spec == null || spec.isBlank() || spec.equals(DIGITS) || !Files.exists(Path.of(spec))) {
-            return BatchSource.of(load(spec, split));
+            return BatchSource.of(load(spec, split, options));
         }
         return open(Path.of(spec), split, options);
     }
@@ -230,8 +266,10 @@ public final class DatasetSource {
             Optional<Path> images = firstExisting(path, idxPrefix + "-images-idx3-ubyte");
             Optional<Path> labels = firstExisting(path, idxPrefix + "-labels-idx1-ubyte");
             if (images.isPresent() && labels.isPresent()) {
-                return IdxLoader.open(path.getFileName() + "/" + split.id(), images.get(), labels.get(),
+                BatchSource source = IdxLoader.open(path.getFileName() + "/" + split.id(), images.get(), labels.get(),
                         idxClassNames(path, labels.get()), limits);
+                requireResized(source.name(), source.shape(), options);
+                return source;
             }
         }
         return BatchSource.of(load(path, split, options));

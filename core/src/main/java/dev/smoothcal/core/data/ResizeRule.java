@@ -1,5 +1,7 @@
 package dev.smoothcal.core.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.smoothcal.core.SmoothcalException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -22,6 +24,7 @@ public enum ResizeRule {
      *
      * @return {@code stretch}, {@code center-crop} or {@code letterbox}
      */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -33,6 +36,7 @@ public enum ResizeRule {
      * @return the rule
      * @throws SmoothcalException naming {@code resize} when {@code text} is none of them
      */
+    @JsonCreator
     public static ResizeRule parse(String text) {
         for (ResizeRule r : values()) {
             if (text != null && r.id().equals(text.trim().toLowerCase(Locale.ROOT))) {

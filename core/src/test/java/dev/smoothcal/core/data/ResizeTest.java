@@ -105,4 +105,23 @@ class ResizeTest {
         }));
         assertArrayEquals(new int[] {300, 300}, last);
     }
+
+    @Test
+    void formatsOfOneStoredSizeTakeAResizeToThatSizeAndRefuseAnother() {
+        LoadOptions same = LoadOptions.defaults().withResize(new Resize(8, 8, ResizeRule.LETTERBOX));
+        assertEquals(DatasetSource.load("digits", DatasetSplit.TEST).fingerprint(),
+                DatasetSource.load("digits", DatasetSplit.TEST, same).fingerprint());
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> DatasetSource.load("digits",
+                DatasetSplit.TEST, LoadOptions.defaults().withResize(new Resize(16, 16, ResizeRule.STRETCH))));
+        assertEquals(java.util.Optional.of("resize"), e.parameter());
+        assertTrue(e.getMessage().contains("of 8x8 images, not 16x16"), e.getMessage());
+    }
+
+    @Test
+    void ruleIsWrittenAndReadAsItsFlagSpelling() throws IOException {
+        Resize r = new Resize(32, 24, ResizeRule.CENTER_CROP);
+        String json = dev.smoothcal.core.json.Json.MAPPER.writeValueAsString(r);
+        assertTrue(json.contains("\"center-crop\""), json);
+        assertEquals(r, dev.smoothcal.core.json.Json.MAPPER.readValue(json, Resize.class));
+    }
 }

@@ -5,6 +5,9 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.data.LoadOptions;
+import dev.smoothcal.core.data.Resize;
+import dev.smoothcal.core.data.ResizeRule;
 import dev.smoothcal.core.data.Splits;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
@@ -21,7 +24,8 @@ import java.util.Optional;
  * directory's {@code run.json}, or from the {@code smoothcal.run} metadata a smoothcal model carries.
  *
  * <p>Keys read ({@code smoothcal-run/2}): {@code data_source.location} and {@code data_source.split} (the
- * training data, absent when the run was given a dataset without its origin), {@code config.seed},
+ * training data, absent when the run was given a dataset without its origin), {@code data_source.resize}
+ * ({@code height}, {@code width}, {@code rule}; absent when images were taken as they are), {@code config.seed},
  * {@code config.validation_fraction}, {@code dataset.name}, {@code dataset.fingerprint} and
  * {@code validation.fingerprint} (absent when the run held nothing out).
  *
@@ -32,9 +36,10 @@ import java.util.Optional;
  * @param trainingName the training data's name, for messages
  * @param trainingFingerprint fingerprint of the whole training split (trained part and validation part)
  * @param validationFingerprint fingerprint of the validation part, or null when nothing was held out
+ * @param resize the size and rule the training images were brought to, or null when they were taken as they are
  */
 public record RunProvenance(String data, DatasetSplit split, long seed, double validationFraction, String trainingName,
-        String trainingFingerprint, String validationFingerprint) {
+        String trainingFingerprint, String validationFingerprint, Resize resize) {
     /** The metadata key holding the run's {@code run.json} text in a smoothcal model. */
     public static final String RUN_METADATA_KEY = "smoothcal.run";
 
@@ -95,7 +100,8 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
         JsonNode validation = run.path("validation").path("fingerprint");
         return new RunProvenance(data, split, values[0].asLong(), values[1].asDouble(),
                 run.path("dataset").path("name").asText(data == null ? "the run's training data" : data),
-                values[2].asText(), validation.isTextual() ? validation.asText() : null);
+                values[2].asText(), validation.isTextual() ? validation.asText() : null,
+                resize(origin.path("resize"), source));
     }
 
     /**
@@ -117,7 +123,7 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
                     + "not say where its training data " + trainingName + " came from, so its validation split "
                     + "cannot be reproduced");
         }
-        Dataset training = DatasetSource.load(data, split);
+        Dataset training = DatasetSource.load(data, split, loadOptions());
         if (!training.fingerprint().equals(trainingFingerprint)) {
             throw SmoothcalException.checkFailed("the training data " + data + " has fingerprint "
                     + training.fingerprint() + " but the run trained on " + trainingFingerprint
@@ -141,5 +147,27 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
      */
     public boolean isTrainingData(Dataset fitData) {
         return fitData.fingerprint().equals(trainingFingerprint);
+    }
+
+    /**
+     * How the run's images were loaded: the default budget, resized as in training when it resized.
+     *
+     * @return the options to load the run's data (and other data for its model) with
+     */
+    public LoadOptions loadOptions() {
+        return resize == null ? LoadOptions.defaults() : LoadOptions.defaults().withResize(resize);
+    }
+
+    private static Resize resize(JsonNode node, String source) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.path("height").canConvertToInt() || !node.path("width").canConvertToInt()
+                || !node.path("rule").isTextual()) {
+            throw SmoothcalException.checkFailed("the run record " + source + " has a data_source.resize of " + node
+                    + ": expected height, width and rule");
+        }
+        return new Resize(node.get("height").asInt(), node.get("width").asInt(),
+                ResizeRule.parse(node.get("rule").asText()));
     }
 }

@@ -9,6 +9,8 @@ import dev.smoothcal.core.data.DataBatch;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.Shard;
 import dev.smoothcal.core.data.ImageShape;
+import dev.smoothcal.core.data.Resize;
+import dev.smoothcal.core.data.ResizeRule;
 import dev.smoothcal.core.metrics.Softmax;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -74,6 +77,32 @@ public final class ImageClassifier implements AutoCloseable {
         } catch (RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /**
+     * The resize that brings images to a model's input size, read from the model's input shape: {@code [N, H,
+     * W, C]} (NHWC) or {@code [N, C, H, W]} (NCHW) with C of 1 or 3, or as {@code layout} says.
+     *
+     * @param model an {@code .onnx} file
+     * @param layout the input layout, or empty to tell it from the shape
+     * @param rule how to scale
+     * @return the resize to the model's H x W
+     * @throws SmoothcalException naming {@code resize} when the input is flat or its height and width are not
+     *     fixed, so there is no size to resize to
+     */
+    public static Resize inputResize(Path model, Optional<InputLayout> layout, ResizeRule rule) {
+        try (ClassifierSession session = ClassifierSession.open(model, ExecutionProvider.CPU)) {
+            long[] dims = session.inputShape();
+            InputLayout l = layout.orElseGet(() -> dims.length == 4 && (dims[3] == 1 || dims[3] == 3) ? InputLayout.NHWC
+                    : dims.length == 4 && (dims[1] == 1 || dims[1] == 3) ? InputLayout.NCHW : InputLayout.FLAT);
+            long h = l == InputLayout.NHWC ? dims[1] : l == InputLayout.NCHW ? dims[2] : -1;
+            long w = l == InputLayout.NHWC ? dims[2] : l == InputLayout.NCHW ? dims[3] : -1;
+            if (dims.length != 4 || h < 1 || w < 1 || h > Integer.MAX_VALUE || w > Integer.MAX_VALUE) {
+                throw SmoothcalException.invalid("resize", "needs a model input of fixed height and width ([N,H,W,C] "
+                        + "or [N,C,H,W]), found " + session.inputName() + " of shape " + Arrays.toString(dims));
+            }
+            return new Resize((int) h, (int) w, rule);
         }
     }
 
