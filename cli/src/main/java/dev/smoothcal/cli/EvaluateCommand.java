@@ -177,6 +177,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (exportCalibrated != null && !methods.contains(exported)) {
             methods.add(exported);
         }
+        calibrateSplitOfData(); // a bad value is refused before any file is read
         LoadOptions loading = loadOptions(model, resize, options);
         EvaluationRequest request = request(model, data, split, options, loading);
         BatchSource fitData = fitData(loading);
@@ -223,14 +224,20 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "a model smoothcal trained (a run directory, or its model.onnx): found no run record in "
                     + model + "; use --calibrate-data for other held-out data")).validationSplit());
         }
-        DatasetSplit split;
+        return open(data, calibrateSplitOfData(), loading);
+    }
+
+    /** The split {@code --calibrate-on} names of {@code --data}, or null for none or the run's validation split. */
+    private DatasetSplit calibrateSplitOfData() {
+        if (calibrateOn == null || calibrateOn.trim().equalsIgnoreCase("validation")) {
+            return null;
+        }
         try {
-            split = DatasetSplit.parse(calibrateOn);
+            return DatasetSplit.parse(calibrateOn);
         } catch (SmoothcalException e) {
             throw new SmoothcalException("--calibrate-on must be one of [validation, train, test], found '"
                     + calibrateOn + "'", e);
         }
-        return open(data, split, loading);
     }
 
     /**
