@@ -39,6 +39,8 @@ final class Flags {
             Map.entry("mixProbability", "--mix-prob"),
             Map.entry("switchProbability", "--switch-prob"),
             Map.entry("mixMode", "--mix-mode"),
+            Map.entry("cutmixMinmax", "--cutmix-minmax"),
+            Map.entry("normalization", "--normalization"),
             Map.entry("shift", "--shift"),
             Map.entry("flip", "--flip"),
             Map.entry("seed", "--seed"),

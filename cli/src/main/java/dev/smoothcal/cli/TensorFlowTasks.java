@@ -18,6 +18,7 @@ import dev.smoothcal.interop.ParityTolerance;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -265,6 +266,15 @@ final class TensorFlowTasks {
         return new Resize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), rule);
     }
 
+    private static NormalizationMode normalization(String value) {
+        for (NormalizationMode m : NormalizationMode.values()) {
+            if (m.id().equals(value.trim())) {
+                return m;
+            }
+        }
+        throw new SmoothcalException("--normalization must be one of channel, mean-image, found '" + value + "'");
+    }
+
     /** Sets each training parameter for which {@code given} holds to its flag's value. */
     private static TrainingConfig.Builder overlay(TrainingConfig.Builder b, TrainOptions o, Predicate<String> given) {
         if (given.test("epochs")) {
@@ -314,6 +324,16 @@ final class TensorFlowTasks {
         }
         if (given.test("mixMode")) {
             b.mixMode(CliEnums.parse(MixMode.class, "--mix-mode", o.mixMode));
+        }
+        if (given.test("cutmixMinmax") && o.cutmixMinmax != null) {
+            if (o.cutmixMinmax.length != 2) {
+                throw SmoothcalException.invalid("cutmixMinmax", "must be two numbers MIN,MAX, found "
+                        + java.util.Arrays.toString(o.cutmixMinmax));
+            }
+            b.cutmixMinmax(o.cutmixMinmax[0], o.cutmixMinmax[1]);
+        }
+        if (given.test("normalization")) {
+            b.normalization(normalization(o.normalization));
         }
         if (given.test("shift")) {
             b.shift(o.shift);
@@ -441,6 +461,8 @@ final class TensorFlowTasks {
         m.put("--mix-prob", c -> c.mix().probability());
         m.put("--switch-prob", c -> c.mix().switchProbability());
         m.put("--mix-mode", c -> c.mix().mode());
+        m.put("--cutmix-minmax", c -> List.of(c.mix().cutmixMin(), c.mix().cutmixMax()));
+        m.put("--normalization", TrainingConfig::normalization);
         m.put("--shift", c -> List.of(c.shiftFlip().heightShift(), c.shiftFlip().widthShift()));
         m.put("--flip", c -> c.shiftFlip().flip());
         m.put("--seed", TrainingConfig::seed);
@@ -452,8 +474,8 @@ final class TensorFlowTasks {
 
     /** A setting as its flag spells it (the run.json spelling: {@code sgd}, {@code val_loss}, {@code gpu:1}). */
     private static String spelled(Object value) {
-        if (value instanceof List<?> l && l.size() == 2 && l.get(0).equals(l.get(1))) {
-            return spelled(l.get(0));
+        if (value instanceof List<?> l && l.size() == 2) {
+            return l.get(0).equals(l.get(1)) ? spelled(l.get(0)) : spelled(l.get(0)) + "," + spelled(l.get(1));
         }
         try {
             return Json.MAPPER.writeValueAsString(value).replace("\"", "");
@@ -510,6 +532,14 @@ final class TensorFlowTasks {
         for (ParityReport.LossParity l : p.loss()) {
             out.printf(Locale.ROOT, "%-10s %6.3f %13.8f %13.8f %13.8f %10.2g%n", l.labels(), l.alpha(), l.tensorflow(),
                     l.onnx(), l.reference(), l.maxRelativeDiff());
+        }
+        out.printf(Locale.ROOT, "%-10s %6s %13s %13s %13s %10s%n", "smoothed", "by", "TensorFlow", "ONNX Runtime",
+                "reference", "max rel");
+        for (ParityReport.MethodParity m : p.smoothingMethods()) {
+            out.printf(Locale.ROOT, "%-10s %6s %13.8f %13.8f%n", m.labels(), "loss", m.tensorflowByLoss(),
+                    m.onnxByLoss());
+            out.printf(Locale.ROOT, "%-10s %6s %13.8f %13.8f %13.8f %10.2g%n", m.labels(), "labels",
+                    m.tensorflowByLabels(), m.onnxByLabels(), m.referenceByLabels(), m.maxRelativeDiff());
         }
         out.println("parity: " + (p.passed() ? "PASSED" : "FAILED"));
         p.failures().forEach(f -> out.println("  - " + f));

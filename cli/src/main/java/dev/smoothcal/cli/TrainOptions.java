@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /**
  * Training flags shared by {@code train} and {@code demo}. Plain values only: see {@link TensorFlowTasks#config}.
  * timm's names are accepted as aliases: {@code --smoothing}, {@code --mixup-prob}, {@code --mixup-switch-prob},
- * {@code --mixup-mode}.
+ * {@code --mixup-mode}; {@code --cutmix-minmax} is timm's own name.
  */
 final class TrainOptions {
     @Option(names = "--data", defaultValue = "digits", paramLabel = "DATA",
@@ -76,6 +76,12 @@ final class TrainOptions {
             description = "CutMix: box area from lam ~ Beta(ALPHA, ALPHA), in-graph (0 = off). Default: ${DEFAULT-VALUE}.")
     double cutmix;
 
+    @Option(names = "--cutmix-minmax", split = ",", paramLabel = "MIN,MAX",
+            description = "CutMix box height and width as independent U(MIN, MAX) fractions of the image's, "
+                    + "0 < MIN < MAX <= 1 (timm's cutmix_minmax; turns CutMix on; the box no longer comes from "
+                    + "--cutmix's Beta). Default: unset.")
+    double[] cutmixMinmax;
+
     @Option(names = {"--mix-prob", "--mixup-prob"}, defaultValue = "1", description = "Chance of mixing a batch (or sample) at all. Default: ${DEFAULT-VALUE}.")
     double mixProb;
 
@@ -94,6 +100,11 @@ final class TrainOptions {
     @Option(names = "--flip", defaultValue = "none", paramLabel = "none|horizontal",
             description = "Random horizontal flips, in-graph. Default: ${DEFAULT-VALUE}.")
     String flip;
+
+    @Option(names = "--normalization", defaultValue = "channel", paramLabel = "channel|mean-image",
+            description = "Input normalisation fitted on the training split and baked into both graphs: per-channel "
+                    + "mean and std, or the mean image subtracted pixel by pixel. Default: ${DEFAULT-VALUE}.")
+    String normalization;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for initialisation, shuffling, the "
             + "validation split and in-graph randomness. Default: ${DEFAULT-VALUE}.")

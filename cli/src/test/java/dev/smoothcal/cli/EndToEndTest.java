@@ -119,6 +119,32 @@ class EndToEndTest {
             entropy -= v * Math.log(v);
         }
         assertTrue(ref > entropy, "loss " + ref + " below target entropy " + entropy);
+        // The smoothed loss both ways training can smooth (by the loss, by the labels), on both paths: equal.
+        assertEquals(2, parity.get("smoothing_methods").size(), "smoothed and mixed labels");
+        for (JsonNode m : parity.get("smoothing_methods")) {
+            double byLabels = m.get("reference_by_labels").asDouble();
+            for (String key : List.of("tensorflow_by_loss", "tensorflow_by_labels", "onnx_by_loss", "onnx_by_labels")) {
+                assertEquals(byLabels, m.get(key).asDouble(), 1e-5 * byLabels, m.get("labels").asText() + " " + key);
+            }
+        }
+        assertEquals(ref, parity.at("/smoothing_methods/0/reference_by_labels").asDouble(), 1e-12 * ref,
+                "core's reference: smoothing the targets first is the smoothed loss");
+    }
+
+    @Test
+    @Order(4)
+    void aMeanImageRunWithCutmixBoxesPassesInterop() throws IOException {
+        Path meanImage = tmp.resolve("mean-image");
+        assertEquals(0, Main.execute("train", "--epochs", "1", "--normalization", "mean-image", "--cutmix-minmax",
+                "0.3,0.7", "--seed", "5", "--out", meanImage.toString()));
+        JsonNode manifest = Json.MAPPER.readTree(meanImage.resolve("run.json").toFile());
+        assertEquals("mean-image", manifest.at("/config/normalization").asText());
+        assertEquals(0.3, manifest.at("/config/mix/cutmix_min").asDouble());
+        assertEquals(0.7, manifest.at("/config/mix/cutmix_max").asDouble());
+        assertEquals("[8,8,1]", manifest.at("/input/mean_shape").toString());
+        Path out = tmp.resolve("interop-mean-image");
+        assertEquals(0, Main.execute("interop", "--run", meanImage.toString(), "--out", out.toString()));
+        assertTrue(Json.MAPPER.readTree(out.resolve("parity.json").toFile()).get("passed").asBoolean());
     }
 
     @Test
@@ -169,6 +195,10 @@ class EndToEndTest {
         assertTrue(several.contains("trained with --optimizer adam, --mixup 0.0, --monitor val_loss, --device auto, "
                 + "found --optimizer sgd, --mixup 0.2, --monitor val_ece, --device cpu; resume with the same values"),
                 several);
+        String boxes = captureErr(() -> assertEquals(2, Main.execute("train", "--resume", resumable.toString(),
+                "--cutmix-minmax", "0.2,0.8", "--normalization", "mean-image")));
+        assertTrue(boxes.contains("trained with --cutmix-minmax 0.0, --normalization channel, found --cutmix-minmax "
+                + "0.2,0.8, --normalization mean-image; resume with the same values"), boxes);
         assertEquals(firstTwo, Files.readAllLines(resumable.resolve("history.csv")), "a refused resume changes nothing");
 
         assertEquals(0, Main.execute("train", "--resume", resumable.toString(), "--epochs", "3"));

@@ -48,6 +48,22 @@ class TrainConfigErrorsTest {
     }
 
     @Test
+    void cutmixMinmaxAndNormalizationAreChecked() {
+        String out = tmp.resolve("out").toString();
+        assertRefused("--cutmix-minmax must be MIN,MAX with 0 < MIN < MAX <= 1, found 0.8,0.2", "train",
+                "--cutmix-minmax", "0.8,0.2", "--out", out);
+        assertRefused("--cutmix-minmax must be MIN,MAX with 0 < MIN < MAX <= 1, found 0.0,0.5", "train",
+                "--cutmix-minmax", "0,0.5", "--out", out);
+        assertRefused("--cutmix-minmax must be MIN,MAX with 0 < MIN < MAX <= 1, found 0.2,1.2", "train",
+                "--cutmix-minmax", "0.2,1.2", "--out", out);
+        assertRefused("--cutmix-minmax must be two numbers MIN,MAX, found [0.5]", "train", "--cutmix-minmax", "0.5",
+                "--out", out);
+        assertRefused("--normalization must be one of channel, mean-image, found 'pixel'", "train", "--normalization",
+                "pixel", "--out", out);
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
     void imageTooSmallForTheArchitecture() throws IOException {
         Path model = Files.writeString(tmp.resolve("big-kernel.json"), "{\"name\": \"big\", \"layers\": ["
                 + "{\"type\": \"conv2d\", \"filters\": 4, \"kernel\": [9, 9], \"padding\": \"valid\"},"

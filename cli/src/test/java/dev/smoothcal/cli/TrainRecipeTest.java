@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -37,15 +38,15 @@ class TrainRecipeTest {
         TrainingConfig expected = TrainingConfig.builder().epochs(32).batchSize(8).optimizer(OptimizerKind.SGD)
                 .learningRate(5e-3).momentum(0.7).schedule(ScheduleKind.POLYNOMIAL).polyPower(1.0).shift(0.1)
                 .flip(FlipMode.HORIZONTAL).fill(FillMode.NEAREST).labelSmoothing(0.1)
-                .smoothingMethod(SmoothingMethod.LABELS).build();
+                .smoothingMethod(SmoothingMethod.LABELS).normalization(NormalizationMode.MEAN_IMAGE).build();
         assertEquals(expected, plain.config());
         assertEquals(ModelSpec.preset("minigooglenet"), plain.model());
         assertEquals("digits", plain.origin().location(), "the recipe names no data: --data's default");
         // --batch-size 64 is the flag's default, yet typed: it overrides the recipe's 8 (matched, not compared)
         TensorFlowTasks.Setup overridden = setup("train", "--config", recipe.toString(), "--epochs", "1",
-                "--batch-size", "64", "--smoothing", "0.2", "--smoothing-method", "loss", "--model", "mlp", "--data", "somewhere", "--out", "x");
+                "--batch-size", "64", "--smoothing", "0.2", "--smoothing-method", "loss", "--model", "mlp", "--data", "somewhere", "--normalization", "channel", "--out", "x");
         assertEquals(expected.toBuilder().epochs(1).batchSize(64).labelSmoothing(0.2).smoothingMethod(SmoothingMethod.LOSS)
-                .build(), overridden.config());
+                .normalization(NormalizationMode.CHANNEL).build(), overridden.config());
         assertEquals(ModelSpec.preset("mlp"), overridden.model());
         assertEquals("somewhere", overridden.origin().location());
     }

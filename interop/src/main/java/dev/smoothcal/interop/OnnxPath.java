@@ -9,7 +9,13 @@ import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
+import dev.smoothcal.onnx.Dim;
+import dev.smoothcal.onnx.ModelMetadata;
+import dev.smoothcal.onnx.OnnxGraphBuilder;
 import dev.smoothcal.onnx.OnnxModels;
+import dev.smoothcal.onnx.proto.OnnxProto.ModelProto;
+import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.onnx.loss.SmoothedLossGraph;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import java.nio.FloatBuffer;
@@ -47,6 +53,42 @@ final class OnnxPath implements AutoCloseable {
     @Override
     public void close() {
         session.close();
+    }
+
+    /**
+     * The smoothed loss with {@code method}: the ONNX loss graph smoothing the labels itself, or labels first
+     * smoothed by an ONNX graph ({@code Mul}, {@code Add}: {@code t = (1 - a') y + a'/K} with the uniform
+     * factor {@code a'} of the convention) and then the loss graph with {@code a = 0}; both in ONNX Runtime.
+     */
+    static double loss(float[] logits, float[] labels, int n, int k, LabelSmoothing smoothing, SmoothingMethod method) {
+        if (method == SmoothingMethod.LOSS) {
+            return loss(logits, labels, n, k, smoothing);
+        }
+        return loss(logits, smoothLabels(labels, n, k, smoothing), n, k, new LabelSmoothing(0, smoothing.convention()));
+    }
+
+    private static float[] smoothLabels(float[] labels, int n, int k, LabelSmoothing smoothing) {
+        double a = SmoothedCrossEntropy.uniformAlpha(smoothing, k);
+        ModelProto graph = new OnnxGraphBuilder("smooth_labels")
+                .input("labels", Dim.BATCH, Dim.of(k))
+                .output("smoothed", Dim.BATCH, Dim.of(k))
+                .initializer("keep", new float[] {(float) (1 - a)})
+                .initializer("spread", new float[] {(float) (a / k)})
+                .node("Mul", List.of("labels", "keep"), "kept")
+                .node("Add", List.of("kept", "spread"), "smoothed")
+                .build(ModelMetadata.NONE);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(OnnxModels.toBytes(graph), options);
+                OnnxTensor y = OnnxTensor.createTensor(env, FloatBuffer.wrap(labels), new long[] {n, k});
+                OrtSession.Result r = session.run(Map.of("labels", y))) {
+            FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            float[] out = new float[b.remaining()];
+            b.get(out);
+            return out;
+        } catch (OrtException e) {
+            throw SmoothcalException.backend("ONNX Runtime could not smooth the labels: " + e.getMessage(), e);
+        }
     }
 
     /** The label-smoothed loss computed by the ONNX loss graph inside ONNX Runtime. */

@@ -6,6 +6,7 @@ import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.onnx.OnnxModels;
 import dev.smoothcal.trainer.export.OnnxExport;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import dev.smoothcal.trainer.run.RunManifest;
@@ -16,7 +17,8 @@ import java.util.Locale;
 /**
  * Runs the same images through a run's SavedModel (TensorFlow Java) and model.onnx (ONNX Runtime)
  * and compares logits, probabilities, predicted classes and the label-smoothed loss, the latter also
- * against the double-precision reference of core.
+ * against the double-precision reference of core, and computed by both smoothing methods (the loss
+ * smoothing the labels, and the labels smoothed first with a loss at {@code a = 0}), which must agree.
  */
 public final class ParityCheck {
     private ParityCheck() {
@@ -124,11 +126,13 @@ public final class ParityCheck {
         for (int i = 0; i < n; i++) {
             oneHot[i * k + data.labels()[i]] = 1f;
         }
+        ParityReport.LossParity smoothedLoss = loss("smoothed", tf.logits(), ort.logits(), oneHot, n, k, smoothing);
+        ParityReport.LossParity mixedLoss = loss("mixed", tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k,
+                smoothing);
         List<ParityReport.LossParity> losses = List.of(
                 loss("hard", tf.logits(), ort.logits(), oneHot, n, k,
                         new LabelSmoothing(0.0, smoothing.convention())),
-                loss("smoothed", tf.logits(), ort.logits(), oneHot, n, k, smoothing),
-                loss("mixed", tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k, smoothing));
+                smoothedLoss, mixedLoss);
         for (ParityReport.LossParity l : losses) {
             if (!(l.maxRelativeDiff() <= tolerance.lossRelative())) {
                 failures.add(String.format(Locale.ROOT, "%s-label smoothed loss differs between paths by %.3g relative "
@@ -136,9 +140,20 @@ public final class ParityCheck {
                         l.tensorflow(), l.onnx(), l.reference(), tolerance.lossRelative()));
             }
         }
+        List<ParityReport.MethodParity> methods = List.of(
+                methods(smoothedLoss, tf.logits(), ort.logits(), oneHot, n, k, smoothing),
+                methods(mixedLoss, tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k, smoothing));
+        for (ParityReport.MethodParity m : methods) {
+            if (!(m.maxRelativeDiff() <= tolerance.lossRelative())) {
+                failures.add(String.format(Locale.ROOT, "%s-label loss smoothed by the labels differs from smoothed by "
+                        + "the loss by %.3g relative (TF %.8f vs %.8f, ONNX %.8f vs %.8f, reference %.8f), expected at "
+                        + "most %.1g", m.labels(), m.maxRelativeDiff(), m.tensorflowByLabels(), m.tensorflowByLoss(),
+                        m.onnxByLabels(), m.onnxByLoss(), m.referenceByLabels(), tolerance.lossRelative()));
+            }
+        }
         return new ParityReport(ParityReport.FORMAT, failures.isEmpty(), failures, manifest.modelFingerprint(),
                 new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
-                losses, tolerance);
+                losses, tolerance, methods);
     }
 
     /**
@@ -282,6 +297,25 @@ public final class ParityCheck {
         double rel = Math.max(relative(tf, reference), Math.max(relative(onnx, referenceOnOnnx), relative(tf, onnx)));
         return new ParityReport.LossParity(kind, smoothing.alpha(), smoothing.convention().id(), tf, onnx, reference,
                 referenceOnOnnx, rel);
+    }
+
+    /**
+     * The loss of {@code byLoss}'s labels smoothed by the labels on both paths, against the by-loss values and
+     * the double-precision reference of the by-labels computation.
+     */
+    private static ParityReport.MethodParity methods(ParityReport.LossParity byLoss, float[] tfLogits,
+            float[] ortLogits, float[] labels, int n, int k, LabelSmoothing smoothing) {
+        double tf = TensorFlowPath.loss(tfLogits, labels, n, k, smoothing, SmoothingMethod.LABELS);
+        double onnx = OnnxPath.loss(ortLogits, labels, n, k, smoothing, SmoothingMethod.LABELS);
+        double[][] targets = toDouble(labels, n, k);
+        for (int i = 0; i < n; i++) {
+            targets[i] = smoothing.smooth(targets[i]);
+        }
+        double reference = new LabelSmoothing(0, smoothing.convention()).loss(toDouble(tfLogits, n, k), targets);
+        double rel = Math.max(Math.max(relative(tf, byLoss.tensorflow()), relative(onnx, byLoss.onnx())),
+                Math.max(relative(tf, onnx), relative(tf, reference)));
+        return new ParityReport.MethodParity(byLoss.labels(), smoothing.alpha(), smoothing.convention().id(),
+                byLoss.tensorflow(), tf, byLoss.onnx(), onnx, reference, rel);
     }
 
     private static double relative(double a, double b) {

@@ -16,10 +16,12 @@ import java.util.List;
  * @param argmax agreement of predicted classes
  * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
  * @param tolerance the tolerances applied
+ * @param smoothingMethods the smoothed loss by both smoothing methods (in the loss, and labels smoothed first),
+ *     for smoothed and mixed labels; empty in a report written before they were compared
  */
 public record ParityReport(String format, boolean passed, List<String> failures, String modelFingerprint, DataInfo data,
         List<BatchParity> batchSizes, Difference logits, Difference probabilities, Agreement argmax,
-        List<LossParity> loss, ParityTolerance tolerance) {
+        List<LossParity> loss, ParityTolerance tolerance, List<MethodParity> smoothingMethods) {
 
     /** The format of parity.json. */
     public static final String FORMAT = "smoothcal-parity/1";
@@ -38,11 +40,14 @@ public record ParityReport(String format, boolean passed, List<String> failures,
      * @param argmax agreement of predicted classes
      * @param loss the label-smoothed loss computed three ways, for hard, smoothed and mixed labels
      * @param tolerance the tolerances applied
+     * @param smoothingMethods the smoothed loss by both smoothing methods, for smoothed and mixed labels; null
+     *     reads as empty
      */
     public ParityReport {
         failures = List.copyOf(failures);
         batchSizes = List.copyOf(batchSizes);
         loss = List.copyOf(loss);
+        smoothingMethods = smoothingMethods == null ? List.of() : List.copyOf(smoothingMethods);
     }
 
     /** The largest TF vs ORT differences when both paths run in batches of {@code batchSize}. */
@@ -97,5 +102,28 @@ public record ParityReport(String format, boolean passed, List<String> failures,
      */
     public record LossParity(String labels, double alpha, String convention, double tensorflow, double onnx,
             double reference, double referenceOnOnnxLogits, double maxRelativeDiff) {
+    }
+
+    /**
+     * The smoothed loss by both of training's smoothing methods ({@code smoothing_method}) on one kind of
+     * labels, on each path: by the loss (the loss smooths the labels, as in {@link LossParity}) and by the
+     * labels (the labels smoothed first, in the same framework, then the loss with {@code a = 0}).
+     * Cross-entropy is linear in the targets, so the two are the same number up to float rounding.
+     *
+     * @param labels {@code smoothed} (one-hot labels) or {@code mixed} (Mixup/CutMix soft labels)
+     * @param alpha smoothing factor used
+     * @param convention smoothing convention of the run
+     * @param tensorflowByLoss TensorFlow, the loss smoothing the labels
+     * @param tensorflowByLabels TensorFlow, labels smoothed in the graph, then the loss with {@code a = 0}
+     * @param onnxByLoss ONNX Runtime, the loss graph smoothing the labels
+     * @param onnxByLabels ONNX Runtime, labels smoothed by an ONNX graph, then the loss graph with {@code a = 0}
+     * @param referenceByLabels the double-precision core reference: core's smoothed targets, the loss with
+     *     {@code a = 0}, on the TF logits
+     * @param maxRelativeDiff largest relative difference between the two methods on either path, and of the
+     *     by-labels values to each other and to the reference
+     */
+    public record MethodParity(String labels, double alpha, String convention, double tensorflowByLoss,
+            double tensorflowByLabels, double onnxByLoss, double onnxByLabels, double referenceByLabels,
+            double maxRelativeDiff) {
     }
 }

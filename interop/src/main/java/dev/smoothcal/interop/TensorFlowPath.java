@@ -6,6 +6,7 @@ import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.export.SavedModelExport;
 import dev.smoothcal.trainer.loss.SmoothedCrossEntropy;
+import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.train.Tensors;
 import java.nio.file.Path;
 import java.util.Map;
@@ -90,11 +91,23 @@ final class TensorFlowPath implements AutoCloseable {
 
     /** tensorflow-framework's CategoricalCrossentropy (from logits, smoothed) of one-hot labels. */
     static double loss(float[] logits, float[] oneHot, int n, int k, LabelSmoothing smoothing) {
+        return loss(logits, oneHot, n, k, smoothing, SmoothingMethod.LOSS);
+    }
+
+    /**
+     * The smoothed loss as training computes it with {@code method}: the loss smooths the labels, or the
+     * labels are smoothed in the graph first ({@link SmoothedCrossEntropy#smoothLabels}) and the loss uses
+     * {@code a = 0}.
+     */
+    static double loss(float[] logits, float[] oneHot, int n, int k, LabelSmoothing smoothing, SmoothingMethod method) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, k)));
             Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, k)));
-            Operand<TFloat32> loss = new SmoothedCrossEntropy(smoothing).call(tf, y, z);
+            SmoothedCrossEntropy smoothed = new SmoothedCrossEntropy(smoothing);
+            Operand<TFloat32> loss = method == SmoothingMethod.LOSS ? smoothed.call(tf, y, z)
+                    : new SmoothedCrossEntropy(new LabelSmoothing(0, smoothing.convention()))
+                            .call(tf, smoothed.smoothLabels(tf, y), z);
             try (Session s = new Session(g);
                     TFloat32 zt = Tensors.floats(logits, n, k);
                     TFloat32 yt = Tensors.floats(oneHot, n, k);

@@ -123,6 +123,10 @@ public class InteropMojo extends SmoothcalMojo {
             getLog().info(String.format(Locale.ROOT, "smoothcal: loss %-10s alpha %.3f  max rel diff %.2g", l.labels(),
                     l.alpha(), l.maxRelativeDiff()));
         }
+        for (ParityReport.MethodParity m : p.smoothingMethods()) {
+            getLog().info(String.format(Locale.ROOT, "smoothcal: loss %-10s by loss vs by labels  max rel diff %.2g",
+                    m.labels(), m.maxRelativeDiff()));
+        }
         getLog().info("smoothcal: parity " + (p.passed() ? "PASSED" : "FAILED"));
     }
 }

@@ -23,6 +23,11 @@ import org.tensorflow.types.TInt64;
  *       {@code sqrt(1-lam) W} centred at a uniform point of {@code [0,H) x [0,W)}, edges rounded to the
  *       nearest pixel (ties to even) and clipped to the image, is filled from {@code x_j}; then
  *       {@code lam = 1 - area/(H W)} with the clipped area.</li>
+ *   <li>CutMix with {@code cutmixMinmax} (timm's {@code rand_bbox_minmax}): fractions
+ *       {@code r_h, r_w ~ U(min, max)} drawn independently; a box of {@code bh = round(r_h H)} rows and
+ *       {@code bw = round(r_w W)} columns (ties to even) whose top-left corner is uniform over the
+ *       positions that keep it inside the image ({@code 0..H-bh}, {@code 0..W-bw}); then
+ *       {@code lam = 1 - bh bw/(H W)}.</li>
  *   <li>Labels: {@code y_i = lam y_i + (1-lam) y_j} with the {@code lam} used for the image, so the
  *       cross-entropy of the mixed label is {@code lam CE(y_i) + (1-lam) CE(y_j)}.</li>
  * </ul>
@@ -31,8 +36,8 @@ import org.tensorflow.types.TInt64;
  * CutMix is chosen with {@code switchProbability}. Labels must be one-hot or soft and unsmoothed:
  * smoothing is affine, so it is applied once, in the loss.
  *
- * <p>Random sub-streams of the step seed: 0 the uniforms (apply, switch, box centre), 1 Mixup's Beta,
- * 2 CutMix's Beta, 3 the permutation.
+ * <p>Random sub-streams of the step seed: 0 the uniforms (apply, switch, box centre or corner), 1 Mixup's
+ * Beta, 2 CutMix's Beta, 3 the permutation, 4 (with {@code cutmixMinmax} only) the box side fractions.
  */
 public record MixAugmentation(MixConfig config) {
 
@@ -66,7 +71,8 @@ public record MixAugmentation(MixConfig config) {
         if (!config.mixupOn() && !config.cutmixOn()) {
             return new Mixed(images, labels, tf.ones(nVec, TFloat32.class), tf.range(tf.constant(0), n, tf.constant(1)));
         }
-        RandomStreams random = RandomStreams.split(tf, seed, 4);
+        // A fifth stream only when it is used, so that the other draws stay what they were.
+        RandomStreams random = RandomStreams.split(tf, seed, config.cutmixMinmaxOn() ? 5 : 4);
         // One draw per batch (m = 1) or per sample (m = N). Every per-draw value keeps shape [m] and
         // broadcasts against the batch where it is used, so batch mode builds one box mask, not N.
         Operand<TInt32> m = config.mode() == MixMode.BATCH ? tf.constant(new int[] {1}) : nVec;
@@ -94,9 +100,20 @@ public record MixAugmentation(MixConfig config) {
             Operand<TInt32> width = dim(tf, images, shape, 2);
             Operand<TFloat32> h = tf.dtypes.cast(height, TFloat32.class);
             Operand<TFloat32> w = tf.dtypes.cast(width, TFloat32.class);
-            Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, random.beta(2, m, config.cutmixAlpha())));
-            Interval rows = edges(tf, tf.math.mul(u.get(2), h), tf.math.mul(ratio, h), h, cut);
-            Interval cols = edges(tf, tf.math.mul(u.get(3), w), tf.math.mul(ratio, w), w, cut);
+            Interval rows;
+            Interval cols;
+            if (config.cutmixMinmaxOn()) {
+                List<Output<TFloat32>> r = tf.unstack(random.uniform(4,
+                        tf.concat(List.of(tf.constant(new int[] {2}), m), tf.constant(0))), 2L).output();
+                Operand<TFloat32> min = tf.constant((float) config.cutmixMin());
+                Operand<TFloat32> span = tf.constant((float) (config.cutmixMax() - config.cutmixMin()));
+                rows = minmaxEdges(tf, u.get(2), tf.math.add(min, tf.math.mul(span, r.get(0))), h, cut);
+                cols = minmaxEdges(tf, u.get(3), tf.math.add(min, tf.math.mul(span, r.get(1))), w, cut);
+            } else {
+                Operand<TFloat32> ratio = tf.math.sqrt(tf.math.sub(one, random.beta(2, m, config.cutmixAlpha())));
+                rows = edges(tf, tf.math.mul(u.get(2), h), tf.math.mul(ratio, h), h, cut);
+                cols = edges(tf, tf.math.mul(u.get(3), w), tf.math.mul(ratio, w), w, cut);
+            }
             Operand<TFloat32> area = tf.math.mul(rows.length(tf), cols.length(tf));
             Operand<TFloat32> cutLam = tf.math.sub(one, tf.math.div(area, tf.math.mul(h, w)));
             Operand<TBool> inBox = tf.math.logicalAnd(
@@ -147,6 +164,20 @@ public record MixAugmentation(MixConfig config) {
         Operand<TFloat32> lo = tf.clipByValue(tf.math.round(tf.math.sub(centre, half)), zero, size);
         Operand<TFloat32> hi = tf.clipByValue(tf.math.round(tf.math.add(centre, half)), zero, size);
         return new Interval(lo, tf.select(cut, hi, lo));
+    }
+
+    /**
+     * Box edges along one axis of length {@code size} for a side fraction {@code fraction}: the side
+     * {@code len = round(fraction * size)} and the start {@code floor(u (size - len + 1))} (at most
+     * {@code size - len}, which float rounding of {@code u} near 1 could otherwise pass), so the box lies
+     * inside the image; an empty interval where {@code cut} is false.
+     */
+    private static Interval minmaxEdges(Ops tf, Operand<TFloat32> u, Operand<TFloat32> fraction, Operand<TFloat32> size,
+            Operand<TBool> cut) {
+        Operand<TFloat32> length = tf.math.round(tf.math.mul(fraction, size));
+        Operand<TFloat32> room = tf.math.sub(size, length);
+        Operand<TFloat32> lo = tf.math.minimum(tf.math.floor(tf.math.mul(u, tf.math.add(room, tf.constant(1f)))), room);
+        return new Interval(lo, tf.select(cut, tf.math.add(lo, length), lo));
     }
 
     /** {@code [N, ...]} mask of pixel indices {@code lo <= p < hi} along one axis, reshaped by {@code layout}. */

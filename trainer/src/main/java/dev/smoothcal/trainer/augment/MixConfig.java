@@ -1,19 +1,29 @@
 package dev.smoothcal.trainer.augment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.smoothcal.core.SmoothcalException;
 
 /**
  * Mixup / CutMix settings. Errors name the parameters {@code mixupAlpha}, {@code cutmixAlpha},
- * {@code mixProbability}, {@code switchProbability} and {@code mixMode}.
+ * {@code mixProbability}, {@code switchProbability}, {@code mixMode} and {@code cutmixMinmax}.
+ *
+ * <p>CutMix draws its box in one of two ways. By default (timm's {@code cutmix_alpha}) the box area comes
+ * from {@code lam ~ Beta(cutmixAlpha, cutmixAlpha)}. With {@code cutmixMinmax} set (timm's
+ * {@code cutmix_minmax}, {@code 0 < cutmixMin < cutmixMax <= 1}) the box height and width are
+ * {@code U(cutmixMin, cutmixMax)} fractions of the image's, drawn independently, and CutMix is on whatever
+ * {@code cutmixAlpha} says (timm, too, ignores the alpha for the box then); both 0 means unset.
  *
  * @param mixupAlpha Beta(alpha, alpha) parameter of Mixup's {@code lam}, finite and {@code >= 0}; 0 turns Mixup off
  * @param cutmixAlpha Beta(alpha, alpha) parameter of CutMix's {@code lam}, finite and {@code >= 0}; 0 turns CutMix off
  * @param probability chance in {@code [0, 1]} that a batch (or sample, see {@code mode}) is mixed at all
  * @param switchProbability chance in {@code [0, 1]} of CutMix rather than Mixup when both are on
  * @param mode one draw per batch or one per sample
+ * @param cutmixMin smallest box side as a fraction of the image side, or 0 (with {@code cutmixMax} 0) for a
+ *     box from Beta(cutmixAlpha)
+ * @param cutmixMax largest box side as a fraction of the image side, or 0 (with {@code cutmixMin} 0)
  */
 public record MixConfig(double mixupAlpha, double cutmixAlpha, double probability, double switchProbability,
-        MixMode mode) {
+        MixMode mode, double cutmixMin, double cutmixMax) {
 
     /** Nothing mixed: {@link MixAugmentation#apply} returns its inputs. */
     public static final MixConfig OFF = new MixConfig(0, 0, 1, 0.5, MixMode.BATCH);
@@ -26,8 +36,12 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
      * @param probability chance in {@code [0, 1]} that a batch (or sample, see {@code mode}) is mixed at all
      * @param switchProbability chance in {@code [0, 1]} of CutMix rather than Mixup when both are on
      * @param mode one draw per batch or one per sample
+     * @param cutmixMin smallest box side as a fraction of the image side, or 0 (with {@code cutmixMax} 0) for
+     *     a box from Beta(cutmixAlpha)
+     * @param cutmixMax largest box side as a fraction of the image side, or 0 (with {@code cutmixMin} 0)
      * @throws SmoothcalException naming the component out of range and the value found
      */
+    @JsonCreator
     public MixConfig {
         checkAlpha("mixupAlpha", mixupAlpha);
         checkAlpha("cutmixAlpha", cutmixAlpha);
@@ -36,6 +50,25 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
         if (mode == null) {
             throw SmoothcalException.invalid("mixMode", "must be batch or elem, found none");
         }
+        if ((cutmixMin != 0 || cutmixMax != 0) && !(cutmixMin > 0 && cutmixMin < cutmixMax && cutmixMax <= 1)) {
+            throw SmoothcalException.invalid("cutmixMinmax", "must be MIN,MAX with 0 < MIN < MAX <= 1, found "
+                    + cutmixMin + "," + cutmixMax);
+        }
+    }
+
+    /**
+     * Settings whose CutMix box, if any, comes from Beta(cutmixAlpha).
+     *
+     * @param mixupAlpha Beta(alpha, alpha) parameter of Mixup's {@code lam}, finite and {@code >= 0}; 0 turns Mixup off
+     * @param cutmixAlpha Beta(alpha, alpha) parameter of CutMix's {@code lam}, finite and {@code >= 0}; 0 turns CutMix off
+     * @param probability chance in {@code [0, 1]} that a batch (or sample, see {@code mode}) is mixed at all
+     * @param switchProbability chance in {@code [0, 1]} of CutMix rather than Mixup when both are on
+     * @param mode one draw per batch or one per sample
+     * @throws SmoothcalException naming the component out of range and the value found
+     */
+    public MixConfig(double mixupAlpha, double cutmixAlpha, double probability, double switchProbability,
+            MixMode mode) {
+        this(mixupAlpha, cutmixAlpha, probability, switchProbability, mode, 0, 0);
     }
 
     /**
@@ -65,7 +98,7 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
      * @return a new configuration; this one is unchanged
      */
     public MixConfig withMode(MixMode newMode) {
-        return new MixConfig(mixupAlpha, cutmixAlpha, probability, switchProbability, newMode);
+        return new MixConfig(mixupAlpha, cutmixAlpha, probability, switchProbability, newMode, cutmixMin, cutmixMax);
     }
 
     /**
@@ -75,7 +108,7 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
      * @return a new configuration; this one is unchanged
      */
     public MixConfig withProbability(double newProbability) {
-        return new MixConfig(mixupAlpha, cutmixAlpha, newProbability, switchProbability, mode);
+        return new MixConfig(mixupAlpha, cutmixAlpha, newProbability, switchProbability, mode, cutmixMin, cutmixMax);
     }
 
     /**
@@ -88,12 +121,34 @@ public record MixConfig(double mixupAlpha, double cutmixAlpha, double probabilit
     }
 
     /**
-     * Whether CutMix is on ({@code cutmixAlpha > 0}).
+     * This configuration with CutMix boxes whose sides are {@code U(min, max)} fractions of the image's.
+     *
+     * @param min smallest side fraction, {@code 0 < min < max}
+     * @param max largest side fraction, at most 1
+     * @return a new configuration; this one is unchanged
+     * @throws SmoothcalException naming {@code cutmixMinmax} when the bounds are out of range
+     */
+    public MixConfig withCutmixMinmax(double min, double max) {
+        return new MixConfig(mixupAlpha, cutmixAlpha, probability, switchProbability, mode, min, max);
+    }
+
+    /**
+     * Whether CutMix is on ({@code cutmixAlpha > 0}, or box bounds set).
      *
      * @return true when CutMix can be drawn
      */
     public boolean cutmixOn() {
-        return cutmixAlpha > 0;
+        return cutmixAlpha > 0 || cutmixMinmaxOn();
+    }
+
+    /**
+     * Whether CutMix boxes take their sides from {@code [cutmixMin, cutmixMax]} rather than their area from
+     * Beta(cutmixAlpha).
+     *
+     * @return true when {@code cutmixMinmax} is set
+     */
+    public boolean cutmixMinmaxOn() {
+        return cutmixMax > 0;
     }
 
     private static void checkAlpha(String name, double value) {

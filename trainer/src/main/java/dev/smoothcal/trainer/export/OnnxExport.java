@@ -13,6 +13,7 @@ import dev.smoothcal.onnx.OnnxGraphBuilder;
 import dev.smoothcal.onnx.OnnxModels;
 import dev.smoothcal.onnx.proto.OnnxProto.ModelProto;
 import dev.smoothcal.trainer.graph.Normalization;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.model.Layer;
 import dev.smoothcal.trainer.model.Padding;
 import dev.smoothcal.trainer.model.ResolvedModel;
@@ -32,7 +33,8 @@ import java.util.TreeMap;
  * {@code logits} and {@code probabilities} {@code [batch, classes]}.
  *
  * <p>Mapping: normalisation is {@code Sub}/{@code Div} by per-channel initialisers (broadcast over the
- * trailing channel axis of NHWC). Before the first layer that needs channels first (Conv, pooling,
+ * trailing channel axis of NHWC), or one {@code Sub} of a {@code [H, W, C]} mean-image initialiser
+ * (broadcast over the batch axis). Before the first layer that needs channels first (Conv, pooling,
  * BatchNorm, Concat or Add on an image) one {@code Transpose(perm 0,3,1,2)} turns NHWC into NCHW; a
  * {@code Flatten} of an NCHW image is preceded by {@code Transpose(perm 0,2,3,1)} so the flattened
  * order is TF's NHWC order and Dense kernels stay valid. Models without such layers get no Transpose.
@@ -106,11 +108,17 @@ public final class OnnxExport {
         OnnxGraphBuilder g = new OnnxGraphBuilder(model.name())
                 .input(RunDirectory.INPUT_NAME, Dim.BATCH, Dim.of(in.height()), Dim.of(in.width()), Dim.of(in.channels()))
                 .output(RunDirectory.LOGITS, Dim.BATCH, Dim.CLASSES)
-                .output(RunDirectory.PROBABILITIES, Dim.BATCH, Dim.CLASSES)
-                .initializer("norm_mean", norm.mean(), in.channels())
-                .initializer("norm_std", norm.std(), in.channels())
-                .node("Sub", List.of(RunDirectory.INPUT_NAME, "norm_mean"), "centred")
-                .node("Div", List.of("centred", "norm_std"), "normalised");
+                .output(RunDirectory.PROBABILITIES, Dim.BATCH, Dim.CLASSES);
+        if (norm.mode() == NormalizationMode.MEAN_IMAGE) {
+            // The mean image [H, W, C] broadcasts over the batch axis of the NHWC input; no division.
+            g.initializer("norm_mean", norm.mean(), java.util.Arrays.stream(norm.meanShape()).asLongStream().toArray())
+                    .node("Sub", List.of(RunDirectory.INPUT_NAME, "norm_mean"), "normalised");
+        } else {
+            g.initializer("norm_mean", norm.mean(), in.channels())
+                    .initializer("norm_std", norm.std(), in.channels())
+                    .node("Sub", List.of(RunDirectory.INPUT_NAME, "norm_mean"), "centred")
+                    .node("Div", List.of("centred", "norm_std"), "normalised");
+        }
         Emitter e = new Emitter(g, weights);
         List<ResolvedModel.Step> steps = model.steps();
         Value x = new Value("normalised", Layout.NHWC);

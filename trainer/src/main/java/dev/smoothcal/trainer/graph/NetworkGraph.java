@@ -85,7 +85,7 @@ public final class NetworkGraph {
      * @param tf the ops of the graph to add the pass to
      * @param images raw pixels {@code [N, H, W, C]}
      * @param model the model to build
-     * @param norm per-channel mean and standard deviation, subtracted and divided first
+     * @param norm the input normalisation, applied first (per channel, or a mean image subtracted)
      * @param params the parameters by flat name: variables, or (INFERENCE mode only) constants
      * @param stepSeed {@code int64 [2]} seed of the stateless random ops of this step (dropout);
      *     unused in inference mode, where it may be null
@@ -95,12 +95,27 @@ public final class NetworkGraph {
      */
     public static Pass forward(Ops tf, Operand<TFloat32> images, ResolvedModel model, Normalization norm,
             Map<String, ? extends Operand<TFloat32>> params, Mode mode, Operand<TInt64> stepSeed) {
-        Operand<TFloat32> x = tf.math.div(
-                tf.math.sub(images, tf.constant(norm.mean())),
-                tf.constant(norm.std()));
+        Operand<TFloat32> x = normalize(tf, images, norm);
         Builder b = new Builder(tf, params, mode, stepSeed);
         x = b.sequence(model.steps(), x);
         return new Pass(x, b.updates);
+    }
+
+    /**
+     * The baked-in normalisation: {@code (x - mean_c) / std_c} per channel, or {@code x - mean[h, w, c]} (a
+     * constant {@code [H, W, C]} broadcast over the batch, no division) for a mean image.
+     *
+     * @param tf the ops of the graph
+     * @param images raw pixels {@code [N, H, W, C]}
+     * @param norm the normalisation
+     * @return the normalised images
+     */
+    static Operand<TFloat32> normalize(Ops tf, Operand<TFloat32> images, Normalization norm) {
+        if (norm.mode() == NormalizationMode.MEAN_IMAGE) {
+            long[] shape = java.util.Arrays.stream(norm.meanShape()).asLongStream().toArray();
+            return tf.math.sub(images, tf.constant(Shape.of(shape), DataBuffers.of(norm.mean(), true, false)));
+        }
+        return tf.math.div(tf.math.sub(images, tf.constant(norm.mean())), tf.constant(norm.std()));
     }
 
     /** Per-pass state: the dropout counter (distinct seeds per dropout layer) and collected updates. */

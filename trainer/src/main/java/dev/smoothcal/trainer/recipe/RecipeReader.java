@@ -10,6 +10,7 @@ import dev.smoothcal.core.smoothing.SmoothingConvention;
 import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixMode;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -62,6 +63,11 @@ final class RecipeReader {
         MIX_PROBABILITY("mixProbability", (at, v, b) -> b.mixProbability(number(at, v))),
         SWITCH_PROBABILITY("switchProbability", (at, v, b) -> b.switchProbability(number(at, v))),
         MIX_MODE("mixMode", (at, v, b) -> b.mixMode(choice(at, v, MixMode.class))),
+        CUTMIX_MINMAX("cutmixMinmax", (at, v, b) -> {
+            double[] bounds = pair(at, v);
+            b.cutmixMinmax(bounds[0], bounds[1]);
+        }),
+        NORMALIZATION("normalization", (at, v, b) -> b.normalization(normalization(at, v))),
         SHIFT("shift", (at, v, b) -> b.shift(number(at, v))),
         FLIP("flip", (at, v, b) -> b.flip(choice(at, v, FlipMode.class))),
         FILL("fill", (at, v, b) -> b.fill(choice(at, v, FillMode.class))),
@@ -248,6 +254,24 @@ final class RecipeReader {
         }
         throw at.fail("expected one of " + Arrays.stream(type.getEnumConstants())
                 .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", found '" + t + "'");
+    }
+
+    /** {@code [MIN, MAX]}: a list of two numbers (timm's {@code cutmix_minmax: [0.2, 0.8]}). */
+    private static double[] pair(At at, JsonNode v) {
+        if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
+            throw at.fail("expected a list of two numbers [MIN, MAX], found " + v);
+        }
+        return new double[] {v.get(0).doubleValue(), v.get(1).doubleValue()};
+    }
+
+    private static NormalizationMode normalization(At at, JsonNode v) {
+        String t = text(at, v);
+        for (NormalizationMode m : NormalizationMode.values()) {
+            if (m.id().equals(t)) {
+                return m;
+            }
+        }
+        throw at.fail("expected channel or mean-image, found '" + t + "'");
     }
 
     private static SmoothingConvention convention(At at, JsonNode v) {

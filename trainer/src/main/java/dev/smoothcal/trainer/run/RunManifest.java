@@ -28,6 +28,7 @@ import java.util.Map;
  * @param validation the held-out validation part of the training data
  * @param classNames class names, index = label
  * @param input the model input: name, NHWC shape, dtype, normalisation baked into the graphs
+ *     (the normalisation itself: per-channel mean and std, or the mean image)
  * @param outputs output names, {@code [logits, probabilities]}
  * @param versions library versions (smoothcal, tensorflow, java, onnx ir/opset)
  * @param modelFingerprint SHA-256 over the trained weights; model.onnx carries the same value
@@ -151,11 +152,14 @@ public record RunManifest(
      * @param shape {@code [height, width, channels]}; the batch dimension is dynamic
      * @param layout always {@code nhwc}, as {@code evaluate --layout} spells it
      * @param dtype always {@code float32}
-     * @param mean per-channel mean subtracted inside the graphs
-     * @param std per-channel standard deviation divided by inside the graphs
+     * @param mean the mean subtracted inside the graphs, row-major in {@code meanShape}: one value per
+     *     channel, or the training split's mean image
+     * @param std per-channel standard deviation divided by inside the graphs (all 1 for a mean image)
+     * @param meanShape {@code [C]} or, for a mean image, {@code [H, W, C]}; {@code [mean.size()]} when absent
+     *     (run.json written before mean images)
      */
     public record InputSpec(String name, List<Integer> shape, String layout, String dtype, List<Double> mean,
-            List<Double> std) {
+            List<Double> std, List<Integer> meanShape) {
         /**
          * Copies the lists.
          *
@@ -163,13 +167,31 @@ public record RunManifest(
          * @param shape {@code [height, width, channels]}; the batch dimension is dynamic
          * @param layout always {@code nhwc}, as {@code evaluate --layout} spells it
          * @param dtype always {@code float32}
-         * @param mean per-channel mean subtracted inside the graphs
-         * @param std per-channel standard deviation divided by inside the graphs
+         * @param mean the mean subtracted inside the graphs, row-major in {@code meanShape}
+         * @param std per-channel standard deviation divided by inside the graphs (all 1 for a mean image)
+         * @param meanShape {@code [C]} or {@code [H, W, C]}; {@code [mean.size()]} when null
          */
+        @com.fasterxml.jackson.annotation.JsonCreator
         public InputSpec {
             shape = List.copyOf(shape);
             mean = List.copyOf(mean);
             std = List.copyOf(std);
+            meanShape = meanShape == null ? List.of(mean.size()) : List.copyOf(meanShape);
+        }
+
+        /**
+         * A per-channel input ({@code meanShape = [mean.size()]}).
+         *
+         * @param name input name ({@code images})
+         * @param shape {@code [height, width, channels]}; the batch dimension is dynamic
+         * @param layout always {@code nhwc}
+         * @param dtype always {@code float32}
+         * @param mean per-channel mean subtracted inside the graphs
+         * @param std per-channel standard deviation divided by inside the graphs
+         */
+        public InputSpec(String name, List<Integer> shape, String layout, String dtype, List<Double> mean,
+                List<Double> std) {
+            this(name, shape, layout, dtype, mean, std, null);
         }
     }
 }

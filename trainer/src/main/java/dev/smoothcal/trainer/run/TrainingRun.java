@@ -183,7 +183,8 @@ public final class TrainingRun {
         var input = trained.model().input();
         RunManifest.InputSpec inputSpec = new RunManifest.InputSpec(RunDirectory.INPUT_NAME,
                 List.of(input.height(), input.width(), input.channels()), "nhwc", "float32",
-                toDoubles(trained.normalization().mean()), toDoubles(trained.normalization().std()));
+                toDoubles(trained.normalization().mean()), toDoubles(trained.normalization().std()),
+                Arrays.stream(trained.normalization().meanShape()).boxed().toList());
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("smoothcal", Version.get());
         versions.put("tensorflow", TensorFlow.version());

@@ -91,7 +91,19 @@ public final class Trainer {
                         + resumed.datasetFingerprint());
             }
         }
-        Normalization norm = Normalization.fit(train);
+        // Fitted on the training split only (the validation images choose the epoch and must not leak in).
+        Normalization norm = Normalization.fit(train, config.normalization());
+        if (resumed != null && resumed.normalization() != null && !resumed.normalization().equals(norm)) {
+            // The same data and settings give the same statistics bit for bit, so any difference means the
+            // checkpoint's graph was trained on other inputs than this run would feed it.
+            Normalization stored = resumed.normalization();
+            throw SmoothcalException.invalid("checkpoints", ": the checkpoint in " + checkpoints.dir()
+                    + (stored.mode() != norm.mode()
+                            ? " was trained with normalization " + stored.mode().id() + ", found " + norm.mode().id()
+                                    + "; resume with the stored normalization or start a new run"
+                            : " was trained with other " + norm.mode().id() + " statistics than this training split "
+                                    + "gives; resume on the same data or start a new run"));
+        }
         try (Graph graph = new Graph()) {
             TrainingGraph g = TrainingGraph.build(graph, config, model, norm, Weights.initial(model, config.seed()));
             Map<String, Variable<TFloat32>> vars = g.variables();
@@ -134,7 +146,7 @@ public final class Trainer {
                     if (checkpoints != null) {
                         checkpoints.save(session, new TrainingState(TrainingState.FORMAT, epoch, step, history,
                                 bestEpoch, bestValue, stale,
-                                architecture, dataFingerprint), improved);
+                                architecture, dataFingerprint, norm), improved);
                     } else if (improved) {
                         loop.rememberBest(vars);
                     }

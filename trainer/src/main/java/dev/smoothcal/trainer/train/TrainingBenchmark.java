@@ -79,11 +79,10 @@ public final class TrainingBenchmark {
                     + data.size() + " in " + data.name());
         }
         Batches batches = Batches.of(data, batch, model.numClasses());
-        Normalization norm = Normalization.fit(data);
         List<Bench> benches = new ArrayList<>();
         try {
             for (TrainingConfig c : configs) {
-                benches.add(Bench.open(c, model, norm, data, batches));
+                benches.add(Bench.open(c, model, Normalization.fit(data, c.normalization()), data, batches));
             }
             for (Bench b : benches) {
                 b.run(batches, warmup);

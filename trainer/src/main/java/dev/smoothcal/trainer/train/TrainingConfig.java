@@ -10,6 +10,7 @@ import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
 import dev.smoothcal.trainer.augment.ShiftFlipConfig;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
@@ -35,9 +36,11 @@ import dev.smoothcal.trainer.optim.ScheduleKind;
  * <tr><td>schedule, stepEvery, stepFactor, polyPower, warmupEpochs</td><td>constant, 10, 0.1, 1.0, 0</td></tr>
  * <tr><td>labelSmoothing, smoothingConvention, smoothingMethod</td><td>0.1, uniform ({@code t = (1 - a) y + a / K}),
  *     loss</td></tr>
- * <tr><td>mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode</td><td>0 (off), 0 (off), 1,
- *     0.5, batch</td></tr>
+ * <tr><td>mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode, cutmixMinmax</td><td>0 (off),
+ *     0 (off), 1, 0.5, batch, unset (box area from Beta(cutmixAlpha))</td></tr>
  * <tr><td>shift, flip</td><td>0 (off), none; uncovered pixels are filled with zeros</td></tr>
+ * <tr><td>normalization</td><td>channel: per-channel mean and std of the training split, baked into the
+ *     graphs (mean-image: the training split's mean image subtracted)</td></tr>
  * <tr><td>seed</td><td>42: initialisation, shuffling, the validation split and in-graph randomness</td></tr>
  * <tr><td>validationFraction</td><td>0.1, in (0, 0.5]: stratified share of the training data held out</td></tr>
  * <tr><td>monitor, patience</td><td>val_loss (chooses the exported epoch), 0 (no early stopping)</td></tr>
@@ -83,7 +86,7 @@ public final class TrainingConfig {
         return new Builder().epochs(epochs()).batchSize(batchSize()).optimizer(optimizer()).schedule(schedule())
                 .labelSmoothing(labelSmoothing()).mix(mix()).shiftFlip(shiftFlip()).seed(seed())
                 .validationFraction(validationFraction()).monitor(monitor()).patience(patience()).device(device())
-                .smoothingMethod(smoothingMethod());
+                .smoothingMethod(smoothingMethod()).normalization(normalization());
     }
 
     /**
@@ -182,6 +185,16 @@ public final class TrainingConfig {
     }
 
     /**
+     * The input normalisation fitted on the training split (never the validation split) and baked into the
+     * TensorFlow graph and the exported ONNX graph as constants.
+     *
+     * @return the normalisation mode
+     */
+    public NormalizationMode normalization() {
+        return values.normalization();
+    }
+
+    /**
      * In-graph Mixup/CutMix of images and (unsmoothed) labels.
      *
      * @return the mixing settings
@@ -277,10 +290,14 @@ public final class TrainingConfig {
      */
     record Values(int epochs, int batchSize, OptimizerConfig optimizer, LearningRateSchedule schedule,
             LabelSmoothing labelSmoothing, MixConfig mix, ShiftFlipConfig shiftFlip, long seed,
-            double validationFraction, Monitor monitor, int patience, Device device, SmoothingMethod smoothingMethod) {
+            double validationFraction, Monitor monitor, int patience, Device device, SmoothingMethod smoothingMethod,
+            NormalizationMode normalization) {
         Values {
             if (smoothingMethod == null) {
                 smoothingMethod = SmoothingMethod.LOSS; // run.json written before the setting existed
+            }
+            if (normalization == null) {
+                normalization = NormalizationMode.CHANNEL; // likewise
             }
             if (epochs < 1 || epochs > 10_000) {
                 throw SmoothcalException.invalid("epochs", "must be in [1, 10000], found " + epochs);
@@ -335,6 +352,9 @@ public final class TrainingConfig {
         private double mixProbability = 1.0;
         private double switchProbability = 0.5;
         private MixMode mixMode = MixMode.BATCH;
+        private double cutmixMin = 0.0;
+        private double cutmixMax = 0.0;
+        private NormalizationMode normalization = NormalizationMode.CHANNEL;
         private double heightShift = 0.0;
         private double widthShift = 0.0;
         private FlipMode flip = FlipMode.NONE;
@@ -591,6 +611,20 @@ public final class TrainingConfig {
         }
 
         /**
+         * Sets CutMix boxes whose height and width are independent {@code U(min, max)} fractions of the
+         * image's (timm's {@code cutmix_minmax}); turns CutMix on, and its alpha no longer shapes the box.
+         *
+         * @param min smallest side fraction, {@code 0 < min < max}
+         * @param max largest side fraction, at most 1; {@code (0, 0)} unsets (the default)
+         * @return this builder
+         */
+        public Builder cutmixMinmax(double min, double max) {
+            this.cutmixMin = min;
+            this.cutmixMax = max;
+            return this;
+        }
+
+        /**
          * Sets every Mixup/CutMix setting at once.
          *
          * @param mix the settings
@@ -598,7 +632,19 @@ public final class TrainingConfig {
          */
         public Builder mix(MixConfig mix) {
             return mixupAlpha(mix.mixupAlpha()).cutmixAlpha(mix.cutmixAlpha()).mixProbability(mix.probability())
-                    .switchProbability(mix.switchProbability()).mixMode(mix.mode());
+                    .switchProbability(mix.switchProbability()).mixMode(mix.mode())
+                    .cutmixMinmax(mix.cutmixMin(), mix.cutmixMax());
+        }
+
+        /**
+         * Sets the input normalisation, fitted on the training split and baked into both exported graphs.
+         *
+         * @param normalization default channel (per-channel mean and std); mean-image subtracts the mean image
+         * @return this builder
+         */
+        public Builder normalization(NormalizationMode normalization) {
+            this.normalization = normalization;
+            return this;
         }
 
         /**
@@ -714,7 +760,8 @@ public final class TrainingConfig {
             OptimizerConfig optimizerConfig = new OptimizerConfig(optimizer, learningRate, momentum, weightDecay);
             LearningRateSchedule scheduleConfig = new LearningRateSchedule(schedule, stepEvery, stepFactor, polyPower,
                     warmupEpochs);
-            MixConfig mixConfig = new MixConfig(mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode);
+            MixConfig mixConfig = new MixConfig(mixupAlpha, cutmixAlpha, mixProbability, switchProbability, mixMode,
+                    cutmixMin, cutmixMax);
             if (heightShift == widthShift && !(heightShift >= 0 && heightShift < 1)) {
                 // Set as one value by shift(double): named as such.
                 throw SmoothcalException.invalid("shift", "must be in [0, 1), found " + heightShift);
@@ -722,7 +769,8 @@ public final class TrainingConfig {
             ShiftFlipConfig shiftFlipConfig = new ShiftFlipConfig(heightShift, widthShift, flip, fill);
             LabelSmoothing smoothing = new LabelSmoothing(labelSmoothing, smoothingConvention);
             return new TrainingConfig(new Values(epochs, batchSize, optimizerConfig, scheduleConfig, smoothing,
-                    mixConfig, shiftFlipConfig, seed, validationFraction, monitor, patience, device, smoothingMethod));
+                    mixConfig, shiftFlipConfig, seed, validationFraction, monitor, patience, device, smoothingMethod,
+                    normalization));
         }
     }
 }

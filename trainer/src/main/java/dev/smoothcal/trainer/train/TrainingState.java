@@ -1,5 +1,6 @@
 package dev.smoothcal.trainer.train;
 
+import dev.smoothcal.trainer.graph.Normalization;
 import java.util.List;
 
 /**
@@ -15,9 +16,12 @@ import java.util.List;
  * @param epochsWithoutImprovement for early stopping
  * @param architecture the resolved model's layer and parameter description (must match to resume)
  * @param datasetFingerprint the training data's fingerprint (must match to resume)
+ * @param normalization the input normalisation fitted on the training split and baked into the graph (must
+ *     match to resume); null in a state written before it was stored
  */
 public record TrainingState(String format, int epochsDone, long globalStep, List<EpochRecord> history, int bestEpoch,
-        double bestValue, int epochsWithoutImprovement, String architecture, String datasetFingerprint) {
+        double bestValue, int epochsWithoutImprovement, String architecture, String datasetFingerprint,
+        Normalization normalization) {
     /** The format of {@code state.json}. */
     public static final String FORMAT = "smoothcal-checkpoint-state/1";
 
@@ -33,6 +37,8 @@ public record TrainingState(String format, int epochsDone, long globalStep, List
      * @param epochsWithoutImprovement for early stopping
      * @param architecture the resolved model's layer and parameter description (must match to resume)
      * @param datasetFingerprint the training data's fingerprint (must match to resume)
+     * @param normalization the input normalisation fitted on the training split and baked into the graph
+     *     (must match to resume); null in a state written before it was stored
      */
     public TrainingState {
         history = List.copyOf(history);

@@ -103,6 +103,109 @@ class MixAugmentationTest {
     }
 
     /**
+     * {@code cutmixMinmax = (0.2, 0.7)} on 40x32 images (sample i filled with i + 1), one box per sample: every
+     * box is a rectangle inside the image, {@code 1 - lam} is its area share, and its area follows the
+     * definition: sides {@code round(r H)}, {@code round(r W)} with independent {@code r ~ U(0.2, 0.7)}, whose
+     * exact distribution is computed here in double (P(side = k) = the length of {@code r H in [k - 1/2,
+     * k + 1/2]} within {@code [min H, max H]}, over {@code (max - min) H}; the area's by summing products).
+     * Kolmogorov-Smirnov distance to that CDF below the 1% critical value 1.63/sqrt(n) (conservative for a
+     * discrete law), and the mean within 5 standard errors.
+     */
+    @Test
+    void cutmixMinmaxBoxAreaFollowsTheDefinition() {
+        double min = 0.2;
+        double max = 0.7;
+        int n = 1500;
+        int h = 40;
+        int w = 32;
+        float[] images = new float[n * h * w];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(images, i * h * w, (i + 1) * h * w, i + 1);
+        }
+        MixConfig config = new MixConfig(0, 0, 1, 0.5, MixMode.ELEM).withCutmixMinmax(min, max);
+        assertTrue(config.cutmixOn(), "cutmix_minmax alone turns CutMix on");
+        GraphRun r = mix(config, images, n, h, w, 1, oneHot(new int[n], 2), 2, 17, 3);
+        float[] out = r.floats(0);
+        float[] lam = r.floats(2);
+        int[] partner = r.ints(3);
+        List<Integer> areas = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int p = partner[i];
+            if (p == i) {
+                continue; // the box is invisible
+            }
+            int taken = 0;
+            int top = h;
+            int bottom = -1;
+            int left = w;
+            int right = -1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = out[(i * h + y) * w + x];
+                    if (v == p + 1) {
+                        taken++;
+                        top = Math.min(top, y);
+                        bottom = Math.max(bottom, y);
+                        left = Math.min(left, x);
+                        right = Math.max(right, x);
+                    } else {
+                        assertEquals(i + 1, v, 0.0, "pixel of sample " + i);
+                    }
+                }
+            }
+            int bh = bottom - top + 1;
+            int bw = right - left + 1;
+            assertEquals(bh * bw, taken, "box of sample " + i + " is a rectangle");
+            assertTrue(bh >= Math.round(min * h) && bh <= Math.round(max * h), "box height " + bh);
+            assertTrue(bw >= Math.round(min * w) && bw <= Math.round(max * w), "box width " + bw);
+            assertEquals((1.0 - lam[i]) * h * w, taken, 1e-3, "lam of sample " + i + " is 1 - box area share");
+            areas.add(taken);
+        }
+        assertTrue(areas.size() > n * 0.99, "nearly every sample has another partner, found " + areas.size());
+        java.util.TreeMap<Integer, Double> law = new java.util.TreeMap<>();
+        double[] ph = sideLaw(min, max, h);
+        double[] pw = sideLaw(min, max, w);
+        for (int a = 0; a < ph.length; a++) {
+            for (int b = 0; b < pw.length; b++) {
+                if (ph[a] > 0 && pw[b] > 0) {
+                    law.merge(a * b, ph[a] * pw[b], Double::sum);
+                }
+            }
+        }
+        double mean = law.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum();
+        double variance = law.entrySet().stream().mapToDouble(e -> Math.pow(e.getKey() - mean, 2) * e.getValue()).sum();
+        int m = areas.size();
+        double observedMean = areas.stream().mapToInt(Integer::intValue).average().orElseThrow();
+        assertEquals(mean, observedMean, 5 * Math.sqrt(variance / m), "mean box area");
+        int[] sorted = areas.stream().mapToInt(Integer::intValue).sorted().toArray();
+        double cdf = 0;
+        double ks = 0;
+        int below = 0;
+        for (var e : law.entrySet()) {
+            double before = cdf;
+            cdf += e.getValue();
+            int countBefore = below;
+            while (below < m && sorted[below] <= e.getKey()) {
+                below++;
+            }
+            ks = Math.max(ks, Math.max(Math.abs((double) below / m - cdf), Math.abs((double) countBefore / m - before)));
+        }
+        assertEquals(m, below, "every observed area is possible under the definition");
+        assertTrue(ks < 1.63 / Math.sqrt(m), "KS distance " + ks + " to the definition's area law, n " + m);
+    }
+
+    /** P(side = k), k = 0..size: {@code round(r size)} for {@code r ~ U(min, max)}. */
+    private static double[] sideLaw(double min, double max, int size) {
+        double[] p = new double[size + 1];
+        for (int k = 0; k <= size; k++) {
+            double lo = Math.max(min * size, k - 0.5);
+            double hi = Math.min(max * size, k + 0.5);
+            p[k] = Math.max(0, hi - lo) / ((max - min) * size);
+        }
+        return p;
+    }
+
+    /**
      * 20,000 ELEM draws of Mixup's lam (1x1 images, so the graph is small) against Commons Math's
      * Beta(a, a): mean and variance within 5 standard errors (the variance's standard error estimated
      * from the sample's fourth central moment), and a chi-square test over 20 equal-probability bins of
@@ -262,6 +365,12 @@ class MixAugmentationTest {
         assertInvalid("mixProbability must be in [0, 1], found 1.5", () -> new MixConfig(0, 0, 1.5, 0.5, MixMode.BATCH));
         assertInvalid("switchProbability must be in [0, 1], found -1.0", () -> new MixConfig(0, 0, 1, -1, MixMode.BATCH));
         assertInvalid("mixMode must be batch or elem, found none", () -> new MixConfig(0, 0, 1, 0.5, null));
+        for (double[] bad : new double[][] {{0.5, 0.2}, {0, 0.5}, {0.3, 0.3}, {0.2, 1.5}, {-0.1, 0.5}, {0.2, Double.NaN}}) {
+            assertInvalid("cutmixMinmax must be MIN,MAX with 0 < MIN < MAX <= 1, found " + bad[0] + "," + bad[1],
+                    () -> MixConfig.OFF.withCutmixMinmax(bad[0], bad[1]));
+        }
+        assertTrue(MixConfig.OFF.withCutmixMinmax(0.2, 1.0).cutmixMinmaxOn());
+        assertFalse(MixConfig.OFF.cutmixOn(), "unset (0, 0) is off");
     }
 
     static void assertMessage(String expected, Runnable r) {

@@ -82,6 +82,18 @@ final class Forwards {
         return new Normalization(mean, std);
     }
 
+    /** A mean image {@code [H, W, C]} that differs from pixel to pixel (so a mis-broadcast shows). */
+    static Normalization meanImage(ResolvedModel model) {
+        var in = model.input();
+        float[] mean = new float[in.size()];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = 80f + (i * 37 % 101);
+        }
+        float[] ones = new float[in.channels()];
+        java.util.Arrays.fill(ones, 1f);
+        return new Normalization(new int[] {in.height(), in.width(), in.channels()}, mean, ones);
+    }
+
     /** TF inference-mode logits {@code [n, K]}, row-major. */
     static float[] tf(ResolvedModel model, Normalization norm, Weights weights, float[] images, int n) {
         var in = model.input();

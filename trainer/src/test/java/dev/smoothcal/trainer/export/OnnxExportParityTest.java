@@ -110,8 +110,65 @@ class OnnxExportParityTest {
         assertParity(ModelSpec.preset(preset).resolve(shape, 10), batches);
     }
 
+    /**
+     * The mean image baked in as a constant {@code [H, W, C]} subtraction gives the same logits in TF and ORT
+     * (a mean image that varies per pixel, so a wrong broadcast or layout cannot pass).
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("meanImageModels")
+    void meanImageNormalisationMatchesTensorFlow(String preset, ImageShape shape) throws OrtException {
+        ResolvedModel model = ModelSpec.preset(preset).resolve(shape, 10);
+        assertParity(model, Forwards.meanImage(model), new int[] {1, 7, 32});
+    }
+
+    static Stream<Arguments> meanImageModels() {
+        return Stream.of(Arguments.of("mlp", new ImageShape(8, 8, 1)), Arguments.of("cnn", new ImageShape(32, 32, 3)),
+                Arguments.of("minigooglenet", new ImageShape(32, 32, 3)));
+    }
+
+    /** The SavedModel itself (what interop runs) subtracts the same mean image as model.onnx. */
+    @Test
+    void savedModelSubtractsTheMeanImageAsOnnxDoes(@TempDir Path tmp) throws OrtException {
+        ResolvedModel model = ModelSpec.preset("cnn").resolve(new ImageShape(12, 10, 3), 4);
+        Normalization norm = Forwards.meanImage(model);
+        Weights weights = Forwards.random(model, 23);
+        Path dir = tmp.resolve("saved_model");
+        SavedModelExport.export(new TrainedModel(model, norm, weights, List.of(), 0), dir);
+        int n = 7;
+        float[] images = Forwards.images(model, n, 6);
+        float[] saved;
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
+                TFloat32 x = Tensors.floats(images, n, 12, 10, 3);
+                Result r = bundle.function(SavedModelExport.SIGNATURE_KEY).call(Map.of(RunDirectory.INPUT_NAME, x))) {
+            saved = Tensors.toArray(r.get(RunDirectory.LOGITS).orElseThrow());
+        }
+        ModelProto onnx = OnnxExport.build(model, norm, weights, ModelMetadata.NONE);
+        float[] ort;
+        try (OrtSession session = Forwards.session(onnx)) {
+            ort = Forwards.ort(session, model, images, n).get(RunDirectory.LOGITS);
+        }
+        double worst = 0;
+        for (int i = 0; i < saved.length; i++) {
+            worst = Math.max(worst, Math.abs(saved[i] - ort[i]));
+        }
+        assertTrue(worst <= LOGIT_TOLERANCE, "max |SavedModel - ORT| " + worst);
+        // one Sub of an [H, W, C] initialiser, no Div
+        assertEquals("Sub", onnx.getGraph().getNode(0).getOpType());
+        assertTrue(onnx.getGraph().getNodeList().stream().noneMatch(nd -> nd.getOpType().equals("Div")));
+        var mean = onnx.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("norm_mean"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(12L, 10L, 3L), mean.getDimsList());
+        float[] expected = norm.mean();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], mean.getFloatData(i), 0f, "mean image value " + i);
+        }
+    }
+
     private static void assertParity(ResolvedModel model, int[] batches) throws OrtException {
-        Normalization norm = Forwards.normalization(model.input().channels());
+        assertParity(model, Forwards.normalization(model.input().channels()), batches);
+    }
+
+    private static void assertParity(ResolvedModel model, Normalization norm, int[] batches) throws OrtException {
         Weights weights = Forwards.random(model, 11);
         ModelProto onnx = OnnxExport.build(model, norm, weights, ModelMetadata.NONE);
         int k = model.numClasses();

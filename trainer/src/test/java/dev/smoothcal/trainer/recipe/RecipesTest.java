@@ -9,6 +9,7 @@ import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.trainer.augment.FillMode;
 import dev.smoothcal.trainer.augment.FlipMode;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.loss.SmoothingMethod;
 import dev.smoothcal.trainer.model.ModelSpec;
 import dev.smoothcal.trainer.model.ModelSummary;
@@ -48,10 +49,12 @@ class RecipesTest {
     void theNotebookRecipeIsTheNotebooks() {
         TrainingRecipe r = TrainingRecipe.read(RECIPES.resolve("keras-minigooglenet-cifar10.json"));
         // NUM_EPOCHS = 32, BATCH_SIZE = 8, SGD(lr=INIT_LR=5e-3, momentum=0.7), PolynomialDecay(power=1.0),
-        // ImageDataGenerator(width/height_shift_range=0.1, horizontal_flip=True, fill_mode="nearest"), smoothing 0.1
+        // ImageDataGenerator(width/height_shift_range=0.1, horizontal_flip=True, fill_mode="nearest"), smoothing 0.1,
+        // mean = np.mean(trainX, axis=0); trainX -= mean
         assertEquals(TrainingConfig.builder().epochs(32).batchSize(8).optimizer(OptimizerKind.SGD).learningRate(5e-3)
                 .momentum(0.7).schedule(ScheduleKind.POLYNOMIAL).polyPower(1.0).shift(0.1).flip(FlipMode.HORIZONTAL)
-                .fill(FillMode.NEAREST).labelSmoothing(0.1).smoothingMethod(SmoothingMethod.LABELS).build(), r.config());
+                .fill(FillMode.NEAREST).labelSmoothing(0.1).smoothingMethod(SmoothingMethod.LABELS)
+                .normalization(NormalizationMode.MEAN_IMAGE).build(), r.config());
         assertEquals(ModelSpec.preset("minigooglenet"), r.model());
         assertEquals(1_656_250, r.model().resolve(new ImageShape(32, 32, 3), 10).parameterCount());
     }

@@ -3,6 +3,7 @@ package dev.smoothcal.trainer.recipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.trainer.augment.FillMode;
@@ -69,9 +70,9 @@ class TrainingRecipeTest {
 
     @Test
     void unknownKeysAndBadValuesAreRefusedWithTheirKey() {
-        assertEquals("recipe r: unknown key 'batchsize', expected one of [batch_size, cutmix_alpha, data, description, "
-                + "device, epochs, fill, flip, label_smoothing, learning_rate, mix_mode, mix_probability, "
-                + "mixup_alpha, model, momentum, monitor, name, optimizer, patience, poly_power, schedule, seed, "
+        assertEquals("recipe r: unknown key 'batchsize', expected one of [batch_size, cutmix_alpha, cutmix_minmax, "
+                + "data, description, device, epochs, fill, flip, label_smoothing, learning_rate, mix_mode, "
+                + "mix_probability, mixup_alpha, model, momentum, monitor, name, normalization, optimizer, patience, poly_power, schedule, seed, "
                 + "shift, smoothing_convention, smoothing_method, step_every, step_factor, switch_probability, validation_fraction, "
                 + "warmup_epochs, weight_decay]", message("{\"batchsize\": 8}"));
         assertEquals("recipe r: batch_size: must be in [1, 65536], found 0", message("{\"batch_size\": 0}"));
@@ -83,6 +84,21 @@ class TrainingRecipeTest {
         assertEquals("recipe r: model: must be one of [cnn, minigooglenet, mlp, resnet20, resnet56] or a JSON model "
                 + "file, found 'nope' (no such preset or file)", message("{\"model\": \"nope\"}"));
         assertEquals("recipe r: expected an object of settings {\"epochs\": ..., ...}, found ARRAY", message("[]"));
+        assertEquals("recipe r: cutmix_minmax: must be MIN,MAX with 0 < MIN < MAX <= 1, found 0.8,0.2",
+                message("{\"cutmix_minmax\": [0.8, 0.2]}"));
+        assertEquals("recipe r: cutmix_minmax: expected a list of two numbers [MIN, MAX], found 0.5",
+                message("{\"cutmix_minmax\": 0.5}"));
+        assertEquals("recipe r: normalization: expected channel or mean-image, found 'pixel'",
+                message("{\"normalization\": \"pixel\"}"));
+    }
+
+    @Test
+    void normalizationAndCutmixMinmaxAreRead() {
+        TrainingRecipe recipe = TrainingRecipe.parse("normalization: mean-image\ncutmix_minmax: [0.2, 0.8]\n", true, "r");
+        assertEquals(dev.smoothcal.trainer.graph.NormalizationMode.MEAN_IMAGE, recipe.config().normalization());
+        assertEquals(0.2, recipe.config().mix().cutmixMin());
+        assertEquals(0.8, recipe.config().mix().cutmixMax());
+        assertTrue(recipe.config().mix().cutmixOn());
     }
 
     @Test

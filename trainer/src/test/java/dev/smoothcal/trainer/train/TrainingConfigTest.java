@@ -1,6 +1,7 @@
 package dev.smoothcal.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +13,7 @@ import dev.smoothcal.trainer.augment.FlipMode;
 import dev.smoothcal.trainer.augment.MixConfig;
 import dev.smoothcal.trainer.augment.MixMode;
 import dev.smoothcal.trainer.augment.ShiftFlipConfig;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.optim.LearningRateSchedule;
 import dev.smoothcal.trainer.optim.OptimizerConfig;
 import dev.smoothcal.trainer.optim.OptimizerKind;
@@ -35,6 +37,8 @@ class TrainingConfigTest {
         assertEquals(Monitor.VAL_LOSS, c.monitor());
         assertEquals(0, c.patience());
         assertEquals(Device.AUTO, c.device());
+        assertEquals(NormalizationMode.CHANNEL, c.normalization());
+        assertFalse(c.mix().cutmixMinmaxOn());
     }
 
     @Test
@@ -44,8 +48,9 @@ class TrainingConfigTest {
                 .labelSmoothing(0.2).smoothingConvention(SmoothingConvention.OTHER_CLASSES).mixupAlpha(0.2)
                 .cutmixAlpha(1.0).mixProbability(0.5).switchProbability(0.3).mixMode(MixMode.ELEM).shift(0.1)
                 .flip(FlipMode.HORIZONTAL).seed(7).validationFraction(0.2).monitor(Monitor.VAL_ECE).patience(2)
-                .device(Device.parse("gpu:1")).build();
-        assertEquals(new MixConfig(0.2, 1.0, 0.5, 0.3, MixMode.ELEM), c.mix());
+                .device(Device.parse("gpu:1")).cutmixMinmax(0.3, 0.9).normalization(NormalizationMode.MEAN_IMAGE).build();
+        assertEquals(new MixConfig(0.2, 1.0, 0.5, 0.3, MixMode.ELEM, 0.3, 0.9), c.mix());
+        assertEquals(NormalizationMode.MEAN_IMAGE, c.normalization());
         assertEquals(new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.ZERO), c.shiftFlip());
         assertEquals(c, c.toBuilder().build());
         assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
@@ -69,6 +74,8 @@ class TrainingConfigTest {
                 () -> TrainingConfig.builder().patience(-1).build());
         assertInvalid("monitor", "monitor must be set, found none", () -> TrainingConfig.builder().monitor(null).build());
         assertInvalid("device", "device must be set, found none", () -> TrainingConfig.builder().device(null).build());
+        assertInvalid("cutmixMinmax", "cutmixMinmax must be MIN,MAX with 0 < MIN < MAX <= 1, found 0.4,0.4",
+                () -> TrainingConfig.builder().cutmixMinmax(0.4, 0.4).build());
     }
 
     private static void assertInvalid(String parameter, String message, Runnable build) {
