@@ -32,6 +32,9 @@ import java.util.Arrays;
  * combine with {@link #combine}.
  */
 public final class BootstrapReplicates {
+    /** The confidence level of {@link #interval}: 0.95. */
+    public static final double CONFIDENCE_LEVEL = PoissonBootstrap.CONFIDENCE_LEVEL;
+
     /** The metrics with replicate values. */
     public enum Metric {
         /** Top-1 accuracy. */
