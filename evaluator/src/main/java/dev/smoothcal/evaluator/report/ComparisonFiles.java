@@ -38,8 +38,7 @@ public final class ComparisonFiles {
         Json.write(dir.resolve(COMPARE_JSON), comparison);
         AtomicFiles.writeString(dir.resolve(COMPARE_CSV), csv(comparison));
         AtomicFiles.writeString(dir.resolve(COMPARE_HTML), ComparisonHtml.render(comparison));
-        Charts.writePngAndSvg(Charts.reliabilityOverlay(
-                comparison.models().stream().map(Comparison.Entry::label).toList(),
+        Diagrams.write(Diagrams.overlay(comparison.models().stream().map(Comparison.Entry::label).toList(),
                 comparison.models().stream().map(Comparison.Entry::bins).toList(),
                 "Reliability on " + comparison.data().name()), dir, OVERLAY);
     }

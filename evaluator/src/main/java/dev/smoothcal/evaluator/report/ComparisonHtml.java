@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code compare.html}: one self-contained page (no external resources, no scripts) with the models'
  * metrics side by side and their 95% bootstrap intervals, each model's paired difference to the
  * baseline (bold where the interval excludes 0), the gate verdicts when rules were given, and one
- * {@link ReliabilitySvg} panel per model, side by side. Every piece of text is HTML-escaped.
+ * {@link Diagrams#reliability} panel per model, side by side. Every piece of text is HTML-escaped.
  */
 final class ComparisonHtml {
     /** Table rows: name shown, the metric with intervals (null for equal-mass ECE, which has none). */
@@ -95,8 +95,8 @@ final class ComparisonHtml {
         }
         h.append("<h2>Reliability</h2>\n<div class=\"charts\">\n");
         for (Comparison.Entry e : c.models()) {
-            h.append(ReliabilitySvg.render(e.bins(), String.format(Locale.ROOT, "%s: ECE %.4f", e.label(), e.ece())))
-                    .append('\n');
+            h.append(HtmlReport.inline(Diagrams.reliability(e.bins(), String.format(Locale.ROOT, "%s: ECE %.4f",
+                    e.label(), e.ece())).svg())).append('\n');
         }
         h.append("</div>\n<p>").append(HtmlReport.escape("format " + c.format())).append("</p>\n</body>\n</html>\n");
         return h.toString();
