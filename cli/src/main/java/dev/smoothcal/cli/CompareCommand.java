@@ -1,10 +1,12 @@
 package dev.smoothcal.cli;
 
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.metrics.BootstrapReplicates;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.gate.Gate;
+import dev.smoothcal.evaluator.report.BootstrapRecorder;
 import dev.smoothcal.evaluator.report.Comparison;
 import dev.smoothcal.evaluator.report.ComparisonFiles;
 import dev.smoothcal.evaluator.report.EvaluationReport;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Option;
 /** {@code smoothcal compare}: several models on the same data, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Evaluate several ONNX classifiers on the same data (for example one network trained with and "
-                + "without label smoothing) and write one side-by-side table (compare.csv, compare.json) and one "
-                + "overlaid reliability diagram (PNG, SVG).")
+                + "without label smoothing) and write one side-by-side table with 95%% bootstrap intervals of each metric and of each "
+                + "model's paired difference to the first (compare.csv, compare.json), a page with the table and "
+                + "the reliability diagrams side by side (compare.html) and one overlaid reliability diagram (PNG, SVG).")
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE.onnx|RUN_DIR",
             description = "A model to compare; give it two or more times.")
@@ -70,17 +73,20 @@ final class CompareCommand implements Callable<Integer> {
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();
+            List<BootstrapReplicates> replicates = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 EvaluationRequest request = first.withModel(models.get(i));
                 System.err.println("evaluating " + names.get(i) + " (" + models.get(i) + ")");
                 try {
-                    EvaluationReport report = evaluate(request, models.get(i).toString());
+                    BootstrapRecorder recorder = new BootstrapRecorder(request);
+                    EvaluationReport report = evaluate(request, models.get(i).toString(), recorder);
                     reports.add(gateOptions.any() ? report.withGate(gate.check(report)) : report);
+                    recorder.replicates().ifPresent(replicates::add);
                 } catch (SmoothcalException e) {
                     throw naming(names.get(i), e);
                 }
             }
-            Comparison comparison = Comparison.of(names, reports);
+            Comparison comparison = Comparison.of(names, reports, replicates);
             ComparisonFiles.write(comparison, dir.staging());
             dir.commit();
             Summaries.comparison(System.out, comparison);
@@ -108,8 +114,8 @@ final class CompareCommand implements Callable<Integer> {
         };
     }
 
-    private static EvaluationReport evaluate(EvaluationRequest request, String modelPath) {
-        try (ConsoleEvaluationListener listener = new ConsoleEvaluationListener((from, count, p, k) -> { })) {
+    private static EvaluationReport evaluate(EvaluationRequest request, String modelPath, BootstrapRecorder recorder) {
+        try (ConsoleEvaluationListener listener = new ConsoleEvaluationListener(recorder)) {
             return Evaluation.run(request, listener).withModelPath(modelPath);
         }
     }

@@ -220,8 +220,9 @@ class EvaluationCommandsTest {
             right += best == test.labels()[i] ? 1 : 0;
         }
         JsonNode json = Json.MAPPER.readTree(out.resolve("compare.json").toFile());
-        assertEquals("smoothcal-compare/1", json.get("format").asText());
+        assertEquals("smoothcal-compare/2", json.get("format").asText());
         assertEquals(2, json.get("models").size());
+        assertTrue(json.get("bootstrap").isNull() && json.get("differences").isEmpty(), "--bootstrap 0: no intervals");
         for (JsonNode m : json.get("models")) {
             // Both scales rank classes alike; float32 may flip a near tie or two.
             assertEquals(right / 1797.0, m.get("accuracy").asDouble(), 2.0 / 1797, m.get("label").asText());
@@ -232,6 +233,29 @@ class EvaluationCommandsTest {
         assertTrue(csv.get(1).startsWith("soft,") && csv.get(2).startsWith("sharp,"), csv.toString());
         assertNotNull(ImageIO.read(out.resolve("reliability-overlay.png").toFile()));
         assertTrue(Files.size(out.resolve("reliability-overlay.svg")) > 0);
+        assertTrue(Files.readString(out.resolve("compare.html")).contains("<svg"));
+    }
+
+    @Test
+    void compareKeepsPairedIntervals() throws IOException {
+        Path out = tmp.resolve("compare-intervals");
+        capture(true, () -> assertEquals(0, Main.execute("compare", "--model", soft.toString(),
+                "--model", sharp.toString(), "--label", "soft", "--label", "sharp", "--bootstrap", "50",
+                "--out", out.toString())));
+        JsonNode json = Json.MAPPER.readTree(out.resolve("compare.json").toFile());
+        assertEquals(50, json.at("/bootstrap/replicates").asInt());
+        assertEquals("soft", json.at("/bootstrap/baseline").asText());
+        JsonNode report = json.at("/models/1/intervals/accuracy");
+        assertTrue(report.get("lower").asDouble() <= report.get("estimate").asDouble()
+                && report.get("estimate").asDouble() <= report.get("upper").asDouble(), report.toString());
+        JsonNode d = json.at("/differences/0");
+        assertEquals("sharp", d.get("label").asText());
+        assertEquals(json.at("/models/1/nll").asDouble() - json.at("/models/0/nll").asDouble(),
+                d.at("/difference/nll/estimate").asDouble(), 1e-12);
+        List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
+        assertTrue(csv.get(0).contains(",accuracy_lower,accuracy_upper,") && csv.get(0).endsWith(",classwise_ece_diff_upper"),
+                csv.get(0));
+        assertTrue(Files.readString(out.resolve("compare.html")).contains("Differences to soft"));
     }
 
     @Test

@@ -90,7 +90,7 @@ final class PoissonBootstrap implements java.io.Serializable {
                 interval(accuracy, accuracies, used), interval(calibrationError, errors, used));
     }
 
-    private static ConfidenceInterval interval(double estimate, double[] values, int count) {
+    static ConfidenceInterval interval(double estimate, double[] values, int count) {
         Percentile percentile = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
         percentile.setData(values, 0, count);
         return new ConfidenceInterval(estimate, percentile.evaluate(LOWER_PERCENTILE),

@@ -1,11 +1,8 @@
 package dev.smoothcal.evaluator.calibration;
 
 import dev.smoothcal.evaluator.inference.OutputKind;
-import dev.smoothcal.onnx.Attribute;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
-import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Dirichlet calibration (Kull et al. 2019): matrix scaling of the log-probabilities,
@@ -32,22 +29,14 @@ public record DirichletCalibration(int numClasses, double[] weights, double[] bi
      * @param bias b, K values
      */
     public DirichletCalibration {
-        MatrixScaling.checkShapes(numClasses, weights, bias);
+        FullAffineMap.checkShapes(numClasses, weights, bias);
         weights = weights.clone();
         bias = bias.clone();
     }
 
     static FittedCalibrator fit(CalibrationData data, CalibrationSettings settings) {
-        int k = data.numClasses();
-        int n = data.size();
-        double[] z = Rows.widen(data.logits(), n * k);
-        double[] x = Rows.logSoftmax(z, n, k);
-        LinearMaps.Fitted f = LinearMaps.fit(x, data.labels(), k, LinearMaps.Form.FULL,
-                settings.offDiagonalPenalty(), settings.interceptPenalty(), settings.maxIterations());
-        DirichletCalibration d = new DirichletCalibration(k, f.weights(), f.bias());
-        double after = Rows.meanNllOfProbabilities(d.probabilities(data.logits(), n), data.labels(), n, k);
-        return new FittedCalibrator(d, new CalibrationFit(n, Rows.meanNllOfLogits(z, data.labels(), n, k), after,
-                f.result().value(), f.result().iterations(), LinearMaps.convergence(f.result())));
+        FullAffineMap.Fit f = FullAffineMap.fit(FullAffineMap.Features.LOG_PROBABILITIES, data, settings);
+        return new FittedCalibrator(new DirichletCalibration(data.numClasses(), f.weights(), f.bias()), f.fit());
     }
 
     /**
@@ -77,20 +66,18 @@ public record DirichletCalibration(int numClasses, double[] weights, double[] bi
 
     @Override
     public double[] probabilities(float[] logits, int n) {
-        double[] x = Rows.logSoftmax(Rows.widen(logits, n * numClasses), n, numClasses);
-        return Rows.softmax(LinearMaps.logits(weights, bias, x, n, numClasses, LinearMaps.Form.FULL), n,
-                numClasses);
+        return FullAffineMap.probabilities(FullAffineMap.Features.LOG_PROBABILITIES, numClasses, weights, bias,
+                logits, n);
     }
 
     @Override
     public SortedMap<String, Object> parameters() {
-        return new TreeMap<>(java.util.Map.of("weights", LinearMaps.list(weights), "bias", LinearMaps.list(bias)));
+        return FullAffineMap.parameters(weights, bias);
     }
 
     @Override
     public OutputKind writeOnnx(OnnxGraphBuilder graph, String logits, String result) {
-        graph.node("LogSoftmax", List.of(logits), result + "_log_probabilities", Attribute.ofInt("axis", 1));
-        MatrixScaling.writeGemm(graph, result + "_log_probabilities", result, numClasses, weights, bias);
-        return OutputKind.LOGITS;
+        return FullAffineMap.writeOnnx(FullAffineMap.Features.LOG_PROBABILITIES, graph, logits, result, numClasses,
+                weights, bias);
     }
 }

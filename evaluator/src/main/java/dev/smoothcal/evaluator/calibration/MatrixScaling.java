@@ -1,12 +1,8 @@
 package dev.smoothcal.evaluator.calibration;
 
-import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.inference.OutputKind;
-import dev.smoothcal.onnx.Attribute;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
-import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Matrix scaling (Guo et al. 2017) with off-diagonal and intercept regularisation, ODIR (Kull et al.
@@ -35,27 +31,14 @@ public record MatrixScaling(int numClasses, double[] weights, double[] bias) imp
      * @param bias b, K values
      */
     public MatrixScaling {
-        checkShapes(numClasses, weights, bias);
+        FullAffineMap.checkShapes(numClasses, weights, bias);
         weights = weights.clone();
         bias = bias.clone();
     }
 
-    static void checkShapes(int k, double[] weights, double[] bias) {
-        if (k < 2 || weights == null || bias == null || weights.length != k * k || bias.length != k) {
-            throw SmoothcalException.defect("a K x K matrix calibrator needs K >= 2, K*K weights and K offsets");
-        }
-    }
-
     static FittedCalibrator fit(CalibrationData data, CalibrationSettings settings) {
-        int k = data.numClasses();
-        int n = data.size();
-        double[] x = Rows.widen(data.logits(), n * k);
-        LinearMaps.Fitted f = LinearMaps.fit(x, data.labels(), k, LinearMaps.Form.FULL,
-                settings.offDiagonalPenalty(), settings.interceptPenalty(), settings.maxIterations());
-        MatrixScaling m = new MatrixScaling(k, f.weights(), f.bias());
-        double after = Rows.meanNllOfProbabilities(m.probabilities(data.logits(), n), data.labels(), n, k);
-        return new FittedCalibrator(m, new CalibrationFit(n, Rows.meanNllOfLogits(x, data.labels(), n, k), after,
-                f.result().value(), f.result().iterations(), LinearMaps.convergence(f.result())));
+        FullAffineMap.Fit f = FullAffineMap.fit(FullAffineMap.Features.LOGITS, data, settings);
+        return new FittedCalibrator(new MatrixScaling(data.numClasses(), f.weights(), f.bias()), f.fit());
     }
 
     /**
@@ -85,26 +68,17 @@ public record MatrixScaling(int numClasses, double[] weights, double[] bias) imp
 
     @Override
     public double[] probabilities(float[] logits, int n) {
-        return Rows.softmax(LinearMaps.logits(weights, bias, Rows.widen(logits, n * numClasses), n, numClasses,
-                LinearMaps.Form.FULL), n, numClasses);
+        return FullAffineMap.probabilities(FullAffineMap.Features.LOGITS, numClasses, weights, bias, logits, n);
     }
 
     @Override
     public SortedMap<String, Object> parameters() {
-        return new TreeMap<>(java.util.Map.of("weights", LinearMaps.list(weights), "bias", LinearMaps.list(bias)));
+        return FullAffineMap.parameters(weights, bias);
     }
 
     @Override
     public OutputKind writeOnnx(OnnxGraphBuilder graph, String logits, String result) {
-        writeGemm(graph, logits, result, numClasses, weights, bias);
-        return OutputKind.LOGITS;
-    }
-
-    static void writeGemm(OnnxGraphBuilder graph, String input, String result, int k, double[] weights,
-            double[] bias) {
-        graph.initializer(result + "_weights", LinearMaps.floats(weights), k, k);
-        graph.initializer(result + "_bias", LinearMaps.floats(bias), k);
-        graph.node("Gemm", List.of(input, result + "_weights", result + "_bias"), result,
-                Attribute.ofInt("transB", 1));
+        return FullAffineMap.writeOnnx(FullAffineMap.Features.LOGITS, graph, logits, result, numClasses, weights,
+                bias);
     }
 }

@@ -124,7 +124,7 @@ public record PlattScaling(double slope, double intercept) implements Calibrator
 
     @Override
     public OutputKind writeOnnx(OnnxGraphBuilder graph, String logits, String result) {
-        MatrixScaling.writeGemm(graph, logits, result, 2, new double[] {0, 0, -slope, slope},
+        FullAffineMap.writeGemm(graph, logits, result, 2, new double[] {0, 0, -slope, slope},
                 new double[] {0, intercept});
         return OutputKind.LOGITS;
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * {@code report.html}: one self-contained page (no external resources, no scripts) with the headline
  * numbers, the temperature section (with the tempered model's reliability diagram), the calibrators side
- * by side (a table and one {@link ReliabilitySvg} panel each, after the model as it is), the reliability
+ * by side (a table and one {@link Diagrams#reliability} panel each, after the model as it is), the reliability
  * diagram and confidence histogram of the model as it is, all charts as inline SVG, the per-class scores
  * and the confusion matrix. Every piece of text, class names and paths included, is
  * HTML-escaped.
@@ -134,11 +134,11 @@ final class HtmlReport {
                     + "= %.2g over %d images (tolerance %.0g)", r.export().calibrator(), r.export().path(),
                     r.export().maxAbsDifference(), r.export().samples(), r.export().tolerance()))).append("</p>\n");
         }
-        h.append("<div class=\"charts\">\n").append(ReliabilitySvg.render(r.bins(), String.format(Locale.ROOT,
-                "as is: ECE %.4f", r.ece()))).append('\n');
+        h.append("<div class=\"charts\">\n").append(inline(Diagrams.reliability(r.bins(), String.format(Locale.ROOT,
+                "as is: ECE %.4f", r.ece())).svg())).append('\n');
         for (EvaluationReport.Calibration c : r.calibration()) {
-            h.append(ReliabilitySvg.render(c.bins(), String.format(Locale.ROOT, "%s: ECE %.4f", c.method(),
-                    c.ece()))).append('\n');
+            h.append(inline(Diagrams.reliability(c.bins(), String.format(Locale.ROOT, "%s: ECE %.4f", c.method(),
+                    c.ece())).svg())).append('\n');
         }
         h.append("</div>\n");
     }
@@ -178,7 +178,7 @@ final class HtmlReport {
     }
 
     /** The SVG document without its XML declaration and doctype, for inline use. */
-    private static String inline(String svg) {
+    static String inline(String svg) {
         int start = svg.indexOf("<svg");
         return start < 0 ? "" : svg.substring(start);
     }

@@ -6,12 +6,12 @@ import dev.smoothcal.core.metrics.ReliabilityBin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.XYChart;
 
 /**
  * Writes an {@link EvaluationReport} into a folder: {@code report.json}, {@code bins.csv}, the reliability
- * diagram and confidence histogram as PNG and SVG, with temperature scaling the reliability diagram of
- * the tempered model too, and the self-contained {@code report.html}. Each file is written atomically.
+ * diagram and confidence histogram as PNG and SVG (one drawing each, SVG with real text), with
+ * temperature scaling the reliability diagram of the tempered model too, and the self-contained
+ * {@code report.html}. Each file is written atomically.
  */
 public final class ReportFiles {
     /** The report as JSON ({@link EvaluationReport}). */
@@ -44,21 +44,21 @@ public final class ReportFiles {
     public static void write(EvaluationReport report, Path dir) {
         Json.write(dir.resolve(REPORT_JSON), report);
         AtomicFiles.writeString(dir.resolve(BINS_CSV), binsCsv(report.bins()));
-        XYChart reliability = Charts.reliability(report.bins(), String.format(Locale.ROOT,
-                "Reliability diagram (ECE %.4f, %d bins)", report.ece(), report.numBins()));
-        XYChart confidence = Charts.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram");
-        Charts.writePngAndSvg(reliability, dir, RELIABILITY);
-        Charts.writePngAndSvg(confidence, dir, CONFIDENCE);
+        Drawing reliability = Diagrams.reliability(report.bins(), String.format(Locale.ROOT,
+                "Reliability (ECE %.4f, %d bins)", report.ece(), report.numBins()));
+        Drawing confidence = Diagrams.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram");
+        Diagrams.write(reliability, dir, RELIABILITY);
+        Diagrams.write(confidence, dir, CONFIDENCE);
         String calibratedSvg = null;
         EvaluationReport.Temperature t = report.temperature();
         if (t != null) {
-            XYChart calibrated = Charts.reliability(t.binsAfter(), String.format(Locale.ROOT,
+            Drawing calibrated = Diagrams.reliability(t.binsAfter(), String.format(Locale.ROOT,
                     "Reliability with T = %.4f (ECE %.4f, %d bins)", t.t(), t.eceAfter(), report.numBins()));
-            Charts.writePngAndSvg(calibrated, dir, RELIABILITY_CALIBRATED);
-            calibratedSvg = Charts.svg(calibrated);
+            Diagrams.write(calibrated, dir, RELIABILITY_CALIBRATED);
+            calibratedSvg = calibrated.svg();
         }
         AtomicFiles.writeString(dir.resolve(REPORT_HTML),
-                HtmlReport.render(report, Charts.svg(reliability), Charts.svg(confidence), calibratedSvg));
+                HtmlReport.render(report, reliability.svg(), confidence.svg(), calibratedSvg));
     }
 
     static String binsCsv(List<ReliabilityBin> bins) {

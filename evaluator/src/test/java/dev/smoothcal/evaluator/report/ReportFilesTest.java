@@ -95,14 +95,36 @@ class ReportFilesTest {
                 ReportFiles.RELIABILITY_CALIBRATED}) {
             BufferedImage png = ImageIO.read(out.resolve(chart + ".png").toFile());
             assertNotNull(png, chart + ".png decodes");
-            assertEquals(640, png.getWidth());
-            assertEquals(560, png.getHeight());
-            assertTrue(distinctColours(png) > 8, chart + ".png has content");
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            // The SVG 1.1 doctype names the W3C DTD; parse well-formedness without fetching it.
-            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            var doc = factory.newDocumentBuilder().parse(out.resolve(chart + ".svg").toFile());
+            var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve(chart + ".svg").toFile());
             assertEquals("svg", doc.getDocumentElement().getNodeName());
+            // the PNG is the SVG's drawing at 2 pixels per unit
+            assertEquals(2 * Integer.parseInt(doc.getDocumentElement().getAttribute("width")), png.getWidth());
+            assertEquals(2 * Integer.parseInt(doc.getDocumentElement().getAttribute("height")), png.getHeight());
+            assertTrue(distinctColours(png) > 8, chart + ".png has content");
+            assertTrue(doc.getElementsByTagName("text").getLength() > 12, chart + ".svg has real text");
+            assertEquals(0, doc.getElementsByTagName("path").getLength(), chart + ".svg draws no glyph outlines");
+            assertTrue(Files.size(out.resolve(chart + ".svg")) < 30_000, chart + ".svg is a few kB");
+        }
+        // reliability.svg: one bar per non-empty bin of report.json, as high as its accuracy (260-unit plot, top
+        // at y = 34), in bin order; the bar's tooltip names its bin
+        var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(out.resolve(ReportFiles.RELIABILITY + ".svg").toFile());
+        List<org.w3c.dom.Element> bars = new java.util.ArrayList<>();
+        var rects = svg.getElementsByTagName("rect");
+        for (int i = 0; i < rects.getLength(); i++) {
+            var r = (org.w3c.dom.Element) rects.item(i);
+            if (r.getElementsByTagName("title").getLength() == 1) {
+                bars.add(r);
+            }
+        }
+        List<dev.smoothcal.core.metrics.ReliabilityBin> filled = report.bins().stream().filter(b -> b.count() > 0)
+                .toList();
+        assertEquals(filled.size(), bars.size());
+        for (int i = 0; i < bars.size(); i++) {
+            var b = filled.get(i);
+            assertEquals(b.accuracy() * 260, Double.parseDouble(bars.get(i).getAttribute("height")), 0.1);
+            assertEquals(34 + (1 - b.accuracy()) * 260, Double.parseDouble(bars.get(i).getAttribute("y")), 0.06);
+            assertTrue(bars.get(i).getTextContent().contains(b.count() + " images"), bars.get(i).getTextContent());
         }
 
         JsonNode json = Json.MAPPER.readTree(out.resolve(ReportFiles.REPORT_JSON).toFile());
