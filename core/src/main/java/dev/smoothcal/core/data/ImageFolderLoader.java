@@ -42,7 +42,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       its labels from it: {@code id} is an image's path relative to the folder, with or without its
  *       {@code .png}/{@code .jpg}/{@code .jpeg} extension; class names are the distinct labels in
  *       {@link String#compareTo} order; samples come in the file's row order. A row naming a missing file,
- *       a file named twice and an image beside the file without a row are errors.</li>
+ *       a file named twice and an image beside the file without a row are errors. In the split layout each
+ *       split folder may hold its own {@value #LABELS_FILE}, or (Kaggle's layout) {@code trainLabels.csv} and
+ *       {@code testLabels.csv} beside {@code train/} and {@code test/} label them, ids relative to the split
+ *       folder, the {@code id,label} header optional.</li>
  *   <li>Every image must have the same width and height. If any image is colour, all are loaded as
  *       RGB (C = 3, grey images repeated into the three channels); otherwise C = 1. Alpha is dropped.</li>
  *   <li>Values are the raw 8-bit samples 0..255. Grey images are read from their samples, never through
@@ -57,6 +60,12 @@ public final class ImageFolderLoader {
     public static final String TRAIN_FOLDER = "train";
     /** Sub-folder holding the test split, in the split layout. */
     public static final String TEST_FOLDER = "test";
+    /**
+     * Suffix of the per-split labels file beside the split folders, Kaggle's layout: {@code trainLabels.csv}
+     * labels the images of {@code train/} (ids relative to it), {@code testLabels.csv} those of {@code test/}.
+     */
+    public static final String SPLIT_LABELS_SUFFIX = "Labels.csv";
+
     /** The labels file of the labels layout. */
     public static final String LABELS_FILE = "labels.csv";
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".PNG", ".JPG", ".JPEG");
@@ -172,6 +181,18 @@ public final class ImageFolderLoader {
             return labelled(name, tree, wanted, classNames == null ? labels : labels.withClasses(classNames, tree),
                     options);
         }
+        String kaggle = wanted + SPLIT_LABELS_SUFFIX;
+        if (tree.isFile(kaggle)) {
+            List<String> csvs = new ArrayList<>();
+            for (String s : List.of(TRAIN_FOLDER, TEST_FOLDER)) {
+                if (tree.isFile(s + SPLIT_LABELS_SUFFIX)) {
+                    csvs.add(s + SPLIT_LABELS_SUFFIX);
+                }
+            }
+            Labels labels = labelsOf(tree, csvs, false);
+            return labelled(name, tree, wanted, kaggle,
+                    classNames == null ? labels : labels.withClasses(classNames, tree), options);
+        }
         List<String> names = classNames != null ? classNames : classFolders(tree, List.of(TRAIN_FOLDER, TEST_FOLDER));
         if (names.isEmpty()) {
             throw new SmoothcalException(tree.display("") + ": expected class sub-folders in " + TRAIN_FOLDER + "/ or "
@@ -251,6 +272,14 @@ public final class ImageFolderLoader {
 
     /** Parses the labels files; class names are the union of their labels, sorted. */
     private static Labels labelsOf(ImageTree tree, List<String> csvFiles) {
+        return labelsOf(tree, csvFiles, true);
+    }
+
+    /**
+     * As {@link #labelsOf(ImageTree, List)}; without {@code headerRequired} a first line {@code id,label} is
+     * a header and any other first line is a row (Kaggle's files come both ways).
+     */
+    private static Labels labelsOf(ImageTree tree, List<String> csvFiles, boolean headerRequired) {
         Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
         TreeSet<String> classes = new TreeSet<>();
         for (String csv : csvFiles) {
@@ -259,12 +288,13 @@ public final class ImageFolderLoader {
                 text = text.substring(1);
             }
             String[] lines = text.split("\r?\n", -1);
-            if (!lines[0].strip().replace(" ", "").equalsIgnoreCase("id,label")) {
+            boolean header = lines[0].strip().replace(" ", "").equalsIgnoreCase("id,label");
+            if (!header && headerRequired) {
                 throw new SmoothcalException(tree.display(csv) + ": expected the header 'id,label' on line 1, found '"
                         + abbreviate(lines[0]) + "'");
             }
             Map<String, String> rows = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
+            for (int i = header ? 1 : 0; i < lines.length; i++) {
                 if (lines[i].isBlank()) {
                     continue;
                 }
@@ -302,7 +332,12 @@ public final class ImageFolderLoader {
 
     /** The labels layout: the images of folder {@code base}, labelled by {@code base/labels.csv}. */
     private static Dataset labelled(String name, ImageTree tree, String base, Labels labels, LoadOptions options) {
-        String csv = ImageTree.join(base, LABELS_FILE);
+        return labelled(name, tree, base, ImageTree.join(base, LABELS_FILE), labels, options);
+    }
+
+    /** The images of folder {@code base}, labelled by {@code csv} (ids relative to {@code base}). */
+    private static Dataset labelled(String name, ImageTree tree, String base, String csv, Labels labels,
+            LoadOptions options) {
         Map<String, String> rows = labels.rowsByFile.get(csv);
         List<String> files = new ArrayList<>();
         List<Integer> y = new ArrayList<>();

@@ -162,6 +162,56 @@ class ImageFolderLoaderTest {
                 java.util.Arrays.copyOfRange(d.images(), at, at + 3));
     }
 
+    @Test
+    void theSharedPng200TarballLoadsInPlaceByItsKaggleStyleLabelsFile() throws IOException {
+        Path folder = SharedData.require("cifar10-png200");
+        // a folder holding cifar10-train-first200-png.tar.gz: train/N.png and trainLabels.csv (N.png,class; no header)
+        Dataset d = DatasetSource.load(folder.toString(), DatasetSplit.TRAIN);
+        assertEquals(200, d.size());
+        assertEquals(new ImageShape(32, 32, 3), d.shape());
+        List<String> names = d.classNames();
+        assertEquals(names.stream().sorted().toList(), names);
+        // README: labels start frog, truck, truck, deer, automobile (samples in the file's row order)
+        int[] first = java.util.Arrays.copyOf(d.labels(), 5);
+        assertArrayEquals(new int[] {names.indexOf("frog"), names.indexOf("truck"), names.indexOf("truck"),
+            names.indexOf("deer"), names.indexOf("automobile")}, first);
+        Path tarball = folder.resolve("cifar10-train-first200-png.tar.gz");
+        byte[] png = null;
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+                Files.newInputStream(tarball)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (entry.getName().replaceFirst("^\\./", "").equals("train/1.png")) {
+                    png = tar.readAllBytes();
+                }
+            }
+        }
+        BufferedImage one = readPng(png);
+        int rgb = one.getRGB(7, 5);
+        int at = (5 * 32 + 7) * 3;
+        assertArrayEquals(new float[] {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff},
+                java.util.Arrays.copyOfRange(d.images(), at, at + 3));
+    }
+
+    @Test
+    void kaggleLabelsFilesNameTheirSplitAndMayHaveAHeader() throws IOException {
+        writeGrey(dir.resolve("train/1.png"), 2, 2, 1);
+        writeGrey(dir.resolve("train/2.png"), 2, 2, 2);
+        writeGrey(dir.resolve("test/9.png"), 2, 2, 3);
+        Files.writeString(dir.resolve("trainLabels.csv"), "id,label\n2,bee\n1,ant\n");
+        Files.writeString(dir.resolve("testLabels.csv"), "9.png,cow\n");
+        Dataset train = DatasetSource.load(dir.toString(), DatasetSplit.TRAIN);
+        assertEquals(List.of("ant", "bee", "cow"), train.classNames());
+        assertArrayEquals(new int[] {1, 0}, train.labels());
+        assertEquals(2f, train.images()[0], "row order: 2.png first");
+        assertArrayEquals(new int[] {2}, DatasetSource.load(dir.toString(), DatasetSplit.TEST).labels());
+        writeGrey(dir.resolve("train/3.png"), 2, 2, 4);
+        SmoothcalException e = assertThrows(SmoothcalException.class,
+                () -> DatasetSource.load(dir.toString(), DatasetSplit.TRAIN));
+        assertTrue(e.getMessage().contains("expected a row in") && e.getMessage().contains("trainLabels.csv"),
+                e.getMessage());
+    }
+
     private static BufferedImage readPng(byte[] bytes) throws IOException {
         try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
             return ImageIO.read(in);
