@@ -8,11 +8,15 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.calibration.TemperatureScaling;
+import dev.smoothcal.evaluator.evaluation.Evaluation;
+import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
+import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.onnx.Dim;
 import dev.smoothcal.onnx.ModelMetadata;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
@@ -66,6 +70,30 @@ class SparkTemperatureScalingTest {
         assertEquals(single.samples(), distributed.samples());
         assertEquals(single.nllUntempered(), distributed.nllUntempered(), 1e-12 * single.nllUntempered());
         assertEquals(single.nllTempered(), distributed.nllTempered(), 1e-12 * single.nllTempered());
+    }
+
+    @Test
+    void aCalibratedEvaluationHasTheSingleJvmReportTemperatureIncluded() {
+        Dataset train = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
+        Dataset test = DatasetSource.builtInDigits(DatasetSplit.TEST);
+        Path model = nearestMean(dir.resolve("means-report.onnx"), train, 0.05);
+        EvaluationRequest request = EvaluationRequest.of(model, test).withProvider(ExecutionProvider.CPU)
+                .withCalibration(train);
+        EvaluationReport single = Evaluation.run(request);
+        EvaluationReport distributed = SparkEvaluation.run(spark, request, 3);
+        SameNumbers.assertSame(single, distributed);
+        assertEquals(single.temperature().t(), distributed.temperature().t(), 0.0, "T to the bit");
+        assertTrue(single.temperature().t() > 1.5, "an over-confident model: T " + single.temperature().t());
+    }
+
+    @Test
+    void otherCalibratorsAreRefusedOnSpark() {
+        Dataset train = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
+        Path model = nearestMean(dir.resolve("means-refused.onnx"), train, 0.05);
+        EvaluationRequest request = EvaluationRequest.of(model, DatasetSource.builtInDigits(DatasetSplit.TEST))
+                .withCalibration(train).withCalibrators(List.of(CalibrationMethod.TEMPERATURE));
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> SparkEvaluation.run(spark, request, 2));
+        assertTrue(e.getMessage().contains("calibrators"), e::getMessage);
     }
 
     @Test
