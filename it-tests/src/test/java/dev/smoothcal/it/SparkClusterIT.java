@@ -43,7 +43,8 @@ import org.testcontainers.containers.BindMode;
  * {@code smoothcal evaluate --master spark://127.0.0.1:PORT} on a real standalone cluster: a master and two
  * one-core workers in containers of the smoothcal-spark image (host networking), the driver in a third. Its
  * report.json holds the numbers of plain {@code evaluate} in the same image (counts exactly, sums within
- * 1e-12 relative, bootstrap identical), also when a worker's container is killed while its tasks run.
+ * 1e-12 relative, bootstrap identical; with a temperature fitted on the cluster), also when a worker's
+ * container is killed while its tasks run.
  *
  * <p>The tests share one cluster; the kill test runs last, as it leaves one worker.
  */
@@ -92,8 +93,10 @@ class SparkClusterIT {
     @Test
     @Order(1)
     void clusterEvaluationOfDigitsHasTheNumbersOfTheSingleJvm() throws IOException {
-        assertSucceeded(evaluate("jvm-digits", "digits"));
-        CliResult spark = evaluate("cluster-digits", "digits", "--master", cluster.url(), "--partitions", "5");
+        // with the temperature fitted on the training split: on the cluster, over its partitions' cached logits
+        assertSucceeded(evaluate("jvm-digits", "digits", "--calibrate-on", "train"));
+        CliResult spark = evaluate("cluster-digits", "digits", "--calibrate-on", "train", "--master", cluster.url(),
+                "--partitions", "5");
         assertSucceeded(spark);
         double largest = SameReport.assertSameNumbers(out.resolve("jvm-digits/report.json"),
                 out.resolve("cluster-digits/report.json"));
@@ -101,6 +104,7 @@ class SparkClusterIT {
                 largest);
         JsonNode report = new ObjectMapper().readTree(out.resolve("cluster-digits/report.json").toFile());
         assertEquals(DIGITS_TEST_SIZE, report.path("data").path("size").asInt(), "data.size");
+        assertEquals(3823, report.path("temperature").path("fit_samples").asInt(), "temperature.fit_samples");
     }
 
     @Test
