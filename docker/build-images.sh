@@ -5,15 +5,19 @@
 #   smoothcal-jre:17             base + openjdk-17-jre-headless from the Debian mirror
 #   smoothcal:<tag>              JRE + cli/target/dist            (train, evaluate, interop, demo)
 #   smoothcal-evaluator:<tag>    JRE + cli/target/dist-evaluator  (no TensorFlow: evaluation only)
+#   smoothcal-spark:<tag>        JRE + cli/target/dist-spark      (evaluator + Apache Spark's jars: driver,
+#                                master and workers of a standalone cluster); only when dist-spark exists
+#                                (./mvnw -B -Pspark -DskipTests package -pl cli -am)
 #
 # Every image carries the label dev.smoothcal.inputs = SHA-256 of what it is built from (recipe,
 # Dockerfile, parent image id, dist contents). An image whose label matches is kept as it is, so a
 # second run with unchanged inputs builds nothing.
 #
 # Environment (all optional):
-#   SMOOTHCAL_IMAGE_TAG         tag of the two application images (default: version in the root pom.xml)
+#   SMOOTHCAL_IMAGE_TAG         tag of the application images (default: version in the root pom.xml)
 #   SMOOTHCAL_DIST              full distribution folder      (default: cli/target/dist)
 #   SMOOTHCAL_DIST_EVALUATOR    evaluator distribution folder (default: cli/target/dist-evaluator)
+#   SMOOTHCAL_DIST_SPARK        Spark distribution folder     (default: cli/target/dist-spark)
 #   SMOOTHCAL_DEBIAN_SUITE      Debian suite of the base image (default: bookworm)
 #   SMOOTHCAL_DEBIAN_MIRROR     mirror for debootstrap (default: read from this machine's apt sources)
 #   SMOOTHCAL_JRE_IMAGE         use this Java 17 image instead of building base + JRE, for machines
@@ -30,6 +34,7 @@ base_image="smoothcal-base:$suite"
 jre_image_built="smoothcal-jre:17"
 dist_full="${SMOOTHCAL_DIST:-$repo_root/cli/target/dist}"
 dist_evaluator="${SMOOTHCAL_DIST_EVALUATOR:-$repo_root/cli/target/dist-evaluator}"
+dist_spark="${SMOOTHCAL_DIST_SPARK:-$repo_root/cli/target/dist-spark}"
 inputs_label="dev.smoothcal.inputs"
 
 # The classic builder: it never pulls an image that exists locally, and needs no buildx plugin.
@@ -187,12 +192,12 @@ build_jre() {
   log "$jre_image_built built in $((SECONDS - started))s"
 }
 
-# build_app NAME FLAVOUR DIST JRE_IMAGE
+# build_app NAME FLAVOUR DIST JRE_IMAGE [DOCKERFILE]
 build_app() {
-  local name="$1" flavour="$2" dist="$3" jre="$4" hash fingerprint started
+  local name="$1" flavour="$2" dist="$3" jre="$4" dockerfile="${5:-$docker_dir/app/Dockerfile}" hash fingerprint started
   [[ -f "$dist/smoothcal.jar" && -d "$dist/lib" ]] \
     || die "$dist has no smoothcal.jar and lib/; build it first: ./mvnw -B -DskipTests package -pl cli -am"
-  hash="$( { cat "$docker_dir/app/Dockerfile"; echo "$jre"; image_id "$jre"; tree_sha256 "$dist"; } | sha256_of_stdin)"
+  hash="$( { cat "$dockerfile"; echo "$jre"; image_id "$jre"; tree_sha256 "$dist"; } | sha256_of_stdin)"
   if is_current "$name" "$hash"; then
     log "$name is current, kept"
     return
@@ -201,7 +206,7 @@ build_app() {
   log "building $name from $dist"
   started=$SECONDS
   quiet_build \
-    --file "$docker_dir/app/Dockerfile" \
+    --file "$dockerfile" \
     --build-arg "JRE_IMAGE=$jre" \
     --label "$inputs_label=$hash" \
     --label "dev.smoothcal.flavour=$flavour" \
@@ -224,11 +229,20 @@ main() {
   fi
   build_app "smoothcal:$tag" full "$dist_full" "$jre"
   build_app "smoothcal-evaluator:$tag" evaluator "$dist_evaluator" "$jre"
+  local sized=("smoothcal:$tag" "smoothcal-evaluator:$tag")
+  if [[ -f "$dist_spark/smoothcal.jar" && -f "$dist_spark/conf/java-options" ]]; then
+    build_app "smoothcal-spark:$tag" spark "$dist_spark" "$jre" "$docker_dir/spark/Dockerfile"
+    sized+=("smoothcal-spark:$tag")
+  else
+    log "smoothcal-spark:$tag skipped: no $dist_spark (./mvnw -B -Pspark -DskipTests package -pl cli -am builds it)"
+  fi
   # Old builds of our images lose their tag when rebuilt; remove those (and only those).
   docker image prune --force --filter "label=$inputs_label" >/dev/null
   log "done in $((SECONDS - started))s"
-  printf '%-36s %s\n' "smoothcal:$tag" "$(human_size "smoothcal:$tag")" \
-    "smoothcal-evaluator:$tag" "$(human_size "smoothcal-evaluator:$tag")"
+  local image
+  for image in "${sized[@]}"; do
+    printf '%-36s %s\n' "$image" "$(human_size "$image")"
+  done
 }
 
 main "$@"

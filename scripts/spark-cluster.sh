@@ -12,23 +12,15 @@ state="$root/target/spark-cluster"
 port="${SPARK_MASTER_PORT:-7077}"
 master="spark://127.0.0.1:$port"
 
-flags=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+# Spark's JVM flags, the argument file that dist-spark's bin/smoothcal uses too.
+flags=("@$dist/conf/java-options")
 # The daemons log at Spark's default (info) into target/spark-cluster/logs: start() waits for their lines.
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start() {
   local workers="${1:-2}"
-  if [ ! -d "$dist/lib" ]; then
+  if [ ! -d "$dist/lib" ] || [ ! -f "$dist/conf/java-options" ]; then
     (cd "$root" && ./mvnw -B -ntp -q -DskipTests -Dmaven.javadoc.skip -Pspark -pl cli -am package)
   fi
   mkdir -p "$state/home" "$state/logs"

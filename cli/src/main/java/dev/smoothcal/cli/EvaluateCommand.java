@@ -139,9 +139,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new SmoothcalException("--save-predictions is not supported with --engine spark yet; expected "
                         + "one of them, found both");
             }
-            if (fits) {
-                throw new SmoothcalException("calibration (--calibrate-on, --calibrate-data) is not supported with "
-                        + "--engine spark yet; expected one of them, found both");
+            if (fits && ((calibrators != null && !calibrators.isEmpty()) || exportCalibrated != null)) {
+                throw new SmoothcalException("--calibrators and --export-calibrated are not supported with --engine "
+                        + "spark yet (the temperature of --calibrate-on is); expected --engine jvm for them");
             }
             Runtimes.requireSpark();
         }

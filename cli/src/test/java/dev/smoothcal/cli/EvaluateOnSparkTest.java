@@ -45,6 +45,28 @@ class EvaluateOnSparkTest {
     }
 
     @Test
+    void calibrateOnFitsTheSameTemperatureOnSpark() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("jvm-t").toString(), "--calibrate-on", "train"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("spark-t").toString(), "--calibrate-on", "train", "--master", "local[2]",
+                "--partitions", "3"));
+        JsonNode jvm = Json.MAPPER.readTree(tmp.resolve("jvm-t/report.json").toFile()).get("temperature");
+        JsonNode spark = Json.MAPPER.readTree(tmp.resolve("spark-t/report.json").toFile()).get("temperature");
+        assertEquals(jvm.get("t").asDouble(), spark.get("t").asDouble(), 0.0, "T to the bit");
+        assertEquals(jvm.get("fitted_on"), spark.get("fitted_on"));
+        assertEquals(jvm.get("fit_samples"), spark.get("fit_samples"));
+        for (String metric : List.of("fit_nll_before", "fit_nll_after", "nll_before", "nll_after", "ece_after")) {
+            double a = jvm.get(metric).asDouble();
+            double b = spark.get(metric).asDouble();
+            assertTrue(Math.abs(a - b) <= 1e-12 * Math.abs(a), metric + ": " + a + " vs " + b);
+        }
+        assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", model.toString(), "--out",
+                tmp.resolve("x").toString(), "--calibrate-on", "train", "--calibrators", "platt", "--engine", "spark"));
+    }
+
+    @Test
     void sparkOnlyFlagsNeedTheSparkEngine() {
         assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", "m.onnx", "--out",
                 tmp.resolve("x").toString(), "--engine", "jvm", "--partitions", "4"));

@@ -24,6 +24,7 @@ final class SmoothcalCli {
     private final List<Bind> binds = new ArrayList<>();
     private Duration timeout = Duration.ofMinutes(3);
     private String entrypoint;
+    private boolean hostNetwork;
 
     private record Bind(Path host, String container, BindMode mode) {}
 
@@ -45,6 +46,12 @@ final class SmoothcalCli {
         return this;
     }
 
+    /** Shares the host's network: the container reaches, and binds, the host's 127.0.0.1 (the Spark cluster). */
+    SmoothcalCli hostNetwork() {
+        this.hostNetwork = true;
+        return this;
+    }
+
     /** Runs another program of the image instead of `smoothcal` (housekeeping only). */
     SmoothcalCli entrypoint(String program) {
         this.entrypoint = program;
@@ -59,6 +66,9 @@ final class SmoothcalCli {
                     .withStartupTimeout(timeout);
             if (entrypoint != null) {
                 container.withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(entrypoint));
+            }
+            if (hostNetwork) {
+                container.withNetworkMode("host");
             }
             for (Bind b : binds) {
                 container.withFileSystemBind(b.host().toString(), b.container(), b.mode());

@@ -26,6 +26,8 @@ final class SmoothcalImages implements ExecutionCondition {
 
     static final String FULL = System.getProperty("it.image.full", "smoothcal:latest");
     static final String EVALUATOR = System.getProperty("it.image.evaluator", "smoothcal-evaluator:latest");
+    /** Checked only by {@link SmoothcalSparkImage}: built when cli/target/dist-spark exists. */
+    static final String SPARK = System.getProperty("it.image.spark", "smoothcal-spark:latest");
 
     /** Checked once per test JVM; null while unchecked. */
     private static Optional<String> problem;
@@ -36,12 +38,16 @@ final class SmoothcalImages implements ExecutionCondition {
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return decide(context, "the smoothcal images", problem());
+    }
+
+    /** Enabled without a problem; otherwise skipped with the reason, or failed with {@code it.docker=required}. */
+    static ConditionEvaluationResult decide(ExtensionContext context, String what, Optional<String> reason) {
         DockerMode mode = DockerMode.fromSystemProperty();
-        Optional<String> reason = problem();
         if (reason.isEmpty()) {
-            return ConditionEvaluationResult.enabled("Docker engine and smoothcal images found");
+            return ConditionEvaluationResult.enabled("Docker engine and " + what + " found");
         }
-        String message = context.getDisplayName() + " needs Docker and the smoothcal images: " + reason.get();
+        String message = context.getDisplayName() + " needs Docker and " + what + ": " + reason.get();
         if (mode == DockerMode.REQUIRED) {
             fail(message + " (failing because -D" + DockerMode.PROPERTY + "=required)");
         }
@@ -58,26 +64,44 @@ final class SmoothcalImages implements ExecutionCondition {
     }
 
     private static Optional<String> check() {
+        Optional<String> engine = engineProblem();
+        if (engine.isPresent()) {
+            return engine;
+        }
+        for (String[] image : new String[][] {
+            {FULL, System.getProperty("it.dist.dir")},
+            {EVALUATOR, System.getProperty("it.dist-evaluator.dir")},
+        }) {
+            Optional<String> missing = imageProblem(image[0], image[1], "./mvnw -B -DskipTests package -pl cli -am");
+            if (missing.isPresent()) {
+                return missing;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why no Docker engine can be used, if none answers. */
+    static Optional<String> engineProblem() {
         DockerApiVersion.adaptToEngine();
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             return Optional.of("no Docker engine answers (DOCKER_HOST="
                     + Optional.ofNullable(System.getenv("DOCKER_HOST")).orElse("unset")
                     + "); on CI run scripts/ci-setup-docker.sh as root");
         }
+        return Optional.empty();
+    }
+
+    /** Why {@code image} cannot be used, if it is missing; warns when it was built from another {@code distDir}. */
+    static Optional<String> imageProblem(String image, String distDir, String distBuild) {
         DockerClient client = DockerClientFactory.instance().client();
-        for (String[] image : new String[][] {
-            {FULL, System.getProperty("it.dist.dir")},
-            {EVALUATOR, System.getProperty("it.dist-evaluator.dir")},
-        }) {
-            InspectImageResponse found;
-            try {
-                found = client.inspectImageCmd(image[0]).exec();
-            } catch (NotFoundException e) {
-                return Optional.of("image " + image[0] + " is missing; build it with docker/build-images.sh"
-                        + " (after ./mvnw -B -DskipTests package -pl cli -am)");
-            }
-            warnIfStale(image[0], found, image[1]);
+        InspectImageResponse found;
+        try {
+            found = client.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            return Optional.of("image " + image + " is missing; build it with docker/build-images.sh"
+                    + " (after " + distBuild + ")");
         }
+        warnIfStale(image, found, distDir);
         return Optional.empty();
     }
 

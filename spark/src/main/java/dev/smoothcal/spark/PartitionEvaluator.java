@@ -3,6 +3,7 @@ package dev.smoothcal.spark;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.metrics.MetricsConfig;
+import dev.smoothcal.evaluator.calibration.TemperatureScaling;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,11 +26,14 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
     private final Broadcast<byte[]> model;
     private final InferenceSpec spec;
     private final MetricsConfig config;
+    /** The fitted temperature, or NaN for none. */
+    private final double temperature;
 
-    PartitionEvaluator(Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config) {
+    PartitionEvaluator(Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config, double temperature) {
         this.model = model;
         this.spec = spec;
         this.config = config;
+        this.temperature = temperature;
     }
 
     @Override
@@ -41,6 +45,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
         int[] labels = new int[batch];
         List<Segment> segments = new ArrayList<>();
         MetricsAccumulator current = null;
+        MetricsAccumulator tempered = null;
         long first = -1;
         long expected = -1;
         int n = 0;
@@ -48,10 +53,10 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
             SparkSample s = samples.next();
             long index = s.getIndex();
             if (current == null || index != expected) {
-                flush(classifier, current, images, labels, n);
+                flush(classifier, current, tempered, images, labels, n);
                 n = 0;
                 if (current != null) {
-                    segments.add(new Segment(first, current));
+                    segments.add(new Segment(first, current, tempered));
                     if (segments.size() > MAX_SEGMENTS) {
                         throw new SmoothcalException("a partition holds samples " + first + " to " + (expected - 1)
                                 + " and then " + index + ": expected each partition to hold runs of consecutive "
@@ -60,9 +65,10 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
                     }
                 }
                 current = new MetricsAccumulator(config, index);
+                tempered = Double.isNaN(temperature) ? null : new MetricsAccumulator(config.withoutBootstrap(), index);
                 first = index;
             } else if (n == batch || index % batch == 0) {
-                flush(classifier, current, images, labels, n);
+                flush(classifier, current, tempered, images, labels, n);
                 n = 0;
             }
             float[] image = s.getImage();
@@ -76,16 +82,22 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
             expected = index + 1;
         }
         if (current != null) {
-            flush(classifier, current, images, labels, n);
-            segments.add(new Segment(first, current));
+            flush(classifier, current, tempered, images, labels, n);
+            segments.add(new Segment(first, current, tempered));
         }
         return segments.iterator();
     }
 
-    private static void flush(ImageClassifier classifier, MetricsAccumulator into, float[] images, int[] labels,
-            int n) {
+    /** Scores {@code n} images into {@code into}, and after the temperature into {@code tempered} (unless null). */
+    private void flush(ImageClassifier classifier, MetricsAccumulator into, MetricsAccumulator tempered,
+            float[] images, int[] labels, int n) {
         if (n > 0) {
-            into.accept(classifier.predict(images, 0, n).probabilities(), labels, n);
+            ImageClassifier.Batch b = classifier.predict(images, 0, n);
+            into.accept(b.probabilities(), labels, n);
+            if (tempered != null) {
+                float[] z = TemperatureScaling.logits(b.raw(), classifier.outputKind());
+                tempered.accept(TemperatureScaling.temperedProbabilities(z, n, b.numClasses(), temperature), labels, n);
+            }
         }
     }
 }

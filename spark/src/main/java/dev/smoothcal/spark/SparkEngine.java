@@ -29,7 +29,8 @@ public final class SparkEngine {
     /**
      * Evaluates {@code request} on a fresh session of {@code master}, then stops the session.
      *
-     * @param request the request, as the single-JVM evaluation takes it, without temperature scaling
+     * @param request the request, as the single-JVM evaluation takes it; of the calibration, only the
+     *     temperature (no calibrators, no export)
      * @param master {@code local[*]}, {@code local[n]} or {@code spark://HOST:PORT}
      * @param partitions partitions of the dataset, at least 1; 0 for Spark's default parallelism
      * @return the report, exactly what {@code report.json} holds

@@ -2,7 +2,12 @@ package dev.smoothcal.spark;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
+import dev.smoothcal.core.data.BatchSource;
+import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.metrics.MetricsConfig;
+import dev.smoothcal.core.metrics.MetricsResult;
+import dev.smoothcal.evaluator.calibration.CalibrationMethod;
+import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.ModelSource;
@@ -49,17 +54,39 @@ public final class SparkEvaluation {
 
     /**
      * Evaluates a single-JVM request's dataset on Spark, in {@code partitions} partitions of consecutive
-     * indices. The request's source is read into memory first ({@link dev.smoothcal.core.data.BatchSource#toDataset()},
-     * within the default memory budget): its arrays are what the partitions are broadcast.
+     * indices. With {@link EvaluationRequest#calibrateOn()} the temperature is fitted on Spark too
+     * ({@link SparkTemperatureScaling}, the same T as in one JVM) and the report's {@code temperature} section
+     * is the single-JVM evaluation's; the other calibrators do not run on Spark yet. The request's
+     * sources are read into memory first ({@link dev.smoothcal.core.data.BatchSource#toDataset()}, within the
+     * default memory budget): their arrays are what the partitions are broadcast.
      *
      * @param spark the session to run on
-     * @param request the request, as {@link dev.smoothcal.evaluator.evaluation.Evaluation#run} takes it,
-     *     without temperature scaling
-     * @param partitions how many partitions, at least 1
+     * @param request the request, as {@link dev.smoothcal.evaluator.evaluation.Evaluation#run} takes it, with
+     *     no calibrators and no calibrated export
+     * @param partitions how many partitions, at least 1 (of the fit split too)
      * @return the report, exactly what {@code report.json} holds
+     * @throws SmoothcalException naming {@code calibrators} (or {@code calibrator}) when the request asks for
+     *     calibrators or an export, naming {@code calibrateOn} for a fit on the model's training data that is
+     *     not forced, and as {@link #run(SparkSession, SparkEvaluationRequest)}
      */
     public static EvaluationReport run(SparkSession spark, EvaluationRequest request, int partitions) {
-        return run(spark, SparkEvaluationRequest.from(request, SparkSamples.of(spark, request.data().toDataset(), partitions)));
+        request.checkCalibrationChoices();
+        Dataset data = request.data().toDataset();
+        Dataset fitData = request.calibrateOn().map(BatchSource::toDataset).orElse(null);
+        if (fitData == null) {
+            return run(spark, SparkEvaluationRequest.from(request, SparkSamples.of(spark, data, partitions)));
+        }
+        if (!request.calibrators().isEmpty()) {
+            throw SmoothcalException.invalid("calibrators", "must be empty on Spark (only the temperature is fitted "
+                    + "there yet), found " + request.calibrators().stream().map(CalibrationMethod::id).toList());
+        }
+        String warning = Evaluation.calibrationWarning(request, fitData, data.fingerprint());
+        TemperatureFit fit = SparkTemperatureScaling.fit(spark, request.model(), SparkSamples.of(spark, fitData,
+                partitions), request.inference(), request.provider());
+        SparkEvaluationRequest spread = new SparkEvaluationRequest(request.model(), SparkSamples.of(spark,
+                data, partitions), request.inference(), request.provider(), request.bins(),
+                request.bootstrapReplicates(), request.seed());
+        return evaluate(spark, spread, fit, fitData.name(), warning);
     }
 
     /**
@@ -72,6 +99,12 @@ public final class SparkEvaluation {
      *     model cannot output, indices that repeat or leave gaps, or a failure of Spark itself (backend)
      */
     public static EvaluationReport run(SparkSession spark, SparkEvaluationRequest request) {
+        return evaluate(spark, request, null, null, null);
+    }
+
+    /** The evaluation, also after the temperature {@code fit} (null for none) fitted on {@code fittedOn}. */
+    private static EvaluationReport evaluate(SparkSession spark, SparkEvaluationRequest request, TemperatureFit fit,
+            String fittedOn, String warning) {
         SparkSamples samples = request.samples();
         Path file = ModelSource.onnxFile(request.model());
         byte[] bytes = read(file);
@@ -93,18 +126,19 @@ public final class SparkEvaluation {
                 request.seed());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+        double t = fit == null ? Double.NaN : fit.temperature();
         long started = System.nanoTime();
         List<Segment> segments;
         try {
             segments = new ArrayList<>(samples.beans().javaRDD()
-                    .mapPartitions(new PartitionEvaluator(broadcast, spec, config)).collect());
+                    .mapPartitions(new PartitionEvaluator(broadcast, spec, config, t)).collect());
         } catch (Exception e) { // SparkException is checked in Java's eyes, thrown undeclared from Scala
             throw SparkFailures.translate(e);
         } finally {
             broadcast.destroy();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        MetricsAccumulator all = combine(segments, samples.name());
+        MetricsAccumulator all = combine(segments, samples.name()); // sorts the segments in index order
         if (all.count() > Integer.MAX_VALUE) {
             throw new SmoothcalException("a report counts at most " + Integer.MAX_VALUE + " images, found "
                     + all.count() + " in " + samples.name() + "; evaluate it in parts");
@@ -114,7 +148,20 @@ public final class SparkEvaluation {
                 samples.classNames());
         EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(request.inference().batchSize(),
                 seconds, n / Math.max(seconds, 1e-9));
-        return EvaluationReport.of(model, data, all.result(), throughput);
+        MetricsResult before = all.result();
+        EvaluationReport.Temperature temperature = null;
+        if (fit != null) {
+            MetricsAccumulator tempered = segments.get(0).tempered();
+            for (Segment s : segments.subList(1, segments.size())) {
+                tempered.combine(s.tempered());
+            }
+            MetricsResult after = tempered.result();
+            temperature = new EvaluationReport.Temperature(fit.temperature(), fittedOn, fit.samples(),
+                    fit.position().name().toLowerCase(Locale.ROOT), fit.nllUntempered(), fit.nllTempered(),
+                    before.negativeLogLikelihood(), after.negativeLogLikelihood(), before.expectedCalibrationError(),
+                    after.expectedCalibrationError(), after.reliabilityBins(), warning);
+        }
+        return EvaluationReport.of(model, data, before, temperature, List.of(), null, throughput);
     }
 
     /** Combines the segments in index order; they must tile one range of indices without gaps or repeats. */

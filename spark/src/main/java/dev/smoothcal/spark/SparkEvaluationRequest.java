@@ -71,15 +71,17 @@ public record SparkEvaluationRequest(Path model, SparkSamples samples, Inference
      * The settings of a single-JVM request (its data replaced by {@code samples}).
      *
      * @param request model, inference, provider, bins, bootstrap and seed to use; it must not ask for
-     *     temperature scaling, which the Spark engine does not do yet
+     *     temperature scaling, which needs the fit split too ({@link SparkEvaluation#run(org.apache.spark.sql.SparkSession,
+     *     EvaluationRequest, int)} fits it on Spark)
      * @param samples the labelled images
      * @return the request
      * @throws SmoothcalException naming {@code calibrateOn} when the request asks for a temperature
      */
     public static SparkEvaluationRequest from(EvaluationRequest request, SparkSamples samples) {
         if (request.calibrateOn().isPresent()) {
-            throw SmoothcalException.invalid("calibrateOn", "is not supported on Spark yet: evaluate with a "
-                    + "temperature in one JVM, or evaluate on Spark without one");
+            throw SmoothcalException.invalid("calibrateOn", "needs its fit split on Spark too: evaluate the "
+                    + "EvaluationRequest itself with SparkEvaluation.run(spark, request, partitions), found a request "
+                    + "to spread over samples alone");
         }
         return new SparkEvaluationRequest(request.model(), samples, request.inference(), request.provider(),
                 request.bins(), request.bootstrapReplicates(), request.seed());

@@ -3,6 +3,7 @@ package dev.smoothcal.evaluator.calibration;
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.inference.OutputKind;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.univariate.BrentOptimizer;
@@ -55,8 +56,21 @@ public final class TemperatureScaling {
      */
     public static TemperatureFit fit(float[] logits, int[] labels, int n, int k) {
         check(logits, labels, n, k);
+        return fit(t -> meanNll(logits, labels, n, k, t), n);
+    }
+
+    /**
+     * The same search as {@link #fit(float[], int[], int, int)} on a mean NLL computed elsewhere (for example
+     * over the partitions of a Spark job, from {@link #nllSum} of each): given the same values it takes the
+     * same steps to the same T.
+     *
+     * @param meanNll the mean NLL of the fit split at a temperature T &gt; 0, as {@link #meanNll} computes it
+     * @param n the fit split's samples, at least 1 (reported only)
+     * @return T with the NLL before and after it, and whether T stopped at an end of the bracket
+     */
+    public static TemperatureFit fit(DoubleUnaryOperator meanNll, int n) {
         UnivariateObjectiveFunction objective = new UnivariateObjectiveFunction(
-                u -> meanNll(logits, labels, n, k, Math.exp(u)));
+                u -> meanNll.applyAsDouble(Math.exp(u)));
         double lo = Math.log(MIN_TEMPERATURE);
         double hi = Math.log(MAX_TEMPERATURE);
         UnivariatePointValuePair best = new BrentOptimizer(1e-10, 1e-12).optimize(new MaxEval(500), objective,
@@ -65,8 +79,8 @@ public final class TemperatureScaling {
         double t = Math.exp(best.getPoint());
         double nll = best.getValue();
         TemperatureFit.Position position = TemperatureFit.Position.INSIDE;
-        double atLower = meanNll(logits, labels, n, k, MIN_TEMPERATURE);
-        double atUpper = meanNll(logits, labels, n, k, MAX_TEMPERATURE);
+        double atLower = meanNll.applyAsDouble(MIN_TEMPERATURE);
+        double atUpper = meanNll.applyAsDouble(MAX_TEMPERATURE);
         if (atLower <= nll) {
             t = MIN_TEMPERATURE;
             nll = atLower;
@@ -77,13 +91,12 @@ public final class TemperatureScaling {
             position = TemperatureFit.Position.AT_UPPER_END;
         }
         t = Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, t));
-        return new TemperatureFit(t, meanNll(logits, labels, n, k, 1.0), meanNll(logits, labels, n, k, t), n,
-                position);
+        return new TemperatureFit(t, meanNll.applyAsDouble(1.0), meanNll.applyAsDouble(t), n, position);
     }
 
     /**
      * {@code mean_i( logsumexp_k(z_ik / t) - z_iy / t )} in double precision (stable: the row maximum is
-     * subtracted before exponentiating).
+     * subtracted before exponentiating), the terms summed exactly and rounded once ({@link ExactSum}).
      *
      * @param logits row-major {@code [n, k]}
      * @param labels {@code n} labels in [0, k)
@@ -93,11 +106,26 @@ public final class TemperatureScaling {
      * @return the mean NLL in nats
      */
     public static double meanNll(float[] logits, int[] labels, int n, int k, double t) {
-        double sum = 0;
+        return nllSum(logits, labels, n, k, t).value() / n;
+    }
+
+    /**
+     * The exact sum of the rows' {@code logsumexp_k(z_ik / t) - z_iy / t}, to be {@linkplain ExactSum#add(ExactSum)
+     * combined} with other rows' sums: rounded once, it is the same double however the rows were split.
+     *
+     * @param logits row-major {@code [n, k]}
+     * @param labels {@code n} labels in [0, k)
+     * @param n rows
+     * @param k classes
+     * @param t the temperature, &gt; 0
+     * @return the sum of the rows' NLL in nats, not yet rounded
+     */
+    public static ExactSum nllSum(float[] logits, int[] labels, int n, int k, double t) {
+        ExactSum sum = new ExactSum();
         for (int i = 0; i < n; i++) {
-            sum += logSumExp(logits, i * k, k, t) - logits[i * k + labels[i]] / t;
+            sum.add(logSumExp(logits, i * k, k, t) - logits[i * k + labels[i]] / t);
         }
-        return sum / n;
+        return sum;
     }
 
     /** {@code log(sum_j exp(z_j / t))} of one row, stable: the row maximum is taken out first. */

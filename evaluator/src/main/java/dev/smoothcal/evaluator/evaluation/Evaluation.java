@@ -182,6 +182,22 @@ public final class Evaluation {
      */
     public static final double EXPORT_TOLERANCE = 1e-4;
 
+    /**
+     * The warning a calibration fit on {@code fitData} carries in the report, or null for none: a fit on the
+     * model's training data (refused unless {@link EvaluationRequest#trainingData()} allows it), or on the
+     * evaluated split itself (optimistic after-values). Engines that evaluate elsewhere (Spark) use it to word
+     * the report as {@link #run} does.
+     *
+     * @param request the request, for the model's run record and the training-data policy
+     * @param fitData the data the calibrators are fitted on
+     * @param evaluatedFingerprint the fingerprint of the evaluated split
+     * @return the warning, or null
+     * @throws SmoothcalException naming {@code calibrateOn} for a fit on training data that is not allowed
+     */
+    public static String calibrationWarning(EvaluationRequest request, Dataset fitData, String evaluatedFingerprint) {
+        return warning(fitData, evaluatedFingerprint, checkTrainingData(request, fitData));
+    }
+
     /** Refuses (or, when allowed, flags) a fit on the data the model was trained on. */
     private static String checkTrainingData(EvaluationRequest request, Dataset fitData) {
         Optional<RunProvenance> run = RunProvenance.of(request.model());
