@@ -13,7 +13,7 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
  * order statistics (Hyndman-Fan type 7, numpy's default).
  */
 final class PoissonBootstrap implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     static final double CONFIDENCE_LEVEL = 0.95;
     private static final double LOWER_PERCENTILE = 2.5;
@@ -24,8 +24,12 @@ final class PoissonBootstrap implements java.io.Serializable {
     private final long seed;
     private final PoissonWeights weights;
     private final int[] sampleWeights;
-    /** Indexed {@code bin * replicates + replicate}, so one sample touches one contiguous run. */
+    /**
+     * Total weight per replicate: only the replicate's total enters accuracy and ECE, so it is not kept
+     * per bin (one store less per sample and replicate).
+     */
     private final long[] weightSums;
+    /** Indexed {@code bin * replicates + replicate}, so one sample touches one contiguous run. */
     private final long[] hitWeights;
     private final double[] confidenceWeights;
 
@@ -35,7 +39,7 @@ final class PoissonBootstrap implements java.io.Serializable {
         this.seed = seed;
         this.weights = new PoissonWeights(seed);
         this.sampleWeights = new int[replicates];
-        this.weightSums = new long[replicates * bins];
+        this.weightSums = new long[replicates];
         this.hitWeights = new long[replicates * bins];
         this.confidenceWeights = new double[replicates * bins];
     }
@@ -43,10 +47,14 @@ final class PoissonBootstrap implements java.io.Serializable {
     void add(long sampleIndex, int bin, double confidence, boolean hit) {
         weights.fill(sampleIndex, sampleWeights);
         int base = bin * replicates;
+        int[] w = sampleWeights;
+        long[] totals = weightSums;
         for (int r = 0; r < replicates; r++) {
-            int w = sampleWeights[r];
-            weightSums[base + r] += w;
-            confidenceWeights[base + r] += w * confidence;
+            totals[r] += w[r];
+        }
+        double[] confidences = confidenceWeights;
+        for (int r = 0; r < replicates; r++) {
+            confidences[base + r] += w[r] * confidence;
         }
         if (hit) {
             for (int r = 0; r < replicates; r++) {
@@ -56,8 +64,10 @@ final class PoissonBootstrap implements java.io.Serializable {
     }
 
     void combine(PoissonBootstrap other) {
-        for (int i = 0; i < weightSums.length; i++) {
-            weightSums[i] += other.weightSums[i];
+        for (int r = 0; r < replicates; r++) {
+            weightSums[r] += other.weightSums[r];
+        }
+        for (int i = 0; i < hitWeights.length; i++) {
             hitWeights[i] += other.hitWeights[i];
             confidenceWeights[i] += other.confidenceWeights[i];
         }
@@ -68,12 +78,11 @@ final class PoissonBootstrap implements java.io.Serializable {
         double[] errors = new double[replicates];
         int used = 0;
         for (int r = 0; r < replicates; r++) {
-            long total = 0;
+            long total = weightSums[r];
             long hits = 0;
             double gapSum = 0.0;
             for (int b = 0; b < bins; b++) {
                 int i = b * replicates + r;
-                total += weightSums[i];
                 hits += hitWeights[i];
                 gapSum += Math.abs(hitWeights[i] - confidenceWeights[i]);
             }
