@@ -6,6 +6,8 @@ import dev.smoothcal.core.metrics.ReliabilityBin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -42,23 +44,46 @@ public final class ReportFiles {
      * @param dir the output folder; created when missing
      */
     public static void write(EvaluationReport report, Path dir) {
+        // The confidence histogram is drawn on a second thread while this one writes the JSON, the CSV and
+        // the reliability diagram(s): drawing (above all the SVG's text outlines) is most of the time here.
+        CompletableFuture<String> confidenceSvg = CompletableFuture.supplyAsync(() -> Charts.writePngAndSvg(
+                Charts.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram"), dir, CONFIDENCE),
+                ReportFiles::startDaemon);
         Json.write(dir.resolve(REPORT_JSON), report);
         AtomicFiles.writeString(dir.resolve(BINS_CSV), binsCsv(report.bins()));
         XYChart reliability = Charts.reliability(report.bins(), String.format(Locale.ROOT,
                 "Reliability diagram (ECE %.4f, %d bins)", report.ece(), report.numBins()));
-        XYChart confidence = Charts.confidenceHistogram(report.bins(), report.accuracy(), "Confidence histogram");
-        Charts.writePngAndSvg(reliability, dir, RELIABILITY);
-        Charts.writePngAndSvg(confidence, dir, CONFIDENCE);
+        String reliabilitySvg = Charts.writePngAndSvg(reliability, dir, RELIABILITY);
         String calibratedSvg = null;
         EvaluationReport.Temperature t = report.temperature();
         if (t != null) {
             XYChart calibrated = Charts.reliability(t.binsAfter(), String.format(Locale.ROOT,
                     "Reliability with T = %.4f (ECE %.4f, %d bins)", t.t(), t.eceAfter(), report.numBins()));
-            Charts.writePngAndSvg(calibrated, dir, RELIABILITY_CALIBRATED);
-            calibratedSvg = Charts.svg(calibrated);
+            calibratedSvg = Charts.writePngAndSvg(calibrated, dir, RELIABILITY_CALIBRATED);
         }
         AtomicFiles.writeString(dir.resolve(REPORT_HTML),
-                HtmlReport.render(report, Charts.svg(reliability), Charts.svg(confidence), calibratedSvg));
+                HtmlReport.render(report, reliabilitySvg, join(confidenceSvg), calibratedSvg));
+    }
+
+    private static void startDaemon(Runnable task) {
+        Thread thread = new Thread(task, "smoothcal-chart");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The future's value; its failure rethrown as it was thrown (a SmoothcalException stays one). */
+    private static String join(CompletableFuture<String> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     static String binsCsv(List<ReliabilityBin> bins) {
