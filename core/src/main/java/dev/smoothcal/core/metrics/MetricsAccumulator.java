@@ -462,7 +462,7 @@ public final class MetricsAccumulator implements java.io.Serializable {
         if (!(Math.abs(sum - 1.0) <= ROW_SUM_TOLERANCE)) {
             throw new SmoothcalException(where(batchRow) + ": expected probabilities summing to 1 (within "
                     + ROW_SUM_TOLERANCE + "), found a sum of " + sum
-                    + " (logits? convert them with Softmax.probabilities)");
+                    + " (logits? pass them to acceptLogits)");
         }
     }
 
