@@ -10,7 +10,6 @@ import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.RunProvenance;
 import dev.smoothcal.evaluator.gate.Gate;
-import dev.smoothcal.evaluator.report.Charts;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import dev.smoothcal.evaluator.report.PredictionsCsv;
 import dev.smoothcal.evaluator.report.ReportFiles;
@@ -258,8 +257,6 @@ final class EvaluateCommand implements Callable<Integer> {
      */
     static EvaluationReport run(EvaluationRequest request, Path dir, String modelPath, Predictions predictions,
             Gate gate) {
-        // The first chart of a JVM initialises AWT's fonts (about a second): let that happen beside inference.
-        Charts.warmUpInBackground();
         try (PredictionsCsv csv = predictions == Predictions.SAVE
                         ? PredictionsCsv.open(dir, request.data().labels()) : null;
                 ConsoleEvaluationListener listener = new ConsoleEvaluationListener(

@@ -7,7 +7,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,36 +166,6 @@ public final class Charts {
         return svg;
     }
 
-    /**
-     * Starts, on a daemon thread, what the first chart of a JVM pays once: loading XChart and the AWT
-     * classes, the font manager and the glyphs of the default font (a small chart drawn to a discarded PNG
-     * and SVG). Call it before other long work (loading data, inference) so the two overlap; the charts
-     * drawn later find everything ready. Returns at once; calling it again does nothing.
-     */
-    public static void warmUpInBackground() {
-        synchronized (Charts.class) {
-            if (warmedUp) {
-                return;
-            }
-            warmedUp = true;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                XYChart chart = frame("warm-up 0123456789", "confidence", "accuracy");
-                chart.addSeries("s", new double[] {0, 0.5, 1}, new double[] {0, 0.5, 1});
-                chart.addAnnotation(new AnnotationText("0.5", 0.5, 0.5, false));
-                BitmapEncoder.saveBitmap(chart, OutputStream.nullOutputStream(), BitmapEncoder.BitmapFormat.PNG);
-                svg(chart);
-            } catch (IOException | RuntimeException e) {
-                // Only a warm-up: the real chart reports whatever went wrong.
-            }
-        }, "smoothcal-chart-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    private static boolean warmedUp;
 
     /**
      * The chart as an SVG document (UTF-8 text).
