@@ -7,10 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code smoothcal bench}: training steps/s without augmentation, with Mixup and with CutMix. */
+/**
+ * {@code smoothcal bench}: the fp32 GEMM rate, then training steps/s without augmentation, with Mixup and
+ * with CutMix, each with its limit (GEMM rate over the step's arithmetic) and its share of it.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure training steps per second of each model with augmentation off, Mixup and CutMix "
-                + "(in-graph), and the cost of the augmentation relative to off.")
+        description = "Measure the machine's fp32 GEMM rate, then training steps per second of each model with "
+                + "augmentation off, Mixup and CutMix (in-graph), the cost of the augmentation relative to off, and "
+                + "each rate's limit (GEMM rate / the step's arithmetic) and share of it.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "digits", description = "Dataset (train split) to take batches from. Default: ${DEFAULT-VALUE}.")
     String data;
@@ -36,6 +40,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--cutmix", defaultValue = "1.0", paramLabel = "ALPHA", description = "CutMix alpha of the CutMix run. Default: ${DEFAULT-VALUE}.")
     double cutmix;
+
+    @Option(names = "--gemm-size", defaultValue = "2048", paramLabel = "N", description = "n of the [n, n] x [n, n] "
+            + "fp32 MatMul that measures the machine's limit, timed --rounds times before the models; each step "
+            + "rate is shown as a share of that rate over the step's arithmetic. Default: ${DEFAULT-VALUE}.")
+    int gemmSize;
 
     @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the table as JSON.")
     Path out;

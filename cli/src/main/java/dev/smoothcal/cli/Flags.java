@@ -86,7 +86,8 @@ final class Flags {
             Map.entry("models", "--models"),
             Map.entry("warmup", "--warmup"),
             Map.entry("rounds", "--rounds"),
-            Map.entry("steps", "--steps"));
+            Map.entry("steps", "--steps"),
+            Map.entry("gemmSize", "--gemm-size"));
 
     /** Where one command sets a parameter with another flag than {@link #DEFAULT}'s: command, parameter, flag. */
     static final Map<String, Map<String, String>> BY_COMMAND = Map.of(

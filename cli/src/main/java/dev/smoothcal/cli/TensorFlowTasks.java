@@ -31,6 +31,7 @@ import dev.smoothcal.trainer.run.TrainingResult;
 import dev.smoothcal.trainer.run.TrainingRun;
 import dev.smoothcal.trainer.train.Device;
 import dev.smoothcal.trainer.train.Monitor;
+import dev.smoothcal.trainer.train.ComputeLimit;
 import dev.smoothcal.trainer.train.TrainingBenchmark;
 import dev.smoothcal.trainer.train.TrainingConfig;
 import java.io.PrintStream;
@@ -161,9 +162,26 @@ final class TensorFlowTasks {
         }
     }
 
-    /** One row of the benchmark table. */
+    /**
+     * One row of the benchmark table.
+     *
+     * @param model the model's name
+     * @param augmentation off, or the augmentation and its alpha
+     * @param stepsPerSecond median over rounds
+     * @param imagesPerSecond steps/s times the batch size
+     * @param costPercent extra time per step relative to off, median over rounds
+     * @param rounds every round's steps/s
+     * @param gflopPerStep the step's arithmetic, {@link ComputeLimit#trainingFlopsPerStep}, in 10^9
+     * @param limitStepsPerSecond the measured GEMM rate over the step's arithmetic
+     * @param sharePercent steps/s as a percentage of that limit
+     */
     record BenchRow(String model, String augmentation, double stepsPerSecond, double imagesPerSecond,
-            double costPercent, double[] rounds) {
+            double costPercent, double[] rounds, double gflopPerStep, double limitStepsPerSecond,
+            double sharePercent) {
+    }
+
+    /** The GEMM rate in the JSON: the product's size, the median rate and every round. */
+    record BenchGemm(int size, double gflopsPerSecond, double[] rounds) {
     }
 
     /**
@@ -175,10 +193,11 @@ final class TensorFlowTasks {
      * @param warmup untimed steps of each configuration
      * @param steps timed steps per configuration and round
      * @param rounds rounds, each timing every configuration in turn
+     * @param gemm the machine's fp32 GEMM rate, measured before the rows
      * @param rows the table
      */
     record BenchReport(String format, String data, int batchSize, int warmup, int steps, int rounds,
-            List<BenchRow> rows) {
+            BenchGemm gemm, List<BenchRow> rows) {
         static final String FORMAT = "smoothcal-bench/1";
     }
 
@@ -193,8 +212,12 @@ final class TensorFlowTasks {
         for (String modelName : c.models) {
             resolved.put(modelName, ModelSpec.load(modelName).resolve(data.shape(), data.numClasses()));
         }
-        System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s%n", "model", "augmentation", "steps/s", "images/s",
-                "cost");
+        TrainingBenchmark.checkCounts(c.warmup, c.steps, c.rounds);
+        ComputeLimit.GemmRate gemm = ComputeLimit.measureGemm(c.gemmSize, 2, c.rounds);
+        System.out.printf(Locale.ROOT, "fp32 GEMM %dx%d (MatMul, training's session options): %.1f GFLOP/s%n",
+                gemm.size(), gemm.size(), gemm.gflopsPerSecond());
+        System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s %10s %10s%n", "model", "augmentation", "steps/s",
+                "images/s", "cost", "limit", "share");
         for (String modelName : c.models) {
             var model = resolved.get(modelName);
             List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
@@ -207,15 +230,20 @@ final class TensorFlowTasks {
             for (TrainingBenchmark.Measurement m : measured) {
                 MixConfig mix = m.config().mix();
                 String name = mix.mixupOn() ? "mixup " + c.mixup : mix.cutmixOn() ? "cutmix " + c.cutmix : "off";
+                double flops = ComputeLimit.trainingFlopsPerStep(model, c.batchSize);
+                double limit = gemm.gflopsPerSecond() * 1e9 / flops;
                 BenchRow row = new BenchRow(modelName, name, m.stepsPerSecond(), m.stepsPerSecond() * c.batchSize,
-                        m.costPercent(), m.roundsStepsPerSecond());
+                        m.costPercent(), m.roundsStepsPerSecond(), flops / 1e9, limit,
+                        100.0 * m.stepsPerSecond() / limit);
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%%%n", row.model(), row.augmentation(),
-                        row.stepsPerSecond(), row.imagesPerSecond(), row.costPercent());
+                System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%% %10.1f %9.1f%%%n", row.model(),
+                        row.augmentation(), row.stepsPerSecond(), row.imagesPerSecond(), row.costPercent(),
+                        row.limitStepsPerSecond(), row.sharePercent());
             }
         }
         if (c.out != null) {
-            Json.write(c.out, new BenchReport(BenchReport.FORMAT, c.data, c.batchSize, c.warmup, c.steps, c.rounds, rows));
+            Json.write(c.out, new BenchReport(BenchReport.FORMAT, c.data, c.batchSize, c.warmup, c.steps, c.rounds,
+                    new BenchGemm(gemm.size(), gemm.gflopsPerSecond(), gemm.roundsGflopsPerSecond()), rows));
         }
         return ExitCode.OK;
     }

@@ -48,6 +48,17 @@ class BenchCommandTest {
             assertEquals(32 * rate, row.get("images_per_second").asDouble(), 1e-9 * rate);
         }
         assertEquals(0.0, rows.get(0).get("cost_percent").asDouble(), "off is the baseline");
+        // the limit: the GEMM rate over the step's arithmetic, and each rate's share of it
+        double gemm = bench.get("gemm").get("gflops_per_second").asDouble();
+        assertTrue(gemm > 0, "GEMM " + gemm);
+        assertEquals(2048, bench.get("gemm").get("size").asInt());
+        for (JsonNode row : rows) {
+            double flops = row.get("gflop_per_step").asDouble();
+            double limit = row.get("limit_steps_per_second").asDouble();
+            assertEquals(gemm / flops, limit, 1e-9 * limit);
+            assertEquals(100 * row.get("steps_per_second").asDouble() / limit, row.get("share_percent").asDouble(),
+                    1e-9 * limit);
+        }
     }
 
     @Test

@@ -14,26 +14,33 @@ import java.util.List;
  * grows by the samples it holds: the result is exact up to the micro-bin resolution.
  */
 final class EqualMassHistogram implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     static final int RESOLUTION = 1 << 16;
 
-    private final long[] counts = new long[RESOLUTION];
-    private final double[] confidenceSums = new double[RESOLUTION];
-    private final long[] hits = new long[RESOLUTION];
+    /** Fields of a micro-bin in {@link #cells}. */
+    private static final int COUNT = 0;
+    private static final int CONFIDENCE = 1;
+    private static final int HITS = 2;
+    private static final int STRIDE = 3;
+
+    /**
+     * Per micro-bin m, side by side so that a sample touches one cache line: {@code [3m]} the count,
+     * {@code [3m + 1]} the sum of confidences, {@code [3m + 2]} the hits. Counts are whole numbers,
+     * exact in a double up to 2^53 samples.
+     */
+    private final double[] cells = new double[STRIDE * RESOLUTION];
 
     void add(double confidence, int hit) {
-        int m = EqualWidthBins.index(confidence, RESOLUTION);
-        counts[m]++;
-        confidenceSums[m] += confidence;
-        hits[m] += hit;
+        int i = STRIDE * EqualWidthBins.index(confidence, RESOLUTION);
+        cells[i + COUNT] += 1;
+        cells[i + CONFIDENCE] += confidence;
+        cells[i + HITS] += hit;
     }
 
     void combine(EqualMassHistogram other) {
-        for (int m = 0; m < RESOLUTION; m++) {
-            counts[m] += other.counts[m];
-            confidenceSums[m] += other.confidenceSums[m];
-            hits[m] += other.hits[m];
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] += other.cells[i];
         }
     }
 
@@ -49,7 +56,8 @@ final class EqualMassHistogram implements java.io.Serializable {
         double confidence = 0.0;
         long hit = 0;
         for (int m = 0; m < RESOLUTION; m++) {
-            if (counts[m] == 0) {
+            long inBin = (long) cells[STRIDE * m + COUNT];
+            if (inBin == 0) {
                 continue;
             }
             int group = (int) (before * bins / total);
@@ -65,10 +73,10 @@ final class EqualMassHistogram implements java.io.Serializable {
                 open = group;
             }
             last = m;
-            count += counts[m];
-            confidence += confidenceSums[m];
-            hit += hits[m];
-            before += counts[m];
+            count += inBin;
+            confidence += cells[STRIDE * m + CONFIDENCE];
+            hit += (long) cells[STRIDE * m + HITS];
+            before += inBin;
         }
         if (count > 0) {
             groups.add(group(first, last, count, confidence, hit));

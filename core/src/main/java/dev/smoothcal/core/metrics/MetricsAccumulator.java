@@ -80,8 +80,20 @@ public final class MetricsAccumulator implements java.io.Serializable {
     private final MetricsConfig config;
     private final int numClasses;
     private final int bins;
-    /** Batch of float probabilities widened to double; grows to the largest batch. */
-    private transient double[] widened = new double[0];
+    /** Rows whose top-label statistics wait in {@link #pendingConfidence} before they are counted. */
+    private static final int PENDING = 256;
+
+    /** One probability row in double precision (K values); rebuilt after deserialisation. */
+    private transient double[] row;
+    /**
+     * Top-label confidence and hit of rows counted by the row loop but not yet by the top-label
+     * statistics (at most {@link #PENDING}; always none between calls). The equal-mass histogram is too
+     * large for the cache, so its updates run in a loop of their own, where the processor overlaps their
+     * cache misses; the order of additions stays the sample order.
+     */
+    private transient double[] pendingConfidence;
+    private transient int[] pendingCorrect;
+    private transient int pending;
 
     private long firstSampleIndex;
     private long count;
@@ -170,20 +182,27 @@ public final class MetricsAccumulator implements java.io.Serializable {
      */
     public void accept(float[] probabilities, int[] labels, int n) {
         checkBatch(probabilities == null ? -1 : probabilities.length, labels, n);
-        // Widened once per batch into a buffer that grows to the largest batch seen (not with the sample count).
-        int values = n * numClasses;
-        if (widened == null || widened.length < values) {
-            widened = new double[values];
+        for (int i = 0; i < n; i++) {
+            checkRow(probabilities, i * numClasses, labels[i], i);
         }
-        for (int i = 0; i < values; i++) {
-            widened[i] = probabilities[i];
+        // Each row is widened into a K-value buffer that stays in the L1 cache, then counted: one read of
+        // the batch for the check and one for the metrics, no batch-sized copy.
+        double[] row = rowBuffer();
+        for (int i = 0; i < n; i++) {
+            int offset = i * numClasses;
+            for (int k = 0; k < numClasses; k++) {
+                row[k] = probabilities[offset + k];
+            }
+            acceptRow(row, 0, labels[i]);
         }
-        accept(widened, labels, n);
+        flushPending();
     }
 
     /**
-     * Adds the first {@code n} rows of a batch of logits, turned into probabilities by
-     * {@link Softmax#probabilities} in double precision.
+     * Adds the first {@code n} rows of a batch of logits, turned into probabilities in double precision
+     * exactly as {@link Softmax#probabilities} does, one row at a time: the probabilities are never
+     * materialised for the batch, and {@code accept(Softmax.probabilities(logits, n, K), labels, n)}
+     * gives the same result bit for bit.
      *
      * @param logits row-major {@code [n, K]}, finite (or longer; the rest is ignored)
      * @param labels true classes, at least {@code n}
@@ -192,7 +211,16 @@ public final class MetricsAccumulator implements java.io.Serializable {
      */
     public void acceptLogits(float[] logits, int[] labels, int n) {
         checkBatch(logits == null ? -1 : logits.length, labels, n);
-        accept(Softmax.probabilities(logits, n, numClasses), labels, n);
+        for (int i = 0; i < n; i++) {
+            checkLabel(labels[i], i);
+        }
+        Softmax.checkFinite(logits, n, numClasses);
+        double[] row = rowBuffer();
+        for (int i = 0; i < n; i++) {
+            Softmax.row(logits, i * numClasses, numClasses, row);
+            acceptRow(row, 0, labels[i]);
+        }
+        flushPending();
     }
 
     /**
@@ -207,9 +235,20 @@ public final class MetricsAccumulator implements java.io.Serializable {
         for (int i = 0; i < n; i++) {
             checkRow(probabilities, i * numClasses, labels[i], i);
         }
+        rowBuffer();
         for (int i = 0; i < n; i++) {
             acceptRow(probabilities, i * numClasses, labels[i]);
         }
+        flushPending();
+    }
+
+    private double[] rowBuffer() {
+        if (row == null) {
+            row = new double[numClasses];
+            pendingConfidence = new double[PENDING];
+            pendingCorrect = new int[PENDING];
+        }
+        return row;
     }
 
     /**
@@ -292,36 +331,61 @@ public final class MetricsAccumulator implements java.io.Serializable {
                 smoothEce[1]);
     }
 
+    /**
+     * Counts one row. Everything per class happens in this one loop over the row, without calls and
+     * without branches that depend on the data (selects only), so the JIT keeps it in registers.
+     */
     private void acceptRow(double[] p, int offset, int label) {
         double labelProbability = p[offset + label];
         int predicted = 0;
         double confidence = p[offset];
         int greater = 0;
         double brier = 0.0;
-        for (int k = 0; k < numClasses; k++) {
+        double[] scores = classwise.scoreSums();
+        int cell = 0;
+        for (int k = 0; k < numClasses; k++, cell += bins) {
             double pk = p[offset + k];
-            if (pk > confidence) {
-                confidence = pk;
-                predicted = k;
-            }
+            boolean above = pk > confidence;
+            confidence = above ? pk : confidence;
+            predicted = above ? k : predicted;
             greater += pk > labelProbability ? 1 : 0;
-            double error = pk - (k == label ? 1.0 : 0.0);
+            // 1 when k is the label, else 0, without a branch: (k ^ label) - 1 is negative only for 0
+            double error = pk - (((k ^ label) - 1) >>> 31);
             brier += error * error;
-            classwise.add(k, pk, k == label ? 1 : 0);
+            scores[cell + EqualWidthBins.index(pk, bins)] += pk;
         }
-        int correct = predicted == label ? 1 : 0;
+        classwise.addTarget(label, EqualWidthBins.index(labelProbability, bins));
         rankCounts[greater]++;
         brierSum += brier;
         negativeLogLikelihoodSum -= Math.log(Math.max(labelProbability, NLL_EPSILON));
         confusion.add(label, predicted);
-        int bin = EqualWidthBins.index(confidence, bins);
-        topLabel.addAt(bin, confidence, correct);
-        equalMass.add(confidence, correct);
-        smooth.add(confidence, correct);
-        if (bootstrap != null) {
-            bootstrap.add(firstSampleIndex + count, bin, confidence, correct == 1);
+        pendingConfidence[pending] = confidence;
+        pendingCorrect[pending] = predicted == label ? 1 : 0;
+        if (++pending == PENDING) {
+            flushPending();
         }
-        count++;
+    }
+
+    /** Counts the pending rows' top-label statistics, in sample order, and the rows themselves. */
+    private void flushPending() {
+        double[] confidences = pendingConfidence;
+        int[] hits = pendingCorrect;
+        int rows = pending;
+        for (int i = 0; i < rows; i++) {
+            equalMass.add(confidences[i], hits[i]);
+        }
+        for (int i = 0; i < rows; i++) {
+            double confidence = confidences[i];
+            int correct = hits[i];
+            int bin = EqualWidthBins.index(confidence, bins);
+            topLabel.addAt(bin, confidence, correct);
+            smooth.add(confidence, correct);
+            if (bootstrap != null) {
+                bootstrap.add(firstSampleIndex + count + i, bin, confidence, correct == 1);
+            }
+        }
+        count += rows;
+        pending = 0;
     }
 
     private void checkBatch(int probabilityCount, int[] labels, int n) {
@@ -341,24 +405,64 @@ public final class MetricsAccumulator implements java.io.Serializable {
         }
     }
 
-    private void checkRow(double[] p, int offset, int label, int batchRow) {
+    private void checkLabel(int label, int batchRow) {
         if (label < 0 || label >= numClasses) {
             throw new SmoothcalException(where(batchRow) + ": expected a label in [0, " + numClasses + "), found "
                     + label);
         }
+    }
+
+    private void checkRow(double[] p, int offset, int label, int batchRow) {
+        checkLabel(label, batchRow);
         double sum = 0.0;
+        boolean inRange = true;
+        for (int k = 0; k < numClasses; k++) {
+            double pk = p[offset + k];
+            inRange &= pk >= 0.0 & pk <= 1.0;
+            sum += pk;
+        }
+        if (!inRange) {
+            rejectRange(p, offset, batchRow);
+        }
+        checkSum(sum, batchRow);
+    }
+
+    private void checkRow(float[] p, int offset, int label, int batchRow) {
+        checkLabel(label, batchRow);
+        double sum = 0.0;
+        boolean inRange = true;
+        for (int k = 0; k < numClasses; k++) {
+            float pk = p[offset + k];
+            inRange &= pk >= 0.0f & pk <= 1.0f;
+            sum += pk;
+        }
+        if (!inRange) {
+            double[] widenedRow = new double[numClasses];
+            for (int k = 0; k < numClasses; k++) {
+                widenedRow[k] = p[offset + k];
+            }
+            rejectRange(widenedRow, 0, batchRow);
+        }
+        checkSum(sum, batchRow);
+    }
+
+    /** Names the first value of a row that is not a finite probability; only called when there is one. */
+    private void rejectRange(double[] p, int offset, int batchRow) {
         for (int k = 0; k < numClasses; k++) {
             double pk = p[offset + k];
             if (!(pk >= 0.0 && pk <= 1.0)) {
                 throw new SmoothcalException(where(batchRow) + ", class " + k
                         + ": expected a finite probability in [0, 1], found " + pk);
             }
-            sum += pk;
         }
+        throw SmoothcalException.defect("row " + batchRow + " was out of range, but no value of it is");
+    }
+
+    private void checkSum(double sum, int batchRow) {
         if (!(Math.abs(sum - 1.0) <= ROW_SUM_TOLERANCE)) {
             throw new SmoothcalException(where(batchRow) + ": expected probabilities summing to 1 (within "
                     + ROW_SUM_TOLERANCE + "), found a sum of " + sum
-                    + " (logits? convert them with Softmax.probabilities)");
+                    + " (logits? pass them to acceptLogits)");
         }
     }
 

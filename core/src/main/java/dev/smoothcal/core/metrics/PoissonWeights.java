@@ -28,6 +28,8 @@ final class PoissonWeights implements java.io.Serializable {
      * 4096 slices.
      */
     private static final byte[] SLICE_WEIGHTS = sliceWeights();
+    /** {@link #SLICE_WEIGHTS} as doubles (-1 where inversion decides). */
+    private static final double[] SLICE_WEIGHTS_DOUBLE = asDoubles(SLICE_WEIGHTS);
 
     private final long seed;
 
@@ -47,6 +49,29 @@ final class PoissonWeights implements java.io.Serializable {
                 weights[r++] = draw(bits >>> 32);
             }
         }
+    }
+
+    /**
+     * As {@link #fill(long, int[])}, the weights as doubles: the bootstrap adds them into double sums,
+     * and loops over doubles alone are the ones the JIT vectorises.
+     */
+    void fill(long sampleIndex, double[] weights) {
+        long state = mix(seed ^ mix(sampleIndex + GAMMA));
+        int r = 0;
+        while (r < weights.length) {
+            state += GAMMA;
+            long bits = mix(state);
+            weights[r++] = drawDouble(bits & 0xffffffffL);
+            if (r < weights.length) {
+                weights[r++] = drawDouble(bits >>> 32);
+            }
+        }
+    }
+
+    /** {@link #draw} as a double, from a table of doubles: no integer-to-double conversion per weight. */
+    static double drawDouble(long uniform32) {
+        double w = SLICE_WEIGHTS_DOUBLE[(int) (uniform32 >>> (32 - SLICE_BITS))];
+        return w >= 0 ? w : invert(uniform32);
     }
 
     /** Poisson(1) by inversion of a uniform 32-bit value in {@code [0, 2^32)}. */
@@ -69,6 +94,14 @@ final class PoissonWeights implements java.io.Serializable {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
+    }
+
+    private static double[] asDoubles(byte[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     private static byte[] sliceWeights() {

@@ -27,27 +27,49 @@ public final class Softmax {
             throw new SmoothcalException("expected at least n*K = " + (long) n * numClasses + " logits, found "
                     + (logits == null ? "none" : logits.length));
         }
+        checkFinite(logits, n, numClasses);
         double[] out = new double[n * numClasses];
+        double[] row = new double[numClasses];
         for (int i = 0; i < n; i++) {
-            int offset = i * numClasses;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < numClasses; k++) {
-                float z = logits[offset + k];
-                if (!Float.isFinite(z)) {
-                    throw new SmoothcalException("row " + i + ", class " + k + ": expected a finite logit, found " + z);
-                }
-                max = Math.max(max, z);
-            }
-            double sum = 0.0;
-            for (int k = 0; k < numClasses; k++) {
-                double e = Math.exp(logits[offset + k] - max);
-                out[offset + k] = e;
-                sum += e;
-            }
-            for (int k = 0; k < numClasses; k++) {
-                out[offset + k] /= sum;
-            }
+            row(logits, i * numClasses, numClasses, row);
+            System.arraycopy(row, 0, out, i * numClasses, numClasses);
         }
         return out;
+    }
+
+    /** Throws for the first logit of the first n rows that is NaN or infinite. */
+    static void checkFinite(float[] logits, int n, int numClasses) {
+        int values = n * numClasses;
+        boolean finite = true;
+        for (int i = 0; i < values; i++) {
+            // a float is finite when its exponent bits are not all ones
+            finite &= (Float.floatToRawIntBits(logits[i]) & 0x7f800000) != 0x7f800000;
+        }
+        if (finite) {
+            return;
+        }
+        for (int i = 0; i < values; i++) {
+            if (!Float.isFinite(logits[i])) {
+                throw new SmoothcalException("row " + i / numClasses + ", class " + i % numClasses
+                        + ": expected a finite logit, found " + logits[i]);
+            }
+        }
+    }
+
+    /** Softmax of the K finite logits at {@code offset}, into {@code out[0, K)}: the formula above. */
+    static void row(float[] logits, int offset, int numClasses, double[] out) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < numClasses; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double sum = 0.0;
+        for (int k = 0; k < numClasses; k++) {
+            double e = Math.exp(logits[offset + k] - max);
+            out[k] = e;
+            sum += e;
+        }
+        for (int k = 0; k < numClasses; k++) {
+            out[k] /= sum;
+        }
     }
 }

@@ -109,6 +109,24 @@ class CalibrationErrorsTest {
         MetricsAccumulator fromProbabilities = new MetricsAccumulator(config);
         fromProbabilities.accept(Softmax.probabilities(z, 2, 3), new int[] {0, 2}, 2);
         assertEquals(fromProbabilities.result(), fromLogits.result());
+
+        // many rows (several internal chunks of pending rows) and the bootstrap: still bit for bit
+        java.util.Random random = new java.util.Random(3);
+        int n = 700;
+        float[] many = new float[n * 4];
+        int[] labels = new int[n];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = (float) (3 * random.nextGaussian());
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = random.nextInt(4);
+        }
+        MetricsConfig withBootstrap = MetricsConfig.of(4).withBootstrap(25, 8);
+        MetricsAccumulator manyLogits = new MetricsAccumulator(withBootstrap);
+        manyLogits.acceptLogits(many, labels, n);
+        MetricsAccumulator manyProbabilities = new MetricsAccumulator(withBootstrap);
+        manyProbabilities.accept(Softmax.probabilities(many, n, 4), labels, n);
+        assertEquals(manyProbabilities.result(), manyLogits.result());
     }
 
     private static double reflected(double t, double s, double sigma) {

@@ -44,6 +44,31 @@ class MetricsInputTest {
     }
 
     @Test
+    void aBadLogitOrLabelAnywhereInTheBatchRejectsAllOfIt() {
+        // acceptLogits counts row by row after its checks: a bad value in the last row must stop the first
+        float[] z = new float[4 * 3];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = i % 5 - 2f;
+        }
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            MetricsAccumulator accumulator = withFiveSamples();
+            MetricsResult before = accumulator.result();
+            float[] logits = z.clone();
+            logits[3 * 3 + 2] = bad;
+            SmoothcalException e = assertThrows(SmoothcalException.class,
+                    () -> accumulator.acceptLogits(logits, new int[4], 4));
+            assertTrue(e.getMessage().contains("row 3, class 2: expected a finite logit"), e.getMessage());
+            assertEquals(before, accumulator.result(), "a rejected batch must leave the accumulator unchanged");
+        }
+        MetricsAccumulator accumulator = withFiveSamples();
+        MetricsResult before = accumulator.result();
+        SmoothcalException e = assertThrows(SmoothcalException.class,
+                () -> accumulator.acceptLogits(z, new int[] {0, 1, 2, 3}, 4));
+        assertTrue(e.getMessage().contains("sample 8") && e.getMessage().contains("label in [0, 3)"), e.getMessage());
+        assertEquals(before, accumulator.result());
+    }
+
+    @Test
     void nanInfinityAndNegativeProbabilitiesNameSampleAndClass() {
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.25f, 1.5f}) {
             String message = rejected(bad);

@@ -73,6 +73,30 @@ class PoissonBootstrapTest {
         assertTrue(PoissonWeights.draw(4294967295L) >= 8, "the largest uniform maps to the far tail");
     }
 
+    @Test
+    void doubleWeightsAreTheIntegerWeights() {
+        // reference: fill(int[]), the inversion the interval test below recomputes from
+        PoissonWeights weights = new PoissonWeights(9);
+        for (int replicates : new int[] {1, 2, 7, 200}) {
+            int[] expected = new int[replicates];
+            double[] actual = new double[replicates];
+            for (long i = 0; i < 2000; i++) {
+                long index = i * 7_919 + (i % 3 == 0 ? Long.MAX_VALUE / 3 : 0);
+                weights.fill(index, expected);
+                weights.fill(index, actual);
+                for (int r = 0; r < replicates; r++) {
+                    assertEquals(expected[r], actual[r], 0.0, "sample " + index + ", replicate " + r);
+                }
+            }
+        }
+        for (long slice = 0; slice < 4096; slice++) {
+            long first = slice << 20;
+            assertEquals(PoissonWeights.draw(first), PoissonWeights.drawDouble(first), 0.0, "u = " + first);
+            assertEquals(PoissonWeights.draw(first + (1 << 20) - 1), PoissonWeights.drawDouble(first + (1 << 20) - 1),
+                    0.0, "u = " + (first + (1 << 20) - 1));
+        }
+    }
+
     private static double sumOfInverseFactorials(int k) {
         double sum = 0;
         for (int j = 0; j <= k; j++) {

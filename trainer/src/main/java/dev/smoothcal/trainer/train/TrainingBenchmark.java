@@ -63,10 +63,7 @@ public final class TrainingBenchmark {
         if (configs.isEmpty()) {
             throw new SmoothcalException("benchmark needs at least one configuration, found none");
         }
-        if (warmup < 0 || steps < 1 || rounds < 1) {
-            throw new SmoothcalException("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found " + warmup
-                    + ", " + steps + ", " + rounds);
-        }
+        checkCounts(warmup, steps, rounds);
         int batch = configs.get(0).batchSize();
         for (TrainingConfig c : configs) {
             if (c.batchSize() != batch) {
@@ -112,6 +109,21 @@ public final class TrainingBenchmark {
             throw SmoothcalException.backend("TensorFlow failed in the benchmark: " + e.getMessage(), e);
         } finally {
             benches.forEach(Bench::close);
+        }
+    }
+
+    /**
+     * Checks the counts {@link #compare} takes, so that a caller can refuse them before other work.
+     *
+     * @param warmup untimed steps, at least 0
+     * @param steps timed steps per round, at least 1
+     * @param rounds rounds, at least 1
+     * @throws SmoothcalException naming the three counts when one is out of range
+     */
+    public static void checkCounts(int warmup, int steps, int rounds) {
+        if (warmup < 0 || steps < 1 || rounds < 1) {
+            throw new SmoothcalException("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found " + warmup
+                    + ", " + steps + ", " + rounds);
         }
     }
 

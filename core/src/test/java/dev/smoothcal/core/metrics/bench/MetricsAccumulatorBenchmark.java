@@ -27,7 +27,11 @@ import org.openjdk.jol.info.GraphLayout;
  * global index, so bootstrap weights differ. At the end of a trial the retained size (JOL) of an
  * accumulator after 1e5 samples and after 1e7 samples is printed: it must be the same.
  *
- * <p>Run: {@code ./mvnw -B -pl evaluator -am -Pbench -DskipTests verify}
+ * <p>{@code input} says what the accumulator is given: probabilities ({@code accept}) or the logits they
+ * came from ({@code acceptLogits}, which adds a softmax, that is K exponentials, per row).
+ *
+ * <p>Run: {@code ./mvnw -B -o -pl core -am -Pbench -DskipTests verify}, one setting with e.g.
+ * {@code -Djmh.args="-f 1 -wi 1 -i 3 -p bootstrapReplicates=0 -p input=probabilities"}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +48,12 @@ public class MetricsAccumulatorBenchmark {
     @Param({"0", "200"})
     public int bootstrapReplicates;
 
+    @Param({"probabilities", "logits"})
+    public String input;
+
     private MetricsConfig config;
     private float[][] probabilities;
+    private float[][] logits;
     private int[][] labels;
     private MetricsAccumulator last;
 
@@ -54,6 +62,7 @@ public class MetricsAccumulatorBenchmark {
         config = MetricsConfig.of(CLASSES).withBootstrap(bootstrapReplicates, 1);
         Random random = new Random(7);
         probabilities = new float[POOL_BATCHES][BATCH * CLASSES];
+        logits = new float[POOL_BATCHES][BATCH * CLASSES];
         labels = new int[POOL_BATCHES][BATCH];
         double[] p = new double[CLASSES];
         for (int b = 0; b < POOL_BATCHES; b++) {
@@ -61,7 +70,9 @@ public class MetricsAccumulatorBenchmark {
                 double scale = 0.5 + 4 * random.nextDouble();
                 double sum = 0;
                 for (int k = 0; k < CLASSES; k++) {
-                    p[k] = Math.exp(scale * random.nextGaussian());
+                    double z = scale * random.nextGaussian();
+                    logits[b][i * CLASSES + k] = (float) z;
+                    p[k] = Math.exp(z);
                     sum += p[k];
                 }
                 for (int k = 0; k < CLASSES; k++) {
@@ -76,7 +87,11 @@ public class MetricsAccumulatorBenchmark {
         MetricsAccumulator accumulator = new MetricsAccumulator(config);
         for (long batch = 0; batch < samples / BATCH; batch++) {
             int pool = (int) (batch % POOL_BATCHES);
-            accumulator.accept(probabilities[pool], labels[pool], BATCH);
+            if (input.equals("logits")) {
+                accumulator.acceptLogits(logits[pool], labels[pool], BATCH);
+            } else {
+                accumulator.accept(probabilities[pool], labels[pool], BATCH);
+            }
         }
         return accumulator;
     }
