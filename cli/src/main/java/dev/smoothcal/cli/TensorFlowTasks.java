@@ -42,8 +42,11 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The bodies of the commands that need TensorFlow ({@code train}, {@code interop}, {@code demo}).
@@ -271,6 +274,9 @@ final class TensorFlowTasks {
         return new Setup(DatasetOrigin.train(data).withResize(resize(command)), model, config);
     }
 
+    /** {@code --image-size HxW}: rows and columns, spaces around them allowed. */
+    private static final Pattern IMAGE_SIZE = Pattern.compile("\\s*(\\d{1,5})\\s*[xX]\\s*(\\d{1,5})\\s*");
+
     /** The resize {@code --image-size} and {@code --resize} ask for, or null for images as they are. */
     static Resize resize(TrainCommand command) {
         if (command.imageSize == null) {
@@ -279,8 +285,7 @@ final class TensorFlowTasks {
             }
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,5})\\s*[xX]\\s*(\\d{1,5})\\s*")
-                .matcher(command.imageSize);
+        Matcher m = IMAGE_SIZE.matcher(command.imageSize);
         if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
             throw new SmoothcalException("--image-size must be HxW with H and W in [1, 99999], for example 32x32; "
                     + "found '" + command.imageSize + "'");
@@ -432,7 +437,7 @@ final class TensorFlowTasks {
         requireSame(parse, "--data", origin.location(), o.data);
         if (parse.hasMatchedOption("--image-size") || parse.hasMatchedOption("--resize")) {
             Resize now = resize(command);
-            if (!java.util.Objects.equals(origin.resize(), now)) {
+            if (!Objects.equals(origin.resize(), now)) {
                 throw refuseResume("--image-size/--resize", origin.resize() == null ? "none" : origin.resize().toString(),
                         now == null ? "none" : now.toString());
             }
