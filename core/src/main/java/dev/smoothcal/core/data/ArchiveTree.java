@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ObjIntConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -42,14 +43,32 @@ final class ArchiveTree implements ImageTree {
         ZIP
     }
 
+    /** What {@link #read} keeps of the archive's files besides their names. */
+    enum Content {
+        /** The bytes of the labels files ({@code .csv}) only; images are read later, in order ({@link #readInOrder}). */
+        LABELS,
+        /** The bytes of every image and labels file. */
+        ALL
+    }
+
     private final Path archive;
+    private final Kind kind;
+    private final Content content;
+    private final DataLimits limits;
     private final String prefix;
     private final Map<String, byte[]> files;
+    /** Width, height and channels of the tar's image entries read with {@link Content#LABELS}, by entry name. */
+    private final Map<String, long[]> headers;
     private final TreeMap<String, TreeSet<String>> folders;
     private final TreeMap<String, TreeSet<String>> fileNames;
 
-    private ArchiveTree(Path archive, Map<String, byte[]> files, TreeSet<String> folderPaths) {
+    private ArchiveTree(Path archive, Kind kind, Content content, DataLimits limits, Map<String, byte[]> files,
+            Map<String, long[]> headers, TreeSet<String> folderPaths) {
+        this.headers = headers;
         this.archive = archive;
+        this.kind = kind;
+        this.content = content;
+        this.limits = limits;
         this.files = files;
         this.folders = new TreeMap<>();
         this.fileNames = new TreeMap<>();
@@ -107,25 +126,39 @@ final class ArchiveTree implements ImageTree {
     }
 
     /**
-     * Reads the archive's listing and the bytes of every image and {@code .csv} file in it.
-     *
-     * @param withContent false to keep only the listing (class folder names), not the bytes
+     * Reads the archive's listing and the bytes of its {@code .csv} files, and of every image with
+     * {@link Content#ALL}.
      */
-    static ArchiveTree read(Path file, DataLimits limits, boolean withContent) {
+    static ArchiveTree read(Path file, DataLimits limits, Content content) {
         Kind kind = kindOf(file).orElseThrow(() -> SmoothcalException.defect("not an archive name: " + file));
         if (!Files.isRegularFile(file)) {
             throw new SmoothcalException(file + ": expected an archive file, found "
                     + (Files.isDirectory(file) ? "a folder" : "no regular file"));
         }
         Map<String, byte[]> files = new HashMap<>();
+        Map<String, long[]> headers = new HashMap<>();
         TreeSet<String> dirs = new TreeSet<>();
         long[] kept = {0};
-        try {
+        io(file, kind, () -> {
             if (kind == Kind.ZIP) {
-                readZip(file, limits, withContent, files, dirs, kept);
+                readZip(file, limits, content, files, dirs, kept);
             } else {
-                readTar(file, kind, limits, withContent, files, dirs, kept);
+                readTar(file, kind, limits, content, files, headers, dirs, kept);
             }
+        });
+        return new ArchiveTree(file, kind, content, limits, files, headers, dirs);
+    }
+
+    /** Reading that may fail with an IOException. */
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code action}, an IOException turned into one line naming the archive (truncated or corrupt). */
+    private static void io(Path file, Kind kind, IoAction action) {
+        try {
+            action.run();
         } catch (EOFException e) {
             throw new SmoothcalException(file + ": expected a complete " + describe(kind) + ", found one that ends early"
                     + " (truncated file?)", e);
@@ -133,7 +166,104 @@ final class ArchiveTree implements ImageTree {
             throw new SmoothcalException(file + ": expected a readable " + describe(kind) + ", found "
                     + (isTruncation(e) ? "one that ends early (truncated file?)" : "a corrupt one: " + e.getMessage()), e);
         }
-        return new ArchiveTree(file, files, dirs);
+    }
+
+    /**
+     * With {@link Content#LABELS}, reads the archive again and hands on the images {@code [from, to)} of
+     * {@code paths} in that order: a zip by its index, a tar in one pass that stops after the last wanted
+     * entry, keeping an entry that comes before its turn (none, in an archive written in name order) within
+     * the memory budget.
+     */
+    @Override
+    public void readInOrder(List<String> paths, int from, int to, ObjIntConsumer<byte[]> sink) {
+        if (content == Content.ALL) {
+            ImageTree.super.readInOrder(paths, from, to, sink);
+            return;
+        }
+        io(archive, kind, () -> {
+            if (kind == Kind.ZIP) {
+                try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+                    for (int i = from; i < to; i++) {
+                        String name = full(paths.get(i));
+                        ZipArchiveEntry entry = zip.getEntry(name);
+                        if (entry == null) {
+                            throw changed(name);
+                        }
+                        try (InputStream in = zip.getInputStream(entry)) {
+                            sink.accept(content(archive, name, in, entry.getSize(), limits, new long[] {0}), i);
+                        }
+                    }
+                }
+            } else {
+                readTarInOrder(paths, from, to, sink);
+            }
+        });
+    }
+
+    private void readTarInOrder(List<String> paths, int from, int to, ObjIntConsumer<byte[]> sink) throws IOException {
+        if (from == to) {
+            return;
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            index.put(full(paths.get(i)), i);
+        }
+        TreeMap<Integer, byte[]> early = new TreeMap<>();
+        long[] kept = {0};
+        int next = from;
+        InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+        try (InputStream in = kind == Kind.TAR_GZ ? new GzipCompressorInputStream(raw) : raw;
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry entry;
+            while (next < to && (entry = tar.getNextEntry()) != null) {
+                if (!entry.isFile()) {
+                    continue;
+                }
+                String name = checkedName(archive, entry.getName());
+                Integer i = index.remove(name);
+                if (i == null) {
+                    continue;
+                }
+                byte[] bytes = content(archive, name, tar, entry.getSize(), limits, kept);
+                if (i != next) {
+                    early.put(i, bytes);
+                    continue;
+                }
+                kept[0] -= bytes.length;
+                sink.accept(bytes, next++);
+                for (byte[] b = early.remove(next); b != null; b = early.remove(next)) {
+                    kept[0] -= b.length;
+                    sink.accept(b, next++);
+                }
+            }
+        }
+        if (next < to) {
+            throw changed(full(paths.get(next)));
+        }
+    }
+
+    /** The headers kept from the listing pass where every image has one; else read again from the archive. */
+    @Override
+    public void headersInOrder(List<String> paths, DataLimits budget, ObjIntConsumer<ImageDecoder.Header> sink) {
+        List<long[]> found = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            long[] h = headers.get(full(p));
+            if (h == null) {
+                ImageTree.super.headersInOrder(paths, budget, sink);
+                return;
+            }
+            found.add(h);
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            long[] h = found.get(i);
+            sink.accept(ImageDecoder.withinBudget(new ImageDecoder.Header(display(paths.get(i)), (int) h[0], (int) h[1],
+                    (int) h[2]), budget), i);
+        }
+    }
+
+    private SmoothcalException changed(String name) {
+        return new SmoothcalException(archive + ": expected entry '" + name + "' listed when the archive was opened, "
+                + "found none (did the archive change since?)");
     }
 
     private static boolean isTruncation(IOException e) {
@@ -149,8 +279,8 @@ final class ArchiveTree implements ImageTree {
         };
     }
 
-    private static void readTar(Path file, Kind kind, DataLimits limits, boolean withContent, Map<String, byte[]> files,
-            TreeSet<String> dirs, long[] kept) throws IOException {
+    private static void readTar(Path file, Kind kind, DataLimits limits, Content content, Map<String, byte[]> files,
+            Map<String, long[]> headers, TreeSet<String> dirs, long[] kept) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try (InputStream in = kind == Kind.TAR_GZ ? new GzipCompressorInputStream(raw) : raw;
                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
@@ -173,13 +303,21 @@ final class ArchiveTree implements ImageTree {
                 if (!entry.isFile() || name.isEmpty()) {
                     continue;
                 }
-                files.put(name, withContent && wanted(name) ? content(file, name, tar, entry.getSize(), limits, kept)
+                files.put(name, kept(content, name) ? content(file, name, tar, entry.getSize(), limits, kept)
                         : null);
+                if (content == Content.LABELS && ImageFolderLoader.isImageName(name)) {
+                    // the bytes pass by anyway; their header now saves a second pass when the source opens
+                    byte[] bytes = content(file, name, tar, entry.getSize(), limits, new long[] {0});
+                    ImageDecoder.Header h = ImageDecoder.parsedHeader(file + "!/" + name, bytes);
+                    if (h != null) {
+                        headers.put(name, new long[] {h.width(), h.height(), h.channels()});
+                    }
+                }
             }
         }
     }
 
-    private static void readZip(Path file, DataLimits limits, boolean withContent, Map<String, byte[]> files,
+    private static void readZip(Path file, DataLimits limits, Content content, Map<String, byte[]> files,
             TreeSet<String> dirs, long[] kept) throws IOException {
         try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
             Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
@@ -203,7 +341,7 @@ final class ArchiveTree implements ImageTree {
                     continue;
                 }
                 byte[] bytes = null;
-                if (withContent && wanted(name)) {
+                if (kept(content, name)) {
                     try (InputStream in = zip.getInputStream(entry)) {
                         bytes = content(file, name, in, entry.getSize(), limits, kept);
                     }
@@ -213,9 +351,10 @@ final class ArchiveTree implements ImageTree {
         }
     }
 
-    private static boolean wanted(String name) {
+    /** Whether {@link #read} keeps the bytes of entry {@code name}: labels files always, images with ALL. */
+    private static boolean kept(Content content, String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return ImageFolderLoader.isImageName(n) || n.endsWith(".csv");
+        return n.endsWith(".csv") || content == Content.ALL && ImageFolderLoader.isImageName(n);
     }
 
     /** The entry's bytes: no more than it declares, and within the budget with what is already kept. */

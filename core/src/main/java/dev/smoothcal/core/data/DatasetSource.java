@@ -197,7 +197,7 @@ public final class DatasetSource {
                     Cifar10BinaryLoader.classNames(folder));
         }
         if (ArchiveTree.kindOf(path).isPresent()) {
-            return fromArchive(name, path, split, null, options);
+            return fromArchive(name, path, split, null, ArchiveTree.Content.ALL, limits).load(options);
         }
         throw SmoothcalException.invalid("data", path + ": expected 'digits', a folder, a digits .csv(.gz), a NumPy "
                 + ".npz, a CIFAR-10 .bin file or an image-folder archive (.tar, .tar.gz, .tgz, .zip), found a file of "
@@ -236,9 +236,12 @@ public final class DatasetSource {
 
     /**
      * Opens {@code split} of the dataset at {@code path} as a {@link BatchSource}. IDX folders stream from
-     * their files (pixels never all in memory, read ahead on a background thread); every other layout is
-     * loaded as by {@link #load(Path, DatasetSplit, DataLimits)} and read from memory. Either way the
-     * batches hold exactly the values {@code load} gives.
+     * their files (pixels never all in memory, read ahead on a background thread); image folders and
+     * image-folder archives (and folders of them) stream too: opening lists the files and reads every
+     * image's header, each read then decodes the images on a small pool ahead of the consumer (an archive
+     * read again in place, nothing extracted, nothing decoded kept), so memory is bounded by the batch size
+     * and the pool, not by N. Every other layout is loaded as by {@link #load(Path, DatasetSplit, DataLimits)}
+     * and read from memory. Either way the batches hold exactly the values {@code load} gives.
      *
      * @param path the file or folder
      * @param split the part to open
@@ -272,7 +275,42 @@ public final class DatasetSource {
                 return source;
             }
         }
+        Optional<ImageFolderLoader.Listing> images = Optional.empty();
+        String name = path.getFileName() + "/" + split.id();
+        if (Files.isDirectory(path) && !hasOtherLayout(path, split)) {
+            images = imageListing(name, path, split, ArchiveTree.Content.LABELS, limits);
+        } else if (Files.isRegularFile(path) && ArchiveTree.kindOf(path).isPresent()) {
+            images = Optional.of(fromArchive(name, path, split, null, ArchiveTree.Content.LABELS, limits));
+        }
+        if (images.isPresent()) {
+            return images.get().open(options);
+        }
         return BatchSource.of(load(path, split, options));
+    }
+
+    /**
+     * Whether {@code dir} holds for the split a layout that comes before image folders in the class
+     * comment's order (or a half of one, which {@link #load} refuses).
+     */
+    private static boolean hasOtherLayout(Path dir, DatasetSplit split) {
+        String idxPrefix = split == DatasetSplit.TRAIN ? "train" : "t10k";
+        String s = split.id();
+        return firstExisting(dir, idxPrefix + "-images-idx3-ubyte").isPresent()
+                || firstExisting(dir, idxPrefix + "-labels-idx1-ubyte").isPresent()
+                || firstExisting(dir, "optdigits-" + s + ".csv").isPresent()
+                || uniqueMatch(dir, "-" + s + "-imgs.npz", "-" + s + "-imgs.npy").isPresent()
+                || uniqueMatch(dir, "-" + s + "-labels.npz", "-" + s + "-labels.npy").isPresent()
+                || Files.isRegularFile(dir.resolve("x_" + s + ".npy")) || Files.isRegularFile(dir.resolve("y_" + s + ".npy"))
+                || Cifar10BinaryLoader.findBatchFolder(dir).isPresent();
+    }
+
+    /** The image folder {@code dir} is, or the folder of image-folder archives it holds, if either. */
+    private static Optional<ImageFolderLoader.Listing> imageListing(String name, Path dir, DatasetSplit split,
+            ArchiveTree.Content content, DataLimits limits) {
+        if (ImageFolderLoader.recognises(dir)) {
+            return Optional.of(ImageFolderLoader.listSplit(name, dir, split));
+        }
+        return archiveFolder(name, dir, split, content, limits);
     }
 
     private static List<String> idxClassNames(Path dir, Path labels) {
@@ -280,16 +318,16 @@ public final class DatasetSource {
                 .orElseGet(() -> isFashionLabels(labels) ? FASHION_CLASSES : ClassNames.numbered(10));
     }
 
-    private static Dataset fromArchive(String name, Path archive, DatasetSplit split, List<String> classNames,
-            LoadOptions options) {
-        ArchiveTree tree = ArchiveTree.read(archive, options.limits(), true);
+    private static ImageFolderLoader.Listing fromArchive(String name, Path archive, DatasetSplit split,
+            List<String> classNames, ArchiveTree.Content content, DataLimits limits) {
+        ArchiveTree tree = ArchiveTree.read(archive, limits, content);
         if (!ImageFolderLoader.recognises(tree)) {
             throw SmoothcalException.invalid("data", archive + ": expected an image folder inside the archive (one "
                     + "folder per class of PNG/JPEG, optionally under train/ and test/, or images beside a labels.csv), "
                     + "found top-level entries " + tree.folders("").stream().map(f -> f + "/").toList()
                     + tree.files(""));
         }
-        return ImageFolderLoader.loadSplit(name, tree, split, classNames, options);
+        return ImageFolderLoader.listSplit(name, tree, split, classNames);
     }
 
     /**
@@ -297,8 +335,8 @@ public final class DatasetSource {
      * the split found as a word of the file name), or a single archive used whatever the split. Class names
      * are the union over both archives, so both splits share one label mapping.
      */
-    private static Optional<Dataset> archiveFolder(String name, Path dir, DatasetSplit split, LoadOptions options) {
-        DataLimits limits = options.limits();
+    private static Optional<ImageFolderLoader.Listing> archiveFolder(String name, Path dir, DatasetSplit split,
+            ArchiveTree.Content content, DataLimits limits) {
         List<Path> archives = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             children.filter(Files::isRegularFile).filter(p -> ArchiveTree.kindOf(p).isPresent())
@@ -310,7 +348,7 @@ public final class DatasetSource {
             return Optional.empty();
         }
         if (archives.size() == 1) {
-            return Optional.of(fromArchive(name, archives.get(0), split, null, options));
+            return Optional.of(fromArchive(name, archives.get(0), split, null, content, limits));
         }
         List<Path> mine = archives.stream().filter(p -> namesSplit(p, split)).toList();
         DatasetSplit otherSplit = split == DatasetSplit.TRAIN ? DatasetSplit.TEST : DatasetSplit.TRAIN;
@@ -322,14 +360,14 @@ public final class DatasetSource {
         }
         java.util.TreeSet<String> classes = new java.util.TreeSet<>();
         for (Path p : other) {
-            classes.addAll(ImageFolderLoader.classNames(ArchiveTree.read(p, limits, false)));
+            classes.addAll(ImageFolderLoader.classNames(ArchiveTree.read(p, limits, ArchiveTree.Content.LABELS)));
         }
-        ArchiveTree tree = ArchiveTree.read(mine.get(0), limits, true);
+        ArchiveTree tree = ArchiveTree.read(mine.get(0), limits, content);
         classes.addAll(ImageFolderLoader.classNames(tree));
         if (!ImageFolderLoader.recognises(tree)) {
-            return Optional.of(fromArchive(name, mine.get(0), split, null, options));
+            return Optional.of(fromArchive(name, mine.get(0), split, null, content, limits));
         }
-        return Optional.of(ImageFolderLoader.loadSplit(name, tree, split, List.copyOf(classes), options));
+        return Optional.of(ImageFolderLoader.listSplit(name, tree, split, List.copyOf(classes)));
     }
 
     /** Whether the split's id is a word of the file's name ({@code cifar10-test-jpg.tar.gz} names test). */
@@ -384,12 +422,9 @@ public final class DatasetSource {
         if (cifar.isPresent()) {
             return Cifar10BinaryLoader.loadSplit(name, cifar.get(), split);
         }
-        if (ImageFolderLoader.recognises(dir)) {
-            return ImageFolderLoader.loadSplit(name, dir, split, options);
-        }
-        Optional<Dataset> archived = archiveFolder(name, dir, split, options);
-        if (archived.isPresent()) {
-            return archived.get();
+        Optional<ImageFolderLoader.Listing> listing = imageListing(name, dir, split, ArchiveTree.Content.ALL, limits);
+        if (listing.isPresent()) {
+            return listing.get().load(options);
         }
         throw SmoothcalException.invalid("data", dir + ": expected for split '" + split.id() + "' one of " + LAYOUTS
                 + "; found " + listing(dir));

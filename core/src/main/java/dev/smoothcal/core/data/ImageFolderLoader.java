@@ -1,13 +1,7 @@
 package dev.smoothcal.core.data;
 
 import dev.smoothcal.core.SmoothcalException;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import dev.smoothcal.core.data.ImageDecoder.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads an image folder, on disk or in an archive ({@link ArchiveTree}): one sub-folder per class
@@ -84,7 +73,7 @@ public final class ImageFolderLoader {
      *     sizes differ (the message names the file)
      */
     public static Dataset load(String name, Path root) {
-        return loadFlat(name, new FileTree(root), LoadOptions.defaults());
+        return listFlat(name, new FileTree(root)).load(LoadOptions.defaults());
     }
 
     /**
@@ -98,21 +87,22 @@ public final class ImageFolderLoader {
      * @throws SmoothcalException if {@code root} has a class folder not in {@code classNames}
      */
     public static Dataset load(String name, Path root, List<String> classNames) {
-        return load(name, new FileTree(root), "", classNames, LoadOptions.defaults());
+        return list(name, new FileTree(root), "", classNames).load(LoadOptions.defaults());
     }
 
-    private static Dataset loadFlat(String name, ImageTree tree, LoadOptions options) {
+    private static Listing listFlat(String name, ImageTree tree) {
         if (tree.isFile(LABELS_FILE)) {
-            return labelled(name, tree, "", labelsOf(tree, List.of(LABELS_FILE)), options);
+            return labelled(name, tree, "", labelsOf(tree, List.of(LABELS_FILE)));
         }
         List<String> classNames = classFolders(tree, List.of(""));
         if (classNames.isEmpty()) {
             throw new SmoothcalException(tree.display("") + ": expected one sub-folder per class, found none");
         }
-        return load(name, tree, "", classNames, options);
+        return list(name, tree, "", classNames);
     }
 
-    static Dataset load(String name, ImageTree tree, String base, List<String> classNames, LoadOptions options) {
+    /** The images of the class folders of {@code base}, labelled by {@code classNames}. */
+    static Listing list(String name, ImageTree tree, String base, List<String> classNames) {
         for (String folder : tree.folders(base)) {
             if (!classNames.contains(folder)) {
                 throw new SmoothcalException(tree.display(base) + ": expected class folders among " + classNames
@@ -140,7 +130,7 @@ public final class ImageFolderLoader {
             throw new SmoothcalException(tree.display(base) + ": expected PNG or JPEG files in class sub-folders, "
                     + "found none");
         }
-        return assemble(name, tree, base, files, labels, classNames, options);
+        return new Listing(name, tree, base, files, labels.stream().mapToInt(Integer::intValue).toArray(), classNames);
     }
 
     /**
@@ -148,20 +138,19 @@ public final class ImageFolderLoader {
      * {@code <split>/} with the class names of both split folders together (so both splits share one
      * label mapping); otherwise loads the root itself, whatever the split.
      */
-    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, LoadOptions options) {
-        return loadSplit(name, tree, split, null, options);
+    static Listing listSplit(String name, ImageTree tree, DatasetSplit split) {
+        return listSplit(name, tree, split, null);
     }
 
-    /** As {@link #loadSplit(String, ImageTree, DatasetSplit, DataLimits)} with given class names, or null. */
-    static Dataset loadSplit(String name, ImageTree tree, DatasetSplit split, List<String> classNames,
-            LoadOptions options) {
+    /** As {@link #listSplit(String, ImageTree, DatasetSplit)} with given class names, or null. */
+    static Listing listSplit(String name, ImageTree tree, DatasetSplit split, List<String> classNames) {
         boolean hasTrain = tree.isFolder(TRAIN_FOLDER);
         boolean hasTest = tree.isFolder(TEST_FOLDER);
         if (!hasTrain && !hasTest) {
             if (classNames != null && !tree.isFile(LABELS_FILE)) {
-                return load(name, tree, "", classNames, options);
+                return list(name, tree, "", classNames);
             }
-            return loadFlat(name, tree, options);
+            return listFlat(name, tree);
         }
         String wanted = split == DatasetSplit.TRAIN ? TRAIN_FOLDER : TEST_FOLDER;
         if (!tree.isFolder(wanted)) {
@@ -178,8 +167,7 @@ public final class ImageFolderLoader {
                 }
             }
             Labels labels = labelsOf(tree, csvs);
-            return labelled(name, tree, wanted, classNames == null ? labels : labels.withClasses(classNames, tree),
-                    options);
+            return labelled(name, tree, wanted, classNames == null ? labels : labels.withClasses(classNames, tree));
         }
         String kaggle = wanted + SPLIT_LABELS_SUFFIX;
         if (tree.isFile(kaggle)) {
@@ -191,14 +179,14 @@ public final class ImageFolderLoader {
             }
             Labels labels = labelsOf(tree, csvs, false);
             return labelled(name, tree, wanted, kaggle,
-                    classNames == null ? labels : labels.withClasses(classNames, tree), options);
+                    classNames == null ? labels : labels.withClasses(classNames, tree));
         }
         List<String> names = classNames != null ? classNames : classFolders(tree, List.of(TRAIN_FOLDER, TEST_FOLDER));
         if (names.isEmpty()) {
             throw new SmoothcalException(tree.display("") + ": expected class sub-folders in " + TRAIN_FOLDER + "/ or "
                     + TEST_FOLDER + "/, found none");
         }
-        return load(name, tree, wanted, names, options);
+        return list(name, tree, wanted, names);
     }
 
     /** The class names {@code tree} gives both splits (class folders or labels), as {@link #loadSplit} uses. */
@@ -217,8 +205,8 @@ public final class ImageFolderLoader {
     }
 
     /** Loads a folder on disk in the split layout or as one folder. */
-    static Dataset loadSplit(String name, Path root, DatasetSplit split, LoadOptions options) {
-        return loadSplit(name, new FileTree(root), split, options);
+    static Listing listSplit(String name, Path root, DatasetSplit split) {
+        return listSplit(name, new FileTree(root), split);
     }
 
     /**
@@ -253,6 +241,23 @@ public final class ImageFolderLoader {
         String n = file.toLowerCase(Locale.ROOT);
         int slash = n.lastIndexOf('/');
         return !n.startsWith(".", slash + 1) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+    }
+
+    /**
+     * The images of one split in sample order, with their labels and the class names: what a load decodes
+     * into memory ({@link #load}) or a source streams ({@link #open}).
+     */
+    record Listing(String name, ImageTree tree, String base, List<String> files, int[] labels,
+            List<String> classNames) {
+        /** Decodes every image into one in-memory dataset. */
+        Dataset load(LoadOptions options) {
+            return assemble(this, options);
+        }
+
+        /** A source that decodes the images batch by batch, ahead of its consumer. */
+        BatchSource open(LoadOptions options) {
+            return ImageFolderSource.open(this, options);
+        }
     }
 
     /** Rows of one or more labels files: file path (relative to its folder) to label, and the class names. */
@@ -331,13 +336,12 @@ public final class ImageFolderLoader {
     }
 
     /** The labels layout: the images of folder {@code base}, labelled by {@code base/labels.csv}. */
-    private static Dataset labelled(String name, ImageTree tree, String base, Labels labels, LoadOptions options) {
-        return labelled(name, tree, base, ImageTree.join(base, LABELS_FILE), labels, options);
+    private static Listing labelled(String name, ImageTree tree, String base, Labels labels) {
+        return labelled(name, tree, base, ImageTree.join(base, LABELS_FILE), labels);
     }
 
     /** The images of folder {@code base}, labelled by {@code csv} (ids relative to {@code base}). */
-    private static Dataset labelled(String name, ImageTree tree, String base, String csv, Labels labels,
-            LoadOptions options) {
+    private static Listing labelled(String name, ImageTree tree, String base, String csv, Labels labels) {
         Map<String, String> rows = labels.rowsByFile.get(csv);
         List<String> files = new ArrayList<>();
         List<Integer> y = new ArrayList<>();
@@ -357,7 +361,8 @@ public final class ImageFolderLoader {
                         + tree.display(csv) + " for every image beside it, found none for this one");
             }
         }
-        return assemble(name, tree, base, files, y, labels.classNames, options);
+        return new Listing(name, tree, base, files, y.stream().mapToInt(Integer::intValue).toArray(),
+                labels.classNames);
     }
 
     private static String resolveId(ImageTree tree, String base, String id, String csv) {
@@ -377,13 +382,15 @@ public final class ImageFolderLoader {
     }
 
     /** Decodes {@code files} (paths in {@code tree}) in parallel and lays them out NHWC. */
-    private static Dataset assemble(String name, ImageTree tree, String base, List<String> files, List<Integer> labels,
-            List<String> classNames, LoadOptions options) {
+    private static Dataset assemble(Listing listing, LoadOptions options) {
+        ImageTree tree = listing.tree();
+        String base = listing.base();
+        List<String> files = listing.files();
         int n = files.size();
-        Decoded first = decode(tree, files.get(0), options);
+        Decoded first = ImageDecoder.decode(tree, files.get(0), options.limits());
         Resize resize = options.resize().orElse(null);
-        int width = resize == null ? first.width : resize.width();
-        int height = resize == null ? first.height : resize.height();
+        int width = resize == null ? first.width() : resize.width();
+        int height = resize == null ? first.height() : resize.height();
         long perImage = (long) width * height * 3;
         options.limits().require(tree.display(base) + ": " + n + " images of " + width + "x" + height
                 + " (up to 3 channels, float32 and their 8-bit samples)", perImage * n * (4 + 1));
@@ -392,15 +399,15 @@ public final class ImageFolderLoader {
         for (int i = 0; i < n; i++) {
             Decoded d = decoded[i];
             if (resize != null) {
-                d = new Decoded(d.file, width, height, d.channels, resize.apply(d.samples, d.height, d.width,
-                        d.channels));
+                d = new Decoded(d.file(), width, height, d.channels(), resize.apply(d.samples(), d.height(), d.width(),
+                        d.channels()));
                 decoded[i] = d;
-            } else if (d.width != first.width || d.height != first.height) {
-                throw new SmoothcalException(d.file + ": expected every image to be " + first.width + "x"
-                        + first.height + " (width x height) like " + first.file + ", found " + d.width + "x"
-                        + d.height + " (give a resize rule to bring them to one size)");
+            } else if (d.width() != first.width() || d.height() != first.height()) {
+                throw new SmoothcalException(d.file() + ": expected every image to be " + first.width() + "x"
+                        + first.height() + " (width x height) like " + first.file() + ", found " + d.width() + "x"
+                        + d.height() + " (give a resize rule to bring them to one size)");
             }
-            colour |= d.channels == 3;
+            colour |= d.channels() == 3;
         }
         ImageShape shape = new ImageShape(height, width, colour ? 3 : 1);
         long total = (long) n * shape.size();
@@ -409,17 +416,34 @@ public final class ImageFolderLoader {
                     + " do not fit in one array");
         }
         float[] pixels = new float[(int) total];
-        int at = 0;
-        for (Decoded d : decoded) {
-            int pixelCount = d.width * d.height;
-            for (int p = 0; p < pixelCount; p++) {
-                for (int c = 0; c < shape.channels(); c++) {
-                    pixels[at++] = d.samples[p * d.channels + (d.channels == 1 ? 0 : c)] & 0xff;
-                }
-            }
+        for (int i = 0; i < n; i++) {
+            toFloat(decoded[i], shape.channels(), pixels, i * shape.size());
         }
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new Dataset(name, pixels, y, shape, classNames);
+        return new Dataset(listing.name(), pixels, listing.labels(), shape, listing.classNames());
+    }
+
+    /**
+     * Writes one image's samples as float32 at {@code at}: as they are when the channels match, a grey image's
+     * sample repeated into R, G, B when {@code channels} is 3.
+     */
+    static void toFloat(Decoded d, int channels, float[] out, int at) {
+        byte[] s = d.samples();
+        if (d.channels() == channels) {
+            for (int j = 0; j < s.length; j++) {
+                out[at + j] = s[j] & 0xff;
+            }
+            return;
+        }
+        if (d.channels() != 1 || channels != 3) {
+            throw SmoothcalException.defect(d.file() + ": " + d.channels() + " channels cannot be laid out as "
+                    + channels);
+        }
+        for (int p = 0; p < s.length; p++) {
+            float v = s[p] & 0xff;
+            out[at + 3 * p] = v;
+            out[at + 3 * p + 1] = v;
+            out[at + 3 * p + 2] = v;
+        }
     }
 
     /** Threads decoding images: up to 4, never more than the processors. */
@@ -434,7 +458,7 @@ public final class ImageFolderLoader {
         int threads = decodeThreads();
         if (threads == 1 || n < 64) {
             for (int i = 1; i < n; i++) {
-                out[i] = decode(tree, files.get(i), options);
+                out[i] = ImageDecoder.decode(tree, files.get(i), options.limits());
             }
             options.listener().decoded(n, n);
             return out;
@@ -452,7 +476,7 @@ public final class ImageFolderLoader {
                 int hi = Math.min(n, from + chunk);
                 futures.add(pool.submit(() -> {
                     for (int i = lo; i < hi; i++) {
-                        out[i] = decode(tree, files.get(i), options);
+                        out[i] = ImageDecoder.decode(tree, files.get(i), options.limits());
                     }
                 }));
             }
@@ -476,107 +500,5 @@ public final class ImageFolderLoader {
             pool.shutdownNow();
         }
         return out;
-    }
-
-    /** Per decoding thread, one PNG and one JPEG reader, reused (creating a JPEG reader is costly). */
-    private static final ThreadLocal<Map<String, ImageReader>> READERS = ThreadLocal.withInitial(java.util.HashMap::new);
-
-    /** The thread's reader for a PNG or JPEG file by its magic bytes, or null for anything else. */
-    private static ImageReader cachedReader(byte[] bytes) {
-        String format;
-        if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-            format = "png";
-        } else if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
-            format = "jpeg";
-        } else {
-            return null;
-        }
-        return READERS.get().computeIfAbsent(format, f -> {
-            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f);
-            return it.hasNext() ? it.next() : null;
-        });
-    }
-
-    /** One image's 8-bit samples, pixel after pixel, 1 or 3 per pixel. */
-    private record Decoded(String file, int width, int height, int channels, byte[] samples) {
-    }
-
-    private static Decoded decode(ImageTree tree, String path, LoadOptions options) {
-        String file = tree.display(path);
-        BufferedImage image = null;
-        byte[] bytes = tree.read(path);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader cached = cachedReader(bytes);
-            Iterator<ImageReader> readers = cached != null ? List.of(cached).iterator() : ImageIO.getImageReaders(in);
-            if (readers.hasNext()) {
-                ImageReader reader = readers.next();
-                try {
-                    reader.setInput(in, true, true);
-                    long w = reader.getWidth(0);
-                    long h = reader.getHeight(0);
-                    options.limits().require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)",
-                            w * h * 4);
-                    image = reader.read(0);
-                } finally {
-                    if (reader == cached) {
-                        reader.reset();
-                    } else {
-                        reader.dispose();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof SmoothcalException s) {
-                throw s;
-            }
-            throw new SmoothcalException(file + ": expected a PNG or JPEG image, javax.imageio could not decode it: "
-                    + e.getMessage(), e);
-        }
-        if (image == null) {
-            throw new SmoothcalException(file + ": expected a PNG or JPEG image, found a file no javax.imageio reader "
-                    + "recognises");
-        }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        Raster raster = image.getRaster();
-        ColorModel model = image.getColorModel();
-        if (model instanceof IndexColorModel palette && greyPalette(palette)) {
-            int[] index = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            byte[] out = new byte[index.length];
-            for (int i = 0; i < index.length; i++) {
-                out[i] = (byte) palette.getRed(index[i]);
-            }
-            return new Decoded(file, w, h, 1, out);
-        }
-        if (!(model instanceof IndexColorModel) && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            int bits = model.getComponentSize(0);
-            if (bits != 8) {
-                throw new SmoothcalException(file + ": expected 8-bit grey samples, found " + bits + "-bit");
-            }
-            int[] grey = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            byte[] out = new byte[grey.length];
-            for (int i = 0; i < grey.length; i++) {
-                out[i] = (byte) grey[i];
-            }
-            return new Decoded(file, w, h, 1, out);
-        }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        byte[] out = new byte[argb.length * 3];
-        for (int i = 0; i < argb.length; i++) {
-            out[3 * i] = (byte) (argb[i] >> 16);
-            out[3 * i + 1] = (byte) (argb[i] >> 8);
-            out[3 * i + 2] = (byte) argb[i];
-        }
-        return new Decoded(file, w, h, 3, out);
-    }
-
-    private static boolean greyPalette(IndexColorModel palette) {
-        for (int i = 0; i < palette.getMapSize(); i++) {
-            int r = palette.getRed(i);
-            if (r != palette.getGreen(i) || r != palette.getBlue(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
