@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The streamed evaluation ({@link DatasetSource#open}) gives exactly the report of the in-memory path
- * ({@link DatasetSource#load}) on every dataset the project has, and a sharded in-memory recomputation
+ * ({@link DatasetSource#load}) on every dataset the project has (IDX, image folders, the CIFAR-10 JPEG
+ * tarball and the folder of both tarballs stream; the rest are read from memory) and the same fingerprint, and a sharded in-memory recomputation
  * (one accumulator per shard, combined in order) gives exactly the streamed metrics.
  */
 class StreamingEvaluationTest {
@@ -43,11 +44,12 @@ class StreamingEvaluationTest {
     Path tmp;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"idx-written-here", "digits", "mnist", "fashion-mnist", "kmnist-test",
-            "cifar10-jpeg/cifar10-test-jpg.tar.gz"})
+    @ValueSource(strings = {"idx-written-here", "image-folder-written-here", "digits", "mnist", "fashion-mnist",
+            "kmnist-test", "cifar10-jpeg/cifar10-test-jpg.tar.gz", "cifar10-jpeg"})
     void streamedEqualsInMemoryAndShardedRecomputation(String which) throws IOException {
         Path path = switch (which) {
             case "idx-written-here" -> idx(tmp.resolve("idx"), 2_345);
+            case "image-folder-written-here" -> imageFolder(tmp.resolve("images"), 333);
             case "digits" -> null;
             default -> SHARED.resolve(which);
         };
@@ -56,6 +58,7 @@ class StreamingEvaluationTest {
                 : DatasetSource.load(path, DatasetSplit.TEST);
         BatchSource streamed = path == null ? DatasetSource.open("digits", DatasetSplit.TEST)
                 : DatasetSource.open(path, DatasetSplit.TEST, DataLimits.defaults());
+        assertEquals(loaded.fingerprint(), streamed.fingerprint(), "the fingerprint of a pass over the stream");
         int k = loaded.numClasses();
         LinearClassifier linear = new LinearClassifier(loaded.shape().size(), k, 11, 0.01);
         Path model = linear.writeLogitsModel(tmp.resolve("linear.onnx"), Map.of());
@@ -119,6 +122,29 @@ class StreamingEvaluationTest {
         node.remove("throughput");
         ((ObjectNode) node.get("data")).remove("name");
         return node;
+    }
+
+    /** {@code n} 6x4 PNGs of pseudo-random pixels in four class folders, every seventh in colour (so all RGB). */
+    private static Path imageFolder(Path dir, int n) throws IOException {
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            boolean colour = i % 7 == 0;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(6, 4, colour
+                    ? java.awt.image.BufferedImage.TYPE_INT_RGB : java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 6; x++) {
+                    if (colour) {
+                        img.setRGB(x, y, rng.nextInt(1 << 24));
+                    } else {
+                        img.getRaster().setSample(x, y, 0, rng.nextInt(256));
+                    }
+                }
+            }
+            Path file = dir.resolve("c" + rng.nextInt(4)).resolve(String.format("%04d.png", i));
+            Files.createDirectories(file.getParent());
+            javax.imageio.ImageIO.write(img, "png", file.toFile());
+        }
+        return dir;
     }
 
     /** An IDX pair of {@code n} 7x5 images of pseudo-random bytes, labels 0..3. */
