@@ -22,6 +22,11 @@ final class BatchedOutputs {
         System.arraycopy(batchProbabilities, 0, probabilities, from * numClasses, batchProbabilities.length);
     }
 
+    /** Stores the outputs of the batch that starts at sample {@code from}. */
+    void add(int from, int count, TensorFlowPath.Outputs batch) {
+        add(from, count, batch.logits(), batch.probabilities());
+    }
+
     TensorFlowPath.Outputs outputs() {
         return new TensorFlowPath.Outputs(logits, probabilities, numClasses);
     }

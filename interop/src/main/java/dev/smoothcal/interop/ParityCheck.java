@@ -1,7 +1,11 @@
 package dev.smoothcal.interop;
 
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.Fingerprint;
+import dev.smoothcal.core.data.ImageShape;
+import dev.smoothcal.core.data.Shard;
 import dev.smoothcal.core.run.RunDirectory;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.onnx.OnnxModels;
@@ -19,6 +23,12 @@ import java.util.Locale;
  * and compares logits, probabilities, predicted classes and the label-smoothed loss, the latter also
  * against the double-precision reference of core, and computed by both smoothing methods (the loss
  * smoothing the labels, and the labels smoothed first with a loss at {@code a = 0}), which must agree.
+ *
+ * <p>The images are read from a {@link BatchSource} one batch at a time, once per batch size compared (and
+ * once more for the mixed labels, mixed batch by batch at the largest batch size), so the pixels held are
+ * bounded by the batch size whatever the number of images; what is kept whole is each path's logits and
+ * probabilities, {@code N x K} values. An in-memory {@link Dataset} is read the same way, so both give the
+ * same report.
  */
 public final class ParityCheck {
     private ParityCheck() {
@@ -41,6 +51,18 @@ public final class ParityCheck {
     }
 
     /**
+     * As {@link #run(RunDirectory, Dataset)} on the images of a {@link BatchSource}, streamed.
+     *
+     * @param run a run directory written by training (run.json, saved_model/, model.onnx)
+     * @param data labelled images of the run's input shape
+     * @return the report; {@link ParityReport#passed()} says whether every check held
+     * @throws SmoothcalException as {@link #run(RunDirectory, Dataset, ParityTolerance, List)}
+     */
+    public static ParityReport run(RunDirectory run, BatchSource data) {
+        return run(run, data, ParityTolerance.DEFAULT, DEFAULT_BATCH_SIZES);
+    }
+
+    /**
      * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
      *
      * @param run the run directory whose TF model and ONNX model are compared
@@ -48,11 +70,27 @@ public final class ParityCheck {
      * @param tolerance when two values count as equal
      * @param batchSizes the batch sizes to run, each at least 1
      * @return the report that {@code parity.json} holds
-     * @throws SmoothcalException when the run is inconsistent (model.onnx and run.json from different
-     *     trainings) or the data does not fit the model; a numeric mismatch is not an exception but a
-     *     report with {@code passed = false}
+     * @throws SmoothcalException as {@link #run(RunDirectory, BatchSource, ParityTolerance, List)}
      */
     public static ParityReport run(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batchSizes) {
+        return run(run, BatchSource.of(data), tolerance, batchSizes);
+    }
+
+    /**
+     * Compares the two paths of {@code run} on {@code data}, running both at every batch size.
+     *
+     * @param run the run directory whose TF model and ONNX model are compared
+     * @param data the samples fed to both paths, read batch by batch (once per batch size, and once more
+     *     for the mixed labels)
+     * @param tolerance when two values count as equal
+     * @param batchSizes the batch sizes to run, each at least 1
+     * @return the report that {@code parity.json} holds
+     * @throws SmoothcalException when the run is inconsistent (model.onnx and run.json from different
+     *     trainings), the data does not fit the model or cannot be read; a numeric mismatch is not an
+     *     exception but a report with {@code passed = false}
+     */
+    public static ParityReport run(RunDirectory run, BatchSource data, ParityTolerance tolerance,
+            List<Integer> batchSizes) {
         if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw SmoothcalException.invalid("batchSizes", "must be positive integers, found " + batchSizes);
         }
@@ -74,15 +112,30 @@ public final class ParityCheck {
         ParityReport.Difference probabilities = null;
         TensorFlowPath.Outputs tf = null;
         TensorFlowPath.Outputs ort = null;
-        MixedBatch mixed = MixedBatch.of(data, manifest.config().seed());
+        ImageShape shape = data.shape();
+        int numClasses = data.classNames().size();
+        int[] labels = data.labels();
+        Fingerprint fingerprint = Fingerprint.start(shape, data.classNames(), labels);
         TensorFlowPath.Outputs tfMixed;
         TensorFlowPath.Outputs ortMixed;
+        float[] mixedLabels = new float[n * numClasses];
         try (TensorFlowPath tfPath = TensorFlowPath.open(run.require(RunDirectory.SAVED_MODEL));
                 OnnxPath onnxPath = OnnxPath.open(run.modelOnnx())) {
-            requireSavedModelFromRun(run, manifest, data, tfPath);
-            for (int batch : batchSizes) {
-                tf = tfPath.run(data.images(), n, data.shape(), batch);
-                ort = onnxPath.run(data.images(), n, data.shape(), batch);
+            requireSavedModelFromRun(run, manifest, shape, numClasses, tfPath);
+            for (int b = 0; b < batchSizes.size(); b++) {
+                int batch = batchSizes.get(b);
+                boolean first = b == 0;
+                BatchedOutputs tfOut = new BatchedOutputs(n);
+                BatchedOutputs ortOut = new BatchedOutputs(n);
+                data.read(batch, x -> {
+                    if (first) {
+                        fingerprint.accept(x.pixels(), 0, x.pixels().length);
+                    }
+                    tfOut.add(x.from(), x.count(), tfPath.run(x.pixels(), x.count(), shape, batch));
+                    ortOut.add(x.from(), x.count(), onnxPath.run(x.pixels(), x.count(), shape, batch));
+                });
+                tf = tfOut.outputs();
+                ort = ortOut.outputs();
                 if (ort.numClasses() != tf.numClasses()) {
                     throw new SmoothcalException("the SavedModel has " + tf.numClasses() + " classes but model.onnx has "
                             + ort.numClasses());
@@ -110,8 +163,17 @@ public final class ParityCheck {
                 probabilities = probabilities == null || dp.maxAbsDiff() > probabilities.maxAbsDiff() ? dp : probabilities;
             }
             int largest = batchSizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            tfMixed = tfPath.run(mixed.images(), n, data.shape(), largest);
-            ortMixed = onnxPath.run(mixed.images(), n, data.shape(), largest);
+            BatchedOutputs tfMixedOut = new BatchedOutputs(n);
+            BatchedOutputs ortMixedOut = new BatchedOutputs(n);
+            long seed = manifest.config().seed();
+            data.read(largest, x -> {
+                MixedBatch mixed = MixedBatch.of(x, numClasses, seed, x.from() / largest);
+                System.arraycopy(mixed.labels(), 0, mixedLabels, x.from() * numClasses, mixed.labels().length);
+                tfMixedOut.add(x.from(), x.count(), tfPath.run(mixed.images(), x.count(), shape, largest));
+                ortMixedOut.add(x.from(), x.count(), onnxPath.run(mixed.images(), x.count(), shape, largest));
+            });
+            tfMixed = tfMixedOut.outputs();
+            ortMixed = ortMixedOut.outputs();
         }
         // A NaN or infinity explains every other difference (or hides it: NaN compares as no difference), so
         // it is reported first.
@@ -124,10 +186,10 @@ public final class ParityCheck {
         }
         float[] oneHot = new float[n * k];
         for (int i = 0; i < n; i++) {
-            oneHot[i * k + data.labels()[i]] = 1f;
+            oneHot[i * k + labels[i]] = 1f;
         }
         ParityReport.LossParity smoothedLoss = loss("smoothed", tf.logits(), ort.logits(), oneHot, n, k, smoothing);
-        ParityReport.LossParity mixedLoss = loss("mixed", tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k,
+        ParityReport.LossParity mixedLoss = loss("mixed", tfMixed.logits(), ortMixed.logits(), mixedLabels, n, k,
                 smoothing);
         List<ParityReport.LossParity> losses = List.of(
                 loss("hard", tf.logits(), ort.logits(), oneHot, n, k,
@@ -142,7 +204,7 @@ public final class ParityCheck {
         }
         List<ParityReport.MethodParity> methods = List.of(
                 methods(smoothedLoss, tf.logits(), ort.logits(), oneHot, n, k, smoothing),
-                methods(mixedLoss, tfMixed.logits(), ortMixed.logits(), mixed.labels(), n, k, smoothing));
+                methods(mixedLoss, tfMixed.logits(), ortMixed.logits(), mixedLabels, n, k, smoothing));
         for (ParityReport.MethodParity m : methods) {
             if (!(m.maxRelativeDiff() <= tolerance.lossRelative())) {
                 failures.add(String.format(Locale.ROOT, "%s-label loss smoothed by the labels differs from smoothed by "
@@ -152,7 +214,7 @@ public final class ParityCheck {
             }
         }
         return new ParityReport(ParityReport.FORMAT, failures.isEmpty(), failures, manifest.modelFingerprint(),
-                new ParityReport.DataInfo(data.name(), n, data.fingerprint()), perBatch, logits, probabilities, argmax,
+                new ParityReport.DataInfo(data.name(), n, fingerprint.result()), perBatch, logits, probabilities, argmax,
                 losses, tolerance, methods);
     }
 
@@ -161,9 +223,9 @@ public final class ParityCheck {
      * run.json's, so a saved_model/ copied from another training is refused like a foreign model.onnx.
      * The architecture comes from run.json itself, so the check needs no model file.
      */
-    private static void requireSavedModelFromRun(RunDirectory run, RunManifest manifest, Dataset data,
-            TensorFlowPath tfPath) {
-        ResolvedModel model = manifest.model().resolve(data.shape(), data.numClasses());
+    private static void requireSavedModelFromRun(RunDirectory run, RunManifest manifest, ImageShape shape,
+            int numClasses, TensorFlowPath tfPath) {
+        ResolvedModel model = manifest.model().resolve(shape, numClasses);
         List<String> names = model.params().stream().map(ResolvedModel.Param::name).toList();
         String found = Weights.of(model, tfPath.variables(names)).fingerprint();
         if (!found.equals(manifest.modelFingerprint())) {
@@ -173,16 +235,16 @@ public final class ParityCheck {
         }
     }
 
-    private static void checkData(RunManifest manifest, Dataset data) {
+    private static void checkData(RunManifest manifest, BatchSource data) {
         List<Integer> shape = manifest.input().shape();
         List<Integer> found = List.of(data.shape().height(), data.shape().width(), data.shape().channels());
         if (!shape.equals(found)) {
             throw new SmoothcalException("the run's model takes images of " + shape + " (HWC), found data "
                     + data.name() + " with " + found);
         }
-        if (data.numClasses() != manifest.classNames().size()) {
+        if (data.classNames().size() != manifest.classNames().size()) {
             throw new SmoothcalException("the run's model has " + manifest.classNames().size() + " classes, found data "
-                    + data.name() + " with " + data.numClasses());
+                    + data.name() + " with " + data.classNames().size());
         }
         if (data.size() == 0) {
             throw new SmoothcalException("expected at least one image to compare on, found an empty split");
@@ -194,7 +256,7 @@ public final class ParityCheck {
      * and whether that sample's image holds non-finite pixels.
      */
     private static void nonFinite(List<String> failures, String path, TensorFlowPath.Outputs out, int batch,
-            Dataset data) {
+            BatchSource data) {
         int k = out.numClasses();
         float[][] arrays = {out.logits(), out.probabilities()};
         String[] names = {"logits", "probabilities"};
@@ -212,10 +274,12 @@ public final class ParityCheck {
     }
 
     /** What the image of {@code sample} holds, when that explains a non-finite output. */
-    private static String pixels(Dataset data, int sample) {
+    private static String pixels(BatchSource data, int sample) {
         int per = data.shape().size();
+        float[] image = new float[per];
+        data.read(new Shard(sample, sample + 1), 1, b -> System.arraycopy(b.pixels(), 0, image, 0, per));
         for (int j = 0; j < per; j++) {
-            float x = data.images()[sample * per + j];
+            float x = image[j];
             if (!Float.isFinite(x)) {
                 return "; its image holds a non-finite pixel (" + x + " at index " + j + ")";
             }
