@@ -1,6 +1,7 @@
 package dev.smoothcal.cli;
 
 import dev.smoothcal.core.SmoothcalException;
+import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
@@ -118,7 +119,7 @@ final class TensorFlowTasks {
         ParityTolerance tolerance = new ParityTolerance(c.logitAbsolute, c.logitRelative, c.probabilityAbsolute,
                 c.lossRelative);
         RunDirectory runDir = RunDirectory.open(c.run);
-        Dataset dataset = DatasetSource.load(c.data, DatasetSplit.parse(c.split));
+        BatchSource dataset = DatasetSource.open(c.data, DatasetSplit.parse(c.split));
         try (OutputDirectory dir = OutputDirectory.open(c.out, c.output.policy())) {
             OutputOptions.requireNoClash(dir, List.of(RunDirectory.PARITY_JSON));
             ParityReport report = checkParity(runDir, dataset, tolerance, c.batchSizes, dir.staging());
@@ -151,7 +152,7 @@ final class TensorFlowTasks {
                     EvaluationRequest.of(staging.resolve(RunDirectory.MODEL_ONNX), test).withSeed(config.seed()), staging,
                     dir.target().resolve(RunDirectory.MODEL_ONNX).toString());
             System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
-            ParityReport parity = checkParity(new RunDirectory(staging), test, ParityTolerance.DEFAULT,
+            ParityReport parity = checkParity(new RunDirectory(staging), BatchSource.of(test), ParityTolerance.DEFAULT,
                     ParityCheck.DEFAULT_BATCH_SIZES, staging);
             dir.commit();
             System.out.println();
@@ -538,7 +539,7 @@ final class TensorFlowTasks {
     }
 
     /** Runs the check, writes parity.json into {@code dir}, prints the table and any failure on stderr. */
-    static ParityReport checkParity(RunDirectory run, Dataset data, ParityTolerance tolerance, List<Integer> batches,
+    static ParityReport checkParity(RunDirectory run, BatchSource data, ParityTolerance tolerance, List<Integer> batches,
             Path dir) {
         System.err.println("comparing TensorFlow and ONNX Runtime on " + data.name() + " (" + data.size() + " images) ...");
         ParityReport report = ParityCheck.run(run, data, tolerance, batches);
