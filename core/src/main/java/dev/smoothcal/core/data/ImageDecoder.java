@@ -11,10 +11,8 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
@@ -29,8 +27,8 @@ import javax.imageio.stream.ImageInputStreamImpl;
  * their samples, palettes whose entries are all grey count as grey; 16-bit grey is refused.
  */
 final class ImageDecoder {
-    /** Per decoding thread, one PNG and one JPEG reader. */
-    private static final ThreadLocal<Map<String, ImageReader>> READERS = ThreadLocal.withInitial(HashMap::new);
+    /** Per decoding thread, one PNG reader (slot 0) and one JPEG reader (slot 1), made when first needed. */
+    private static final ThreadLocal<ImageReader[]> READERS = ThreadLocal.withInitial(() -> new ImageReader[2]);
 
     private ImageDecoder() {
     }
@@ -255,18 +253,16 @@ final class ImageDecoder {
 
     /** The thread's reader for a PNG or JPEG file by its magic bytes, or null for anything else. */
     private static ImageReader cachedReader(byte[] bytes) {
-        String format;
-        if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-            format = "png";
-        } else if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
-            format = "jpeg";
-        } else {
+        int slot = isPng(bytes) ? 0 : isJpeg(bytes) ? 1 : -1;
+        if (slot < 0) {
             return null;
         }
-        return READERS.get().computeIfAbsent(format, f -> {
-            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f);
-            return it.hasNext() ? it.next() : null;
-        });
+        ImageReader[] readers = READERS.get();
+        if (readers[slot] == null) {
+            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(slot == 0 ? "png" : "jpeg");
+            readers[slot] = it.hasNext() ? it.next() : null;
+        }
+        return readers[slot];
     }
 
     /** Grey: a palette of grey entries only, or a grey colour space (8-bit, else refused). */

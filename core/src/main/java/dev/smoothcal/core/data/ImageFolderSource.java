@@ -5,17 +5,20 @@ import dev.smoothcal.core.data.ImageDecoder.Decoded;
 import dev.smoothcal.core.data.ImageDecoder.Header;
 import dev.smoothcal.core.data.ImageFolderLoader.Listing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -96,10 +99,13 @@ final class ImageFolderSource implements BatchSource {
     public void read(Shard shard, int batchSize, Consumer<DataBatch> consumer) {
         BatchSource.requireRange(name(), shard, batchSize, size());
         int per = shape.size();
+        int from = shard.from();
+        int to = shard.to();
         Resize resize = options.resize().orElse(null);
-        float[][] batch = new float[1][];
-        int[] start = {shard.from()};
-        run(listing, shard.from(), shard.to(), window(batchSize), (file, bytes) -> {
+        // each batch's array is made by whichever decoding thread comes to it first; each image is written in place
+        Map<Integer, float[]> open = new ConcurrentHashMap<>();
+        IntFunction<float[]> batchOf = b -> new float[Math.min(batchSize, to - (from + b * batchSize)) * per];
+        run(listing, from, to, window(batchSize), (file, bytes, i) -> {
             Decoded d = ImageDecoder.decode(file, bytes, options.limits());
             if (resize != null) {
                 d = new Decoded(d.file(), resize.width(), resize.height(), d.channels(),
@@ -113,36 +119,37 @@ final class ImageFolderSource implements BatchSource {
                 throw new SmoothcalException(d.file() + ": expected a grey image as its header said when opened, "
                         + "found a colour one");
             }
-            float[] out = new float[per];
-            ImageFolderLoader.toFloat(d, shape.channels(), out, 0);
-            return out;
-        }, (image, i) -> {
-            if (batch[0] == null) {
-                start[0] = i;
-                batch[0] = new float[Math.min(batchSize, shard.to() - i) * per];
-            }
-            int at = i - start[0];
-            System.arraycopy(image, 0, batch[0], at * per, per);
-            if ((at + 1) * per == batch[0].length) {
-                int count = at + 1;
-                float[] pixels = batch[0];
-                batch[0] = null;
-                consumer.accept(new DataBatch(start[0], count, shape, pixels,
-                        java.util.Arrays.copyOfRange(listing.labels(), start[0], start[0] + count)));
+            int b = (i - from) / batchSize;
+            ImageFolderLoader.toFloat(d, shape.channels(), open.computeIfAbsent(b, batchOf::apply),
+                    (i - from - b * batchSize) * per);
+            return Boolean.TRUE;
+        }, (done, i) -> {
+            int b = (i - from) / batchSize;
+            int start = from + b * batchSize;
+            int count = Math.min(batchSize, to - start);
+            if (i == start + count - 1) {
+                consumer.accept(new DataBatch(start, count, shape, open.remove(b),
+                        Arrays.copyOfRange(listing.labels(), start, start + count)));
             }
         });
+    }
+
+    /** Work on one file's bytes, given its display name and its index in the listing. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(String file, byte[] bytes, int index);
     }
 
     private static final Object END = new Object();
 
     /**
      * Reads the files {@code [from, to)} of the listing in order on a reader thread, applies {@code work}
-     * (given the file's display name and its bytes) on the decoding pool, and hands each result with its
+     * (given the file's display name, its bytes and its index) on the decoding pool, and hands each result with its
      * index to {@code sink} on the calling thread, in order, at most {@code window} results ahead. An
      * exception anywhere stops all and is rethrown to the caller as it was (a {@link SmoothcalException}
      * naming the file for a bad image or archive).
      */
-    static <T> void run(Listing listing, int from, int to, int window, BiFunction<String, byte[], T> work,
+    static <T> void run(Listing listing, int from, int to, int window, Work<T> work,
             ObjIntConsumer<T> sink) {
         if (from == to) {
             return;
@@ -159,7 +166,7 @@ final class ImageFolderSource implements BatchSource {
             try {
                 tree.readInOrder(files, from, to, (bytes, i) -> {
                     String file = tree.display(files.get(i));
-                    Future<T> f = pool.submit(() -> work.apply(file, bytes));
+                    Future<T> f = pool.submit(() -> work.apply(file, bytes, i));
                     try {
                         inFlight.put(f);
                     } catch (InterruptedException e) {
