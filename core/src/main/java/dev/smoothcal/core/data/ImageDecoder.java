@@ -229,10 +229,13 @@ final class ImageDecoder {
                     long h = reader.getHeight(0);
                     limits.require(file + ": an image of " + w + "x" + h + " (decoded as 32-bit pixels)", w * h * 4);
                     result = task.apply(reader);
-                } finally {
+                } catch (IOException | RuntimeException e) {
                     if (reader == cached) {
-                        reader.reset();
-                    } else {
+                        reader.reset(); // a reused reader starts afresh after a failure
+                    }
+                    throw e;
+                } finally {
+                    if (reader != cached) {
                         reader.dispose();
                     }
                 }
@@ -321,42 +324,99 @@ final class ImageDecoder {
      * which {@link BufferedImage#getRGB} returns those samples unchanged; null for any other image.
      */
     static byte[] interleavedSrgb(BufferedImage image) {
+        if (!isInterleavedSrgb(image)) {
+            return null;
+        }
+        byte[] out = new byte[image.getWidth() * image.getHeight() * 3];
+        copySrgb(image, out);
+        return out;
+    }
+
+    /**
+     * Decodes {@code bytes} and writes its samples as float32 into {@code out} from {@code at}, laid out with
+     * {@code channels} channels as {@link ImageFolderLoader#toFloat} lays them out; an 8-bit sRGB colour
+     * image straight from its raster, anything else through {@link #samples}. Nothing is written if the
+     * image is not {@code width x height}.
+     *
+     * @return the decoded image's width, height and channels
+     */
+    static Header decodeInto(String file, byte[] bytes, DataLimits limits, int width, int height, int channels,
+            float[] out, int at) {
+        BufferedImage image = withReader(file, bytes, limits, reader -> reader.read(0));
+        if (image.getWidth() == width && image.getHeight() == height) {
+            if (channels == 3 && isInterleavedSrgb(image)) {
+                copySrgb(image, out, at);
+                return new Header(file, width, height, 3);
+            }
+            Decoded d = samples(file, image);
+            if (d.channels() <= channels) {
+                ImageFolderLoader.toFloat(d, channels, out, at);
+            }
+            return new Header(file, width, height, d.channels());
+        }
+        return new Header(file, image.getWidth(), image.getHeight(), 3);
+    }
+
+    private static boolean isInterleavedSrgb(BufferedImage image) {
         ColorModel model = image.getColorModel();
         Raster raster = image.getRaster();
         if (!(model instanceof ComponentColorModel) || !model.getColorSpace().isCS_sRGB()
                 || model.isAlphaPremultiplied() || model.getTransferType() != DataBuffer.TYPE_BYTE
                 || model.getNumColorComponents() != 3
-                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel)
                 || !(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
                 || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
-            return null;
+            return false;
         }
         for (int c = 0; c < model.getNumComponents(); c++) {
             if (model.getComponentSize(c) != 8) {
-                return null;
+                return false;
             }
         }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] bands = sm.getBandOffsets();
-        int r = bands[0];
-        int g = bands[1];
-        int b = bands[2];
-        int stride = sm.getPixelStride();
-        int line = sm.getScanlineStride();
-        byte[] data = buffer.getData();
-        int base = buffer.getOffset();
-        byte[] out = new byte[w * h * 3];
+        return true;
+    }
+
+    /**
+     * The layout of an image {@link #isInterleavedSrgb} accepts: offset of the first pixel, pixel stride,
+     * line stride and the offsets of R, G and B within a pixel.
+     */
+    private record Layout(byte[] data, int base, int stride, int line, int r, int g, int b) {
+        static Layout of(BufferedImage image) {
+            Raster raster = image.getRaster();
+            PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
+            DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
+            int[] bands = sm.getBandOffsets();
+            return new Layout(buffer.getData(), buffer.getOffset(), sm.getPixelStride(), sm.getScanlineStride(),
+                    bands[0], bands[1], bands[2]);
+        }
+    }
+
+    private static void copySrgb(BufferedImage image, byte[] out) {
+        Layout l = Layout.of(image);
+        byte[] data = l.data();
         int at = 0;
-        for (int y = 0; y < h; y++) {
-            int p = base + y * line;
-            for (int x = 0; x < w; x++, p += stride) {
-                out[at++] = data[p + r];
-                out[at++] = data[p + g];
-                out[at++] = data[p + b];
+        for (int y = 0; y < image.getHeight(); y++) {
+            int p = l.base() + y * l.line();
+            for (int x = 0; x < image.getWidth(); x++, p += l.stride()) {
+                out[at++] = data[p + l.r()];
+                out[at++] = data[p + l.g()];
+                out[at++] = data[p + l.b()];
             }
         }
-        return out;
+    }
+
+    private static void copySrgb(BufferedImage image, float[] out, int from) {
+        Layout l = Layout.of(image);
+        byte[] data = l.data();
+        int at = from;
+        for (int y = 0; y < image.getHeight(); y++) {
+            int p = l.base() + y * l.line();
+            for (int x = 0; x < image.getWidth(); x++, p += l.stride()) {
+                out[at++] = data[p + l.r()] & 0xff;
+                out[at++] = data[p + l.g()] & 0xff;
+                out[at++] = data[p + l.b()] & 0xff;
+            }
+        }
     }
 
     private static boolean greyPalette(IndexColorModel palette) {

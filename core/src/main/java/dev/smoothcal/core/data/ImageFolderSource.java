@@ -106,22 +106,20 @@ final class ImageFolderSource implements BatchSource {
         Map<Integer, float[]> open = new ConcurrentHashMap<>();
         IntFunction<float[]> batchOf = b -> new float[Math.min(batchSize, to - (from + b * batchSize)) * per];
         run(listing, from, to, window(batchSize), (file, bytes, i) -> {
-            Decoded d = ImageDecoder.decode(file, bytes, options.limits());
-            if (resize != null) {
-                d = new Decoded(d.file(), resize.width(), resize.height(), d.channels(),
-                        resize.apply(d.samples(), d.height(), d.width(), d.channels()));
-            } else if (d.width() != shape.width() || d.height() != shape.height()) {
-                throw new SmoothcalException(d.file() + ": expected every image to be " + shape.width() + "x"
-                        + shape.height() + " (width x height) as its header said when opened, found " + d.width() + "x"
-                        + d.height());
-            }
-            if (d.channels() == 3 && shape.channels() == 1) {
-                throw new SmoothcalException(d.file() + ": expected a grey image as its header said when opened, "
-                        + "found a colour one");
-            }
             int b = (i - from) / batchSize;
-            ImageFolderLoader.toFloat(d, shape.channels(), open.computeIfAbsent(b, batchOf::apply),
-                    (i - from - b * batchSize) * per);
+            float[] batch = open.computeIfAbsent(b, batchOf::apply);
+            int at = (i - from - b * batchSize) * per;
+            if (resize == null) {
+                Header d = ImageDecoder.decodeInto(file, bytes, options.limits(), shape.width(), shape.height(),
+                        shape.channels(), batch, at);
+                check(d);
+                return Boolean.TRUE;
+            }
+            Decoded d = ImageDecoder.decode(file, bytes, options.limits());
+            d = new Decoded(d.file(), resize.width(), resize.height(), d.channels(),
+                    resize.apply(d.samples(), d.height(), d.width(), d.channels()));
+            check(new Header(d.file(), d.width(), d.height(), d.channels()));
+            ImageFolderLoader.toFloat(d, shape.channels(), batch, at);
             return Boolean.TRUE;
         }, (done, i) -> {
             int b = (i - from) / batchSize;
@@ -132,6 +130,19 @@ final class ImageFolderSource implements BatchSource {
                         Arrays.copyOfRange(listing.labels(), start, start + count)));
             }
         });
+    }
+
+    /** Refuses an image that decoded to another size or to colour where the headers said grey. */
+    private void check(Header d) {
+        if (d.width() != shape.width() || d.height() != shape.height()) {
+            throw new SmoothcalException(d.file() + ": expected every image to be " + shape.width() + "x"
+                    + shape.height() + " (width x height) as its header said when opened, found " + d.width() + "x"
+                    + d.height());
+        }
+        if (d.channels() == 3 && shape.channels() == 1) {
+            throw new SmoothcalException(d.file() + ": expected a grey image as its header said when opened, "
+                    + "found a colour one");
+        }
     }
 
     /** Work on one file's bytes, given its display name and its index in the listing. */
