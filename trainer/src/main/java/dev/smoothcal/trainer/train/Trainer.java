@@ -404,15 +404,14 @@ public final class Trainer {
     }
 
     /**
-     * Session options: soft placement, so ops without a kernel on the chosen device fall back; one
-     * inter-op thread, so that ops run one after the other, each on every core through the intra-op pool
-     * (TensorFlow's default of one inter-op thread per core ran two parallel kernels on 2 cores, four
-     * threads fighting for two: measured 15-20% more steps/s for mlp and cnn with one). Ops' results do not
-     * depend on the schedule, so determinism is unchanged. XLA auto-clustering was measured and is not
-     * used: on CPU it made the cnn step 13 times slower (its convolutions are not oneDNN's).
+     * Session options: soft placement, so ops without a kernel on the chosen device fall back. Thread
+     * pools stay TensorFlow's (one intra- and one inter-op thread per core): one inter-op thread, or one
+     * intra-op thread, measured within the noise of the default on 2 cores (interleaved rounds, mlp and
+     * cnn). XLA auto-clustering was measured and is not used: on CPU it made the cnn step 13 times slower
+     * (its convolutions are not oneDNN's).
      */
     static ConfigProto sessionConfig() {
-        return ConfigProto.newBuilder().setAllowSoftPlacement(true).setInterOpParallelismThreads(1).build();
+        return ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
     }
 
     static int[] permutation(int n, SplittableRandom rng) {

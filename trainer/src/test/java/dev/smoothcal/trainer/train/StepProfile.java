@@ -40,6 +40,10 @@ public final class StepProfile {
         String modelName = args[1];
         String aug = args.length > 2 ? args[2] : "off";
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 50;
+        if (args.length > 5 && args[5].equals("ab")) {
+            abTest(dataPath, modelName, aug, steps, args[4].split(","));
+            return;
+        }
         ConfigProto options = variant(args.length > 4 ? args[4] : "default");
         Dataset data = DatasetSource.load(dataPath, DatasetSplit.TRAIN);
         ResolvedModel model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
@@ -111,6 +115,68 @@ public final class StepProfile {
         }
     }
 
+    /**
+     * Session variants side by side: one graph and session each, all open, rounds of {@code steps} steps
+     * interleaved (round r starts with variant r mod n), median steps/s per variant over 5 rounds.
+     */
+    static void abTest(String dataPath, String modelName, String aug, int steps, String[] variants) {
+        Dataset data = DatasetSource.load(dataPath, DatasetSplit.TRAIN);
+        ResolvedModel model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
+        MixConfig mix = switch (aug) {
+            case "mixup" -> MixConfig.mixup(0.2);
+            case "cutmix" -> MixConfig.cutmix(1.0);
+            default -> MixConfig.OFF;
+        };
+        TrainingConfig config = TrainingConfig.builder().epochs(1).batchSize(128).mix(mix).build();
+        TrainingImages images = TrainingImages.of(data);
+        List<TrainingSteps.Batch> batches = new ArrayList<>();
+        for (int b = 0; b < 16; b++) {
+            batches.add(new TrainingSteps.Batch(images.batch(null, b * 128, 128),
+                    TrainingImages.oneHot(data.labels(), null, b * 128, 128, model.numClasses()), 128));
+        }
+        Normalization norm = Normalization.fit(data, config.normalization());
+        int n = variants.length;
+        List<Graph> graphs = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        List<TrainingGraph> gs = new ArrayList<>();
+        List<TrainingSteps> steppers = new ArrayList<>();
+        long[] step = new long[n];
+        for (String v : variants) {
+            Graph graph = new Graph();
+            TrainingGraph g = TrainingGraph.build(graph, config, model, norm, Weights.initial(model, config.seed()));
+            Session session = new Session(graph, variant(v));
+            session.initialize();
+            TrainingSteps stepper = new TrainingSteps(session, g, config.seed());
+            stepper.start(batches.get(0), 0);
+            graphs.add(graph);
+            sessions.add(session);
+            gs.add(g);
+            steppers.add(stepper);
+        }
+        int rounds = 5;
+        double[][] rate = new double[n][rounds];
+        for (int r = -1; r < rounds; r++) {
+            for (int j = 0; j < n; j++) {
+                int i = (Math.max(r, 0) + j) % n;
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++, step[i]++) {
+                    steppers.get(i).step(batches.get((int) ((step[i] + 1) % 16)), 1e-3, gs.get(i).loss()).close();
+                }
+                if (r >= 0) {
+                    rate[i][r] = steps / ((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            System.out.printf(Locale.ROOT, "%s %s %-16s median %.1f steps/s, rounds %s%n", modelName, aug, variants[i],
+                    TrainingBenchmark.median(rate[i]), java.util.Arrays.toString(
+                            java.util.Arrays.stream(rate[i]).map(x -> Math.round(x * 10) / 10.0).toArray()));
+        }
+        sessions.forEach(Session::close);
+        graphs.forEach(Graph::close);
+        batches.forEach(TrainingSteps.Batch::close);
+    }
+
     /** Session options to compare: default, intra1, inter1, serial (1 and 1), jit, noremap. */
     static ConfigProto variant(String name) {
         ConfigProto.Builder b = Trainer.sessionConfig().toBuilder();
@@ -120,6 +186,8 @@ public final class StepProfile {
                 case "intra1" -> b.setIntraOpParallelismThreads(1);
                 case "inter1" -> b.setInterOpParallelismThreads(1);
                 case "inter2" -> b.setInterOpParallelismThreads(2);
+                case "inter0" -> b.setInterOpParallelismThreads(0);
+                case "intra2" -> b.setIntraOpParallelismThreads(2);
                 case "jit" -> b.getGraphOptionsBuilder().getOptimizerOptionsBuilder()
                         .setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1);
                 case "noremap" -> b.getGraphOptionsBuilder().getRewriteOptionsBuilder()
