@@ -27,9 +27,12 @@ import org.tensorflow.types.TInt64;
  * {@link #forward} can be called more than once on the same variables (a training pass with dropout and
  * batch statistics, and an inference pass without).
  *
- * <p>Batch norm is built from primitive ops: training uses the batch mean and biased variance over
- * every axis but the channel axis and returns assign ops that move the moving statistics
- * ({@code moving = momentum * moving + (1 - momentum) * batch}); inference uses the moving statistics.
+ * <p>Batch norm in training is one {@code FusedBatchNormV3} over every axis but the channel axis (batch
+ * mean and biased variance), with assign ops that move the moving statistics
+ * ({@code moving = momentum * moving + (1 - momentum) * batch}); inference uses the moving statistics,
+ * built from primitive ops. Ops are emitted in the forms TensorFlow's fast CPU kernels take: MatMul then
+ * BiasAdd (Grappler's remapper fuses them, with a following Relu, into one oneDNN kernel), MaxPool with
+ * its window as attributes (oneDNN's pooling and its gradient).
  */
 public final class NetworkGraph {
 
