@@ -33,6 +33,7 @@ import dev.smoothcal.trainer.run.TrainingRun;
 import dev.smoothcal.trainer.train.Device;
 import dev.smoothcal.trainer.train.Monitor;
 import dev.smoothcal.trainer.train.ComputeLimit;
+import dev.smoothcal.trainer.train.Trainer;
 import dev.smoothcal.trainer.train.TrainingBenchmark;
 import dev.smoothcal.trainer.train.TrainingConfig;
 import java.io.PrintStream;
@@ -110,8 +111,11 @@ final class TensorFlowTasks {
         try (DecodingProgress decoding = new DecodingProgress("decoding " + origin.split().id())) {
             data = DatasetSource.load(origin.location(), origin.split(), origin.loadOptions().withListener(decoding));
         }
-        System.err.printf(Locale.ROOT, "holding %,d images of %s in memory: %.1f MB as float32%n", data.size(),
-                data.shape(), data.size() * (double) data.shape().size() * Float.BYTES / 1e6);
+        // The loaded dataset is float32; the trainer holds its training and validation parts again, as
+        // uint8 where every pixel is a whole value in [0, 255] (batches are converted as they are built).
+        System.err.printf(Locale.ROOT, "holding %,d images of %s in memory: %.1f MB as float32 as loaded, and %s "
+                + "while training%n", data.size(), data.shape(),
+                data.size() * (double) data.shape().size() * Float.BYTES / 1e6, Trainer.memoryNeeded(data));
         return data;
     }
 

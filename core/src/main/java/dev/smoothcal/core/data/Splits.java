@@ -30,6 +30,30 @@ public final class Splits {
      * @return the training part and the validation part
      */
     public static TrainValidation stratified(Dataset data, double fraction, long seed) {
+        TrainValidationIndices idx = stratifiedIndices(data, fraction, seed);
+        return new TrainValidation(data.select(data.name() + "[train]", idx.train()),
+                data.select(data.name() + "[validation]", idx.validation()));
+    }
+
+    /**
+     * The sample indices of a train/validation pair, each part in the original sample order.
+     *
+     * @param train the indices that remain for training
+     * @param validation the held-out indices
+     */
+    public record TrainValidationIndices(int[] train, int[] validation) {
+    }
+
+    /**
+     * The sample indices {@link #stratified} takes for each part, for a caller that holds the parts in
+     * its own storage instead of as float copies ({@code select} of these indices is that split).
+     *
+     * @param data the dataset to split
+     * @param fraction in (0, 1)
+     * @param seed the shuffle seed
+     * @return the training indices and the validation indices, each ascending
+     */
+    public static TrainValidationIndices stratifiedIndices(Dataset data, double fraction, long seed) {
         if (!(fraction > 0.0 && fraction < 1.0)) {
             throw new SmoothcalException("validation fraction must be in (0, 1), found " + fraction);
         }
@@ -75,8 +99,7 @@ public final class Splits {
                 train[t++] = i;
             }
         }
-        return new TrainValidation(data.select(data.name() + "[train]", train),
-                data.select(data.name() + "[validation]", val));
+        return new TrainValidationIndices(train, val);
     }
 
     /**

@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -25,9 +27,12 @@ import org.tensorflow.types.TInt64;
  * {@link #forward} can be called more than once on the same variables (a training pass with dropout and
  * batch statistics, and an inference pass without).
  *
- * <p>Batch norm is built from primitive ops: training uses the batch mean and biased variance over
- * every axis but the channel axis and returns assign ops that move the moving statistics
- * ({@code moving = momentum * moving + (1 - momentum) * batch}); inference uses the moving statistics.
+ * <p>Batch norm in training is one {@code FusedBatchNormV3} over every axis but the channel axis (batch
+ * mean and biased variance), with assign ops that move the moving statistics
+ * ({@code moving = momentum * moving + (1 - momentum) * batch}); inference uses the moving statistics,
+ * built from primitive ops. Ops are emitted in the forms TensorFlow's fast CPU kernels take: MatMul then
+ * BiasAdd (Grappler's remapper fuses them, with a following Relu, into one oneDNN kernel), MaxPool with
+ * its window as attributes (oneDNN's pooling and its gradient).
  */
 public final class NetworkGraph {
 
@@ -166,7 +171,9 @@ public final class NetworkGraph {
 
             @Override
             public Operand<TFloat32> dense(Layer.Dense d) {
-                return tf.math.add(tf.linalg.matMul(x, param(step, Role.KERNEL)), param(step, Role.BIAS));
+                // BiasAdd rather than a broadcasting Add: Grappler's remapper fuses MatMul + BiasAdd (+ Relu) into one
+                // kernel, and the bias gradient is one BiasAddGrad instead of a reduction over broadcast axes.
+                return tf.nn.biasAdd(tf.linalg.matMul(x, param(step, Role.KERNEL)), param(step, Role.BIAS));
             }
 
             @Override
@@ -201,8 +208,15 @@ public final class NetworkGraph {
 
             @Override
             public Operand<TFloat32> maxPool(Layer.MaxPool m) {
-                return tf.nn.maxPool(x, tf.constant(new int[] {1, m.poolH(), m.poolW(), 1}),
-                        tf.constant(new int[] {1, m.strideH(), m.strideW(), 1}), m.padding().name());
+                // TF's MaxPool with window and strides as attributes, not MaxPoolV2 (tf.nn.maxPool) with them as
+                // tensors: oneDNN's pooling kernels replace MaxPool and its gradient; MaxPoolV2's gradient is
+                // TF's own generic loop (12% of a cnn step, measured).
+                OperationBuilder pool = tf.scope().opBuilder("MaxPool", "MaxPool")
+                        .addInput(x.asOutput())
+                        .setAttr("ksize", new long[] {1, m.poolH(), m.poolW(), 1})
+                        .setAttr("strides", new long[] {1, m.strideH(), m.strideW(), 1})
+                        .setAttr("padding", m.padding().name());
+                return pool.build().<TFloat32>output(0);
             }
 
             @Override
@@ -244,21 +258,38 @@ public final class NetworkGraph {
         private Operand<TFloat32> batchNorm(ResolvedModel.Step step, Layer.BatchNorm bn, Operand<TFloat32> x) {
             Operand<TFloat32> movingMean = param(step, Role.MOVING_MEAN);
             Operand<TFloat32> movingVar = param(step, Role.MOVING_VARIANCE);
-            Operand<TFloat32> mean;
-            Operand<TFloat32> variance;
             if (mode == Mode.TRAINING) {
-                int[] axes = step.inputShape().length == 3 ? new int[] {0, 1, 2} : new int[] {0};
-                mean = tf.math.mean(x, tf.constant(axes));
-                variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(axes));
-                updates.add(moveTowards(step, Role.MOVING_MEAN, movingMean, mean, bn.momentum()));
-                updates.add(moveTowards(step, Role.MOVING_VARIANCE, movingVar, variance, bn.momentum()));
-            } else {
-                mean = movingMean;
-                variance = movingVar;
+                return fusedTrainingBatchNorm(step, bn, x, movingMean, movingVar);
             }
             Operand<TFloat32> scale = tf.math.mul(param(step, Role.GAMMA),
-                    tf.math.rsqrt(tf.math.add(variance, tf.constant((float) bn.epsilon()))));
-            return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), param(step, Role.BETA));
+                    tf.math.rsqrt(tf.math.add(movingVar, tf.constant((float) bn.epsilon()))));
+            return tf.math.add(tf.math.mul(tf.math.sub(x, movingMean), scale), param(step, Role.BETA));
+        }
+
+        /**
+         * Training-mode batch norm as one {@code FusedBatchNormV3} (and its fused gradient) instead of the
+         * mean, variance and normalisation built from primitives, whose forward and backward ops took over
+         * half of a cnn step. The op wants NHWC, so a dense input {@code [N, C]} is viewed as
+         * {@code [N, 1, 1, C]}. Its batch variance is Bessel-corrected ({@code n / (n - 1)}, n = N x H x W);
+         * the moving variance moves towards the biased one, as documented, so it is scaled back by
+         * {@code (n - 1) / n}.
+         */
+        private Operand<TFloat32> fusedTrainingBatchNorm(ResolvedModel.Step step, Layer.BatchNorm bn,
+                Operand<TFloat32> x, Operand<TFloat32> movingMean, Operand<TFloat32> movingVar) {
+            boolean dense = step.inputShape().length == 1;
+            Operand<TFloat32> in = dense ? tf.reshape(x, tf.constant(new long[] {-1, 1, 1, step.inputShape()[0]})) : x;
+            Operand<TFloat32> empty = tf.constant(new float[0]);
+            FusedBatchNorm<TFloat32, TFloat32> fused = tf.nn.fusedBatchNorm(in, param(step, Role.GAMMA),
+                    param(step, Role.BETA), empty, empty, FusedBatchNorm.epsilon((float) bn.epsilon()),
+                    FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
+            long channels = step.inputShape()[step.inputShape().length - 1];
+            Operand<TFloat32> n = tf.math.div(tf.dtypes.cast(tf.size(in), TFloat32.class), tf.constant((float) channels));
+            Operand<TFloat32> biased = tf.math.mul(fused.batchVariance(),
+                    tf.math.div(tf.math.sub(n, tf.constant(1f)), n));
+            updates.add(moveTowards(step, Role.MOVING_MEAN, movingMean, fused.batchMean(), bn.momentum()));
+            updates.add(moveTowards(step, Role.MOVING_VARIANCE, movingVar, biased, bn.momentum()));
+            Operand<TFloat32> y = fused.y();
+            return dense ? tf.reshape(y, tf.constant(new long[] {-1, step.inputShape()[0]})) : y;
         }
 
         private Op moveTowards(ResolvedModel.Step step, Role role, Operand<TFloat32> moving,

@@ -105,7 +105,10 @@ public final class TrainingRun {
         requireEmptyFolder(output);
         config.device().requireUsable();
         ResolvedModel resolved = model.resolve(train.shape(), train.numClasses());
-        Splits.TrainValidation split = Splits.stratified(train, config.validationFraction(), config.seed());
+        // Indices only: the trainer holds both parts as bytes where the pixels allow, not as float copies.
+        Splits.TrainValidationIndices split = Splits.stratifiedIndices(train, config.validationFraction(),
+                config.seed());
+        RunManifest.DatasetInfo validationInfo = info(train, split.validation());
         ModelSummary summary = ModelSummary.of(resolved);
         listener.modelResolved(summary);
         CheckpointStore store = null;
@@ -116,10 +119,10 @@ public final class TrainingRun {
             // Written only now, once data and model are known good: bad input leaves nothing behind.
             RunSetup.of(model, options.origin(), config).write(store.dir());
         }
-        TrainedModel trained = Trainer.train(config, resolved, split.train(), split.validation(), listener, store);
+        TrainedModel trained = Trainer.train(config, resolved, train, split, listener, store);
 
         RunDirectory run = new RunDirectory(output);
-        RunManifest manifest = manifest(model, options.origin(), config, train, split.validation(), trained);
+        RunManifest manifest = manifest(model, options.origin(), config, train, validationInfo, trained);
         listener.phase("exporting SavedModel and ONNX");
         HistoryCsv.write(run.historyCsv(), trained.history());
         AtomicFiles.writeString(output.resolve(RunDirectory.SUMMARY_TXT), summary.text());
@@ -179,7 +182,7 @@ public final class TrainingRun {
     }
 
     static RunManifest manifest(ModelSpec model, DatasetOrigin origin, TrainingConfig config, Dataset data,
-            Dataset validation, TrainedModel trained) {
+            RunManifest.DatasetInfo validation, TrainedModel trained) {
         var input = trained.model().input();
         RunManifest.InputSpec inputSpec = new RunManifest.InputSpec(RunDirectory.INPUT_NAME,
                 List.of(input.height(), input.width(), input.channels()), "nhwc", "float32",
@@ -191,10 +194,15 @@ public final class TrainingRun {
         versions.put("java", System.getProperty("java.version"));
         versions.put("onnx_ir", Integer.toString(OnnxExport.IR_VERSION));
         versions.put("onnx_opset", Integer.toString(OnnxExport.OPSET));
-        return new RunManifest(RunManifest.FORMAT, Version.get(), model, origin, config, info(data), info(validation),
+        return new RunManifest(RunManifest.FORMAT, Version.get(), model, origin, config, info(data), validation,
                 data.classNames(), inputSpec, List.of(RunDirectory.LOGITS, RunDirectory.PROBABILITIES), versions,
                 trained.weights().fingerprint(), new RunManifest.Outcome(trained.history().size(), trained.bestEpoch(),
                         config.monitor()));
+    }
+
+    /** The manifest's description of samples {@code indices} of {@code data}, as {@link Splits#stratified} names them. */
+    private static RunManifest.DatasetInfo info(Dataset data, int[] indices) {
+        return info(data.select(data.name() + "[validation]", indices));
     }
 
     private static RunManifest.DatasetInfo info(Dataset d) {

@@ -2,12 +2,14 @@ package dev.smoothcal.trainer.train;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.Splits;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.core.metrics.MetricsResult;
 import dev.smoothcal.core.metrics.Softmax;
 import dev.smoothcal.core.smoothing.LabelSmoothing;
 import dev.smoothcal.trainer.graph.Normalization;
+import dev.smoothcal.trainer.graph.NormalizationMode;
 import dev.smoothcal.trainer.model.ResolvedModel;
 import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
@@ -76,6 +78,78 @@ public final class Trainer {
             throw new SmoothcalException("model " + model.name() + " has " + model.numClasses()
                     + " classes, found data with " + train.numClasses());
         }
+        return train(config, model, new Held(TrainingImages.of(train), train.labels(), train.fingerprint(),
+                Normalization.fit(train, config.normalization())), new Held(TrainingImages.of(validation),
+                        validation.labels(), null, null), listener, checkpoints);
+    }
+
+    /**
+     * Trains on samples {@code split.train()} of {@code data} and validates on {@code split.validation()}:
+     * the same numbers as {@link #train(TrainingConfig, ResolvedModel, Dataset, Dataset, TrainingListener,
+     * CheckpointStore)} on {@code data.select} of those indices, but both parts are held as bytes when their
+     * pixels are whole values in [0, 255] ({@link #memoryNeeded}), not as float copies.
+     *
+     * @param config how to train
+     * @param model the resolved architecture
+     * @param data the images both parts are taken from
+     * @param split the sample indices of the two parts
+     * @param listener hears phases and epochs
+     * @param checkpoints where to checkpoint every epoch, or null for none
+     * @return the best epoch's weights and the history
+     * @throws SmoothcalException as the other {@code train}
+     */
+    public static TrainedModel train(TrainingConfig config, ResolvedModel model, Dataset data,
+            Splits.TrainValidationIndices split, TrainingListener listener, CheckpointStore checkpoints) {
+        if (data.numClasses() != model.numClasses()) {
+            throw new SmoothcalException("model " + model.name() + " has " + model.numClasses()
+                    + " classes, found data with " + data.numClasses());
+        }
+        return train(config, model, Held.of(data, split.train(), config.normalization()),
+                new Held(TrainingImages.of(data, split.validation()), select(data.labels(), split.validation()), null,
+                        null), listener, checkpoints);
+    }
+
+    /**
+     * The bytes the two parts of a split of {@code data} take while training on them with
+     * {@link #train(TrainingConfig, ResolvedModel, Dataset, Splits.TrainValidationIndices, TrainingListener,
+     * CheckpointStore)}: one a pixel when every pixel is a whole value in [0, 255], else four.
+     *
+     * @param data the images both parts are taken from
+     * @return bytes held, and whether as uint8 or float32, in words: {@code 47.0 MB as uint8}
+     */
+    public static String memoryNeeded(Dataset data) {
+        TrainingImages.Storage storage = TrainingImages.fitsUint8(data.images(), 0, data.images().length)
+                ? TrainingImages.Storage.UINT8 : TrainingImages.Storage.FLOAT32;
+        return TrainingImages.describe(TrainingImages.bytesFor(data.size(), data.shape(), storage), storage);
+    }
+
+    private static int[] select(int[] values, int[] indices) {
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = values[indices[i]];
+        }
+        return out;
+    }
+
+    /**
+     * One part as the trainer holds it: pixels, labels and, for the training part, its fingerprint and
+     * normalisation (computed from the floats before they are let go).
+     */
+    private record Held(TrainingImages images, int[] labels, String fingerprint, Normalization norm) {
+        /** Samples {@code indices} of {@code data}; their float copy lives only inside this method. */
+        static Held of(Dataset data, int[] indices, NormalizationMode mode) {
+            Dataset part = data.select(data.name() + "[train]", indices);
+            return new Held(TrainingImages.of(data, indices), part.labels(), part.fingerprint(),
+                    Normalization.fit(part, mode));
+        }
+
+        int size() {
+            return labels.length;
+        }
+    }
+
+    private static TrainedModel train(TrainingConfig config, ResolvedModel model, Held train, Held validation,
+            TrainingListener listener, CheckpointStore checkpoints) {
         String architecture = describe(model);
         String dataFingerprint = train.fingerprint();
         TrainingState resumed = checkpoints == null ? null : checkpoints.state().orElse(null);
@@ -92,7 +166,7 @@ public final class Trainer {
             }
         }
         // Fitted on the training split only (the validation images choose the epoch and must not leak in).
-        Normalization norm = Normalization.fit(train, config.normalization());
+        Normalization norm = train.norm();
         if (resumed != null && resumed.normalization() != null && !resumed.normalization().equals(norm)) {
             // The same data and settings give the same statistics bit for bit, so any difference means the
             // checkpoint's graph was trained on other inputs than this run would feed it.
@@ -110,7 +184,7 @@ public final class Trainer {
             try (Session session = new Session(graph, sessionConfig())) {
                 session.initialize();
                 Loop loop = new Loop(config, model, train, validation, listener, session, g,
-                        new TrainingSteps(session, g, train.shape(), config.seed()));
+                        new TrainingSteps(session, g, config.seed()));
                 List<EpochRecord> history = new ArrayList<>();
                 int bestEpoch = 0;
                 double bestValue = Double.NaN;
@@ -187,17 +261,19 @@ public final class Trainer {
     private static final class Loop {
         private final TrainingConfig config;
         private final ResolvedModel model;
-        private final Dataset train;
-        private final Dataset validation;
+        private final Held train;
+        private final Held validation;
         private final TrainingListener listener;
         private final Session session;
         private final TrainingGraph g;
         private final TrainingSteps stepper;
+        private final TrainingImages trainImages;
+        private final TrainingImages validationImages;
         private final int batch;
         private final int steps;
         private Map<String, float[]> best;
 
-        Loop(TrainingConfig config, ResolvedModel model, Dataset train, Dataset validation, TrainingListener listener,
+        Loop(TrainingConfig config, ResolvedModel model, Held train, Held validation, TrainingListener listener,
                 Session session, TrainingGraph g, TrainingSteps stepper) {
             this.config = config;
             this.model = model;
@@ -207,6 +283,8 @@ public final class Trainer {
             this.session = session;
             this.g = g;
             this.stepper = stepper;
+            this.trainImages = train.images();
+            this.validationImages = validation.images();
             this.batch = Math.min(config.batchSize(), train.size());
             this.steps = (train.size() + batch - 1) / batch;
         }
@@ -225,20 +303,21 @@ public final class Trainer {
             best = values;
         }
 
-        /** Batch {@code step} of an epoch visiting the training images in {@code order}: raw images, one-hot labels. */
+        /**
+         * Batch {@code step} of an epoch visiting the training images in {@code order}: raw images and one-hot
+         * labels, written straight into the tensors fed (no batch array on the Java heap).
+         */
         TrainingSteps.Batch batch(int[] order, int step) {
-            int per = train.shape().size();
-            int k = model.numClasses();
             int from = step * batch;
-            int size = Math.min(batch, train.size() - from);
-            float[] x = new float[size * per];
-            float[] y = new float[size * k];
-            for (int i = 0; i < size; i++) {
-                int src = order[from + i];
-                System.arraycopy(train.images(), src * per, x, i * per, per);
-                y[i * k + train.labels()[src]] = 1f;
+            int size = Math.min(batch, trainImages.size() - from);
+            TFloat32 x = trainImages.batch(order, from, size);
+            try {
+                return new TrainingSteps.Batch(x, TrainingImages.oneHot(train.labels(), order, from, size,
+                        model.numClasses()), size);
+            } catch (RuntimeException e) {
+                x.close();
+                throw e;
             }
-            return new TrainingSteps.Batch(x, y, size);
         }
 
         EpochRecord epoch(int epoch, long firstStep) {
@@ -250,29 +329,44 @@ public final class Trainer {
             long correct = 0;
             double rate = 0;
             long started = System.nanoTime();
-            stepper.start(batch(order, 0), firstStep);
-            for (int step = 0; step < steps; step++) {
-                int from = step * batch;
-                int size = Math.min(batch, n - from);
-                long globalStep = firstStep + step;
-                rate = config.schedule().rate(config.optimizer().learningRate(), epoch - 1, globalStep,
-                        config.epochs(), steps);
-                TrainingSteps.Batch next = step + 1 < steps ? batch(order, step + 1) : null;
-                try (Result r = stepper.step(next, rate, g.loss(), g.trainLogits())) {
-                    float loss = ((TFloat32) r.get(0)).getFloat();
-                    requireFinite(loss, epoch, step + 1);
-                    lossSum += loss * size;
-                    float[] logits = Tensors.toArray(r.get(1));
-                    for (int i = 0; i < size; i++) {
-                        if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
-                            correct++;
+            TrainingSteps.Batch current = batch(order, 0);
+            TrainingSteps.Batch next = null;
+            try {
+                stepper.start(current, firstStep);
+                for (int step = 0; step < steps; step++) {
+                    int from = step * batch;
+                    int size = Math.min(batch, n - from);
+                    long globalStep = firstStep + step;
+                    rate = config.schedule().rate(config.optimizer().learningRate(), epoch - 1, globalStep,
+                            config.epochs(), steps);
+                    next = step + 1 < steps ? batch(order, step + 1) : null;
+                    try (Result r = stepper.step(next, rate, g.loss(), g.trainLogits())) {
+                        float loss = ((TFloat32) r.get(0)).getFloat();
+                        requireFinite(loss, epoch, step + 1);
+                        lossSum += loss * size;
+                        float[] logits = Tensors.toArray(r.get(1));
+                        for (int i = 0; i < size; i++) {
+                            if (argmax(logits, i * k, k) == train.labels()[order[from + i]]) {
+                                correct++;
+                            }
                         }
                     }
+                    // trained (and, with augmentation, the next one staged): the fed tensors are free
+                    current.close();
+                    current = next;
+                    next = null;
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));
                 }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                listener.stepFinished(step + 1, lossSum / (from + size), (from + size) / Math.max(seconds, 1e-9));
+            } finally {
+                if (current != null) {
+                    current.close();
+                }
+                if (next != null) {
+                    next.close();
+                }
             }
-            float[] valLogits = predict(session, g.images(), g.evalLogits(), validation, k);
+            float[] valLogits = predict(session, g.images(), g.evalLogits(), validationImages, k);
             ValidationScores v = ValidationScores.of(valLogits, validation.labels(), k, config.labelSmoothing());
             EpochRecord record = new EpochRecord(epoch, lossSum / n, (double) correct / n, v.loss, v.accuracy, v.nll,
                     v.ece, rate);
@@ -295,16 +389,13 @@ public final class Trainer {
         }
     }
 
-    /** Logits of every image of {@code data}, row-major {@code [N, K]}, in batches. */
-    static float[] predict(Session session, Placeholder<TFloat32> images, Operand<TFloat32> logits, Dataset data, int k) {
-        int per = data.shape().size();
+    /** Logits of every image held, row-major {@code [N, K]}, in batches written straight into the fed tensor. */
+    static float[] predict(Session session, Placeholder<TFloat32> images, Operand<TFloat32> logits,
+            TrainingImages data, int k) {
         float[] out = new float[data.size() * k];
         for (int from = 0; from < data.size(); from += EVAL_BATCH) {
             int size = Math.min(EVAL_BATCH, data.size() - from);
-            float[] x = new float[size * per];
-            System.arraycopy(data.images(), from * per, x, 0, size * per);
-            try (TFloat32 xt = Tensors.floats(x, size, data.shape().height(), data.shape().width(),
-                    data.shape().channels());
+            try (TFloat32 xt = data.batch(null, from, size);
                     Result r = session.runner().feed(images, xt).fetch(logits).run()) {
                 System.arraycopy(Tensors.toArray(r.get(0)), 0, out, from * k, size * k);
             }
@@ -312,7 +403,13 @@ public final class Trainer {
         return out;
     }
 
-    /** Session options: soft placement, so ops without a kernel on the chosen device fall back. */
+    /**
+     * Session options: soft placement, so ops without a kernel on the chosen device fall back. Thread
+     * pools stay TensorFlow's (one intra- and one inter-op thread per core): one inter-op thread, or one
+     * intra-op thread, measured within the noise of the default on 2 cores (interleaved rounds, mlp and
+     * cnn). XLA auto-clustering was measured and is not used: on CPU it made the cnn step 13 times slower
+     * (its convolutions are not oneDNN's).
+     */
     static ConfigProto sessionConfig() {
         return ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
     }

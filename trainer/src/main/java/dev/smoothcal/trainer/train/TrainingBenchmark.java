@@ -75,9 +75,8 @@ public final class TrainingBenchmark {
             throw new SmoothcalException("benchmark batch size " + batch + " needs at least that many images, found "
                     + data.size() + " in " + data.name());
         }
-        Batches batches = Batches.of(data, batch, model.numClasses());
         List<Bench> benches = new ArrayList<>();
-        try {
+        try (Batches batches = Batches.of(data, batch, model.numClasses())) {
             for (TrainingConfig c : configs) {
                 benches.add(Bench.open(c, model, Normalization.fit(data, c.normalization()), data, batches));
             }
@@ -134,25 +133,35 @@ public final class TrainingBenchmark {
         return sorted.length % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
     }
 
-    /** Up to 16 host batches of raw images and one-hot labels, cycled through. */
-    private record Batches(List<TrainingSteps.Batch> list) {
+    /**
+     * Up to 16 batches of raw images and one-hot labels, made once as tensors and fed again and again,
+     * so that a timed step does no host work but its own feeding.
+     */
+    private record Batches(List<TrainingSteps.Batch> list) implements AutoCloseable {
         static Batches of(Dataset data, int batch, int k) {
-            int per = data.shape().size();
+            TrainingImages images = TrainingImages.of(data);
             int count = Math.min(16, data.size() / batch);
             List<TrainingSteps.Batch> list = new ArrayList<>();
-            for (int b = 0; b < count; b++) {
-                float[] y = new float[batch * k];
-                for (int i = 0; i < batch; i++) {
-                    y[i * k + data.labels()[b * batch + i]] = 1f;
+            try {
+                for (int b = 0; b < count; b++) {
+                    TFloat32 x = images.batch(null, b * batch, batch);
+                    list.add(new TrainingSteps.Batch(x, TrainingImages.oneHot(data.labels(), null, b * batch, batch, k),
+                            batch));
                 }
-                list.add(new TrainingSteps.Batch(Arrays.copyOfRange(data.images(), b * batch * per,
-                        (b + 1) * batch * per), y, batch));
+            } catch (RuntimeException e) {
+                list.forEach(TrainingSteps.Batch::close);
+                throw e;
             }
             return new Batches(list);
         }
 
         TrainingSteps.Batch get(long step) {
             return list.get((int) (step % list.size()));
+        }
+
+        @Override
+        public void close() {
+            list.forEach(TrainingSteps.Batch::close);
         }
     }
 
@@ -183,7 +192,7 @@ public final class TrainingBenchmark {
                 Session session = new Session(graph, Trainer.sessionConfig());
                 try {
                     session.initialize();
-                    TrainingSteps steps = new TrainingSteps(session, g, data.shape(), config.seed());
+                    TrainingSteps steps = new TrainingSteps(session, g, config.seed());
                     steps.start(batches.get(0), 0);
                     return new Bench(config, graph, session, g, steps);
                 } catch (RuntimeException e) {

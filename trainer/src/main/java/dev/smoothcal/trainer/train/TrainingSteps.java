@@ -8,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -29,31 +30,61 @@ import org.tensorflow.types.TInt64;
 final class TrainingSteps {
     private final Session session;
     private final TrainingGraph graph;
-    private final ImageShape shape;
     private final long runSeed;
     private Batch current;
     private long currentStep;
+    private RunOptions options;
 
     /**
-     * One batch of raw NHWC images and one-hot label rows.
+     * One batch of raw NHWC images and one-hot label rows, as the tensors fed. Whoever creates a batch
+     * closes it, once the {@link #step} that trains it has returned (the session does not keep the fed
+     * tensors: a staged batch is the augmentation's output, not the fed buffer).
      *
-     * @param images {@code size * H * W * C} values
-     * @param labels {@code size * K} values
+     * @param images {@code [size, H, W, C]}
+     * @param labels {@code [size, K]}
      * @param size images in the batch, at least 1
      */
-    record Batch(float[] images, float[] labels, int size) {
+    record Batch(TFloat32 images, TFloat32 labels, int size) implements AutoCloseable {
         Batch {
-            if (size < 1 || images.length % size != 0 || labels.length % size != 0) {
+            if (size < 1 || images.shape().numDimensions() != 4 || images.shape().get(0) != size
+                    || labels.shape().numDimensions() != 2 || labels.shape().get(0) != size) {
+                throw new SmoothcalException("a batch needs at least one image and one label row per image, found "
+                        + size + " images, pixels " + images.shape() + ", labels " + labels.shape());
+            }
+        }
+
+        /**
+         * A batch holding copies of {@code images} and {@code labels}.
+         *
+         * @param images {@code size * H * W * C} values
+         * @param labels {@code size * K} values
+         * @param size images in the batch, at least 1
+         * @param shape the shape of one image
+         */
+        static Batch copyOf(float[] images, float[] labels, int size, ImageShape shape) {
+            if (size < 1 || images.length != size * shape.size() || labels.length % size != 0) {
                 throw new SmoothcalException("a batch needs at least one image and whole rows of pixels and labels, found "
                         + size + " images, " + images.length + " pixel values, " + labels.length + " label values");
             }
+            TFloat32 x = Tensors.floats(images, size, shape.height(), shape.width(), shape.channels());
+            try {
+                return new Batch(x, Tensors.floats(labels, size, labels.length / size), size);
+            } catch (RuntimeException e) {
+                x.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            images.close();
+            labels.close();
         }
     }
 
-    TrainingSteps(Session session, TrainingGraph graph, ImageShape shape, long runSeed) {
+    TrainingSteps(Session session, TrainingGraph graph, long runSeed) {
         this.session = session;
         this.graph = graph;
-        this.shape = shape;
         this.runSeed = runSeed;
     }
 
@@ -99,7 +130,7 @@ final class TrainingSteps {
             for (Operand<?> f : fetches) {
                 runner = runner.fetch(f);
             }
-            Result result = runner.run();
+            Result result = options == null ? runner.run() : runner.setOptions(options).runAndFetchMetadata();
             current = next;
             currentStep++;
             return result;
@@ -108,13 +139,17 @@ final class TrainingSteps {
         }
     }
 
+    /**
+     * Runs the following steps with {@code runOptions} and fetches their run metadata into each result
+     * (for a per-op trace); null runs them plainly again.
+     */
+    void runOptions(RunOptions runOptions) {
+        this.options = runOptions;
+    }
+
     /** Feeds a batch's images and labels, and its augmentation seed when the graph augments. */
     private Session.Runner feedBatch(Session.Runner runner, Batch batch, long globalStep, List<Tensor> owned) {
-        TFloat32 x = Tensors.floats(batch.images(), batch.size(), shape.height(), shape.width(), shape.channels());
-        owned.add(x);
-        TFloat32 y = Tensors.floats(batch.labels(), batch.size(), batch.labels().length / batch.size());
-        owned.add(y);
-        runner = runner.feed(graph.images(), x).feed(graph.labels(), y);
+        runner = runner.feed(graph.images(), batch.images()).feed(graph.labels(), batch.labels());
         if (graph.staged()) {
             TInt64 seed = TInt64.vectorOf(runSeed, globalStep);
             owned.add(seed);

@@ -47,6 +47,21 @@ class TrainerTest {
     }
 
     @Test
+    void trainingOnSplitIndicesGivesTheNumbersOfTrainingOnTheSplitsCopies() {
+        Dataset digits = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
+        TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1)
+                .seed(5).build();
+        Splits.TrainValidationIndices indices = Splits.stratifiedIndices(digits, 0.1, 3);
+        TrainedModel copies = Trainer.train(config, trained.model(), split.train(), split.validation(),
+                TrainingListener.NONE);
+        TrainedModel held = Trainer.train(config, trained.model(), digits, indices, TrainingListener.NONE, null);
+        assertEquals(copies.weights().fingerprint(), held.weights().fingerprint());
+        assertEquals(copies.history(), held.history());
+        assertEquals(copies.normalization(), held.normalization());
+        assertEquals("0.2 MB as uint8", Trainer.memoryNeeded(digits));
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeightsAndHistory() {
         TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(64).learningRate(1e-3).labelSmoothing(0.1).seed(11).build();
         ResolvedModel model = trained.model();

@@ -59,7 +59,7 @@ class TrainingStepsTest {
         long firstStep = 40;
         inSession(config, (g, session) -> {
             assertTrue(g.staged(), "augmentation on: batches are staged");
-            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            TrainingSteps steps = new TrainingSteps(session, g, RUN_SEED);
             steps.start(batches.get(0), firstStep);
             for (int i = 0; i < batches.size(); i++) {
                 TrainingSteps.Batch next = i + 1 < batches.size() ? batches.get(i + 1) : null;
@@ -74,7 +74,7 @@ class TrainingStepsTest {
                 }
             }
             // The augmentation really changed the batch, so the comparison above could tell batches apart.
-            assertFalse(Arrays.equals(batches.get(0).images(), augmentedAlone(batches.get(0), firstStep)[0]));
+            assertFalse(Arrays.equals(Tensors.toArray(batches.get(0).images()), augmentedAlone(batches.get(0), firstStep)[0]));
             // the sequence is over and the staging area empty: a new sequence starts cleanly
             steps.start(batches.get(1), 0);
             try (Result r = steps.step(null, 1e-3, g.trainImages())) {
@@ -90,7 +90,7 @@ class TrainingStepsTest {
         TrainingSteps.Batch b = batch(8, 8);
         inSession(config, (g, session) -> {
             assertFalse(g.staged(), "nothing to augment: nothing staged");
-            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            TrainingSteps steps = new TrainingSteps(session, g, RUN_SEED);
             assertSame(g.images(), g.trainImages(), "the training pass reads the fed images");
             steps.start(a, 0);
             // Each step's loss is that of its own batch under the weights before its update (no dropout in mlp).
@@ -105,8 +105,7 @@ class TrainingStepsTest {
 
     private static double[][] logits(Session session, TrainingGraph g, TrainingSteps.Batch batch) {
         ImageShape s = DIGITS.shape();
-        try (TFloat32 x = Tensors.floats(batch.images(), batch.size(), s.height(), s.width(), s.channels());
-                Result r = session.runner().feed(g.images(), x).fetch(g.evalLogits()).run()) {
+        try (Result r = session.runner().feed(g.images(), batch.images()).fetch(g.evalLogits()).run()) {
             float[] z = Tensors.toArray(r.get(0));
             double[][] out = new double[batch.size()][10];
             for (int i = 0; i < batch.size(); i++) {
@@ -120,9 +119,10 @@ class TrainingStepsTest {
 
     private static int[] labels(TrainingSteps.Batch batch) {
         int[] out = new int[batch.size()];
+        float[] oneHot = Tensors.toArray(batch.labels());
         for (int i = 0; i < batch.size(); i++) {
             for (int j = 0; j < 10; j++) {
-                if (batch.labels()[i * 10 + j] == 1f) {
+                if (oneHot[i * 10 + j] == 1f) {
                     out[i] = j;
                 }
             }
@@ -133,7 +133,7 @@ class TrainingStepsTest {
     @Test
     void callsOutOfOrderAreRefusedBeforeTensorFlowCouldBlock() {
         inSession(config(MIX, ShiftFlipConfig.OFF), (g, session) -> {
-            TrainingSteps steps = new TrainingSteps(session, g, DIGITS.shape(), RUN_SEED);
+            TrainingSteps steps = new TrainingSteps(session, g, RUN_SEED);
             SmoothcalException notStarted = assertThrows(SmoothcalException.class,
                     () -> steps.step(null, 1e-3, g.loss()));
             assertEquals("no batch to train: call start first", notStarted.getMessage());
@@ -165,7 +165,7 @@ class TrainingStepsTest {
     @Test
     void batchRejectsRowsThatDoNotDivide() {
         SmoothcalException e = assertThrows(SmoothcalException.class,
-                () -> new TrainingSteps.Batch(new float[10], new float[6], 3));
+                () -> TrainingSteps.Batch.copyOf(new float[10], new float[6], 3, DIGITS.shape()));
         assertEquals("a batch needs at least one image and whole rows of pixels and labels, found 3 images, "
                 + "10 pixel values, 6 label values", e.getMessage());
     }
@@ -182,10 +182,8 @@ class TrainingStepsTest {
             Operand<TFloat32> shifted = new ShiftFlip(SHIFT).apply(tf, x, TrainingGraph.stream(tf, seed, 2)).images();
             Mixed mixed = new MixAugmentation(MIX).apply(tf, shifted, y, TrainingGraph.stream(tf, seed, 1));
             try (Session session = new Session(graph);
-                    TFloat32 xt = Tensors.floats(batch.images(), batch.size(), s.height(), s.width(), s.channels());
-                    TFloat32 yt = Tensors.floats(batch.labels(), batch.size(), 10);
                     TInt64 st = TInt64.vectorOf(RUN_SEED, globalStep);
-                    Result r = session.runner().feed(x, xt).feed(y, yt).feed(seed, st).fetch(mixed.images())
+                    Result r = session.runner().feed(x, batch.images()).feed(y, batch.labels()).feed(seed, st).fetch(mixed.images())
                             .fetch(mixed.labels()).run()) {
                 return new float[][] {Tensors.toArray(r.get(0)), Tensors.toArray(r.get(1))};
             }
@@ -198,7 +196,8 @@ class TrainingStepsTest {
         for (int i = 0; i < size; i++) {
             y[i * 10 + DIGITS.labels()[from + i]] = 1f;
         }
-        return new TrainingSteps.Batch(Arrays.copyOfRange(DIGITS.images(), from * per, (from + size) * per), y, size);
+        return TrainingSteps.Batch.copyOf(Arrays.copyOfRange(DIGITS.images(), from * per, (from + size) * per), y, size,
+                DIGITS.shape());
     }
 
     private static TrainingConfig config(MixConfig mix, ShiftFlipConfig shift) {
