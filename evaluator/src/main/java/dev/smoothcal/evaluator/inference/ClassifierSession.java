@@ -76,6 +76,19 @@ public final class ClassifierSession implements AutoCloseable {
      *     cannot be used
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
+        return open(model, provider, Spinning.OFF);
+    }
+
+    /**
+     * Opens {@code model} on {@code provider} with ONNX Runtime's threads spinning or not.
+     *
+     * @param model the {@code .onnx} file
+     * @param provider where to run it
+     * @param spinning whether the intra-op threads spin between operators
+     * @return the open session, to close
+     * @throws SmoothcalException as {@link #open(Path, ExecutionProvider)}
+     */
+    public static ClassifierSession open(Path model, ExecutionProvider provider, Spinning spinning) {
         if (!Files.isRegularFile(model)) {
             throw SmoothcalException.invalid("model", ": expected an .onnx file or a run directory, found "
                     + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
@@ -88,7 +101,7 @@ public final class ClassifierSession implements AutoCloseable {
             String why = cudaUnavailableReason();
             if (why == null) {
                 try {
-                    return new ClassifierSession(model, create(env, model, true), ExecutionProvider.CUDA, notes);
+                    return new ClassifierSession(model, create(env, model, true, spinning), ExecutionProvider.CUDA, notes);
                 } catch (OrtException e) {
                     why = "CUDA provider failed to start: " + firstLine(e.getMessage());
                 }
@@ -99,17 +112,17 @@ public final class ClassifierSession implements AutoCloseable {
             notes.add("using CPU: " + why);
         }
         try {
-            return new ClassifierSession(model, create(env, model, false), ExecutionProvider.CPU, notes);
+            return new ClassifierSession(model, create(env, model, false, spinning), ExecutionProvider.CPU, notes);
         } catch (OrtException e) {
             throw new SmoothcalException("expected an ONNX model that ONNX Runtime can load at " + model + ", found: "
                     + firstLine(e.getMessage()), e);
         }
     }
 
-    private static OrtSession create(OrtEnvironment env, Path model, boolean cuda) throws OrtException {
+    private static OrtSession create(OrtEnvironment env, Path model, boolean cuda, Spinning spinning)
+            throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // Spinning threads steal cores from everything else running beside the evaluation.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning == Spinning.ON ? "1" : "0");
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             if (cuda) {
                 options.addCUDA();
