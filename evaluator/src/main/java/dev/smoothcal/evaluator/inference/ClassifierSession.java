@@ -119,6 +119,23 @@ public final class ClassifierSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The session's options, each chosen by measurement on the {@code cnn} preset, Fashion-MNIST test split,
+     * batch 256, on a 2-core machine that other builds shared (so figures are images per CPU-second of the
+     * process, which load disturbs less than wall time, at load averages of 10-11):
+     * <ul>
+     * <li>Graph optimisation: ONNX Runtime's default, all levels. Basic and extended keep NCHW kernels
+     *     (3,900 and 4,800 images per CPU-second); all adds the NCHWc layout (blocked convolutions and
+     *     pooling, 7,500-11,000). Basic already fuses a BatchNorm into the conv before it.</li>
+     * <li>Intra-op threads: the default (one per core). Inter-op threads and the parallel execution mode
+     *     are left alone: the graph is one chain of operators, so there is nothing to run side by side
+     *     (parallel mode measured no better, 9,100-10,200).</li>
+     * <li>Memory pattern and CPU arena: the defaults (on). Without the pattern 8,600-9,200, without the
+     *     arena 4,600-7,600: every run then allocates its activations anew.</li>
+     * <li>Spinning: off unless asked ({@link Spinning}); spinning threads take cores from everything else
+     *     on the machine.</li>
+     * </ul>
+     */
     private static OrtSession create(OrtEnvironment env, Path model, boolean cuda, Spinning spinning)
             throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
