@@ -61,6 +61,7 @@ final class Flags {
             Map.entry("calibrators", "--calibrators"),
             Map.entry("calibrator", "--calibrator"),
             Map.entry("provider", "--provider"),
+            Map.entry("spinning", "--spinning"),
             Map.entry("bins", "--bins"),
             Map.entry("bootstrapReplicates", "--bootstrap"),
             Map.entry("layout", "--layout"),

@@ -44,8 +44,7 @@ final class Summaries {
             }
         }
         calibration(out, r);
-        out.printf(Locale.ROOT, "throughput %.0f images/s (batch %d)%n", r.throughput().imagesPerSecond(),
-                r.throughput().batchSize());
+        out.println("throughput " + r.throughput().text());
     }
 
     /** The calibrators side by side on the evaluated split, the model as it is first. */

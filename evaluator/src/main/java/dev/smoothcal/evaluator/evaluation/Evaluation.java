@@ -120,7 +120,8 @@ public final class Evaluation {
                     .map(e -> request.calibrators().indexOf(e.calibrator())).orElse(-1);
             float[] reference = exported < 0 ? null : new float[data.size() * k];
             listener.phase("evaluating", data.size());
-            long started = System.nanoTime();
+            // [time the first batch ended, its images]: the throughput is timed from there (see Throughput)
+            long[] warm = {System.nanoTime(), 0};
             Fingerprint fingerprint = Fingerprint.start(data.shape(), data.classNames(), data.labels());
             classifier.predict(data, Shard.all(data.size()), (input, batch) -> {
                 int from = batch.from();
@@ -143,8 +144,12 @@ public final class Evaluation {
                 }
                 listener.predictions(from, count, batch.probabilities(), k);
                 listener.progress(from + count);
+                if (from == 0 && count < data.size()) {
+                    warm[0] = System.nanoTime();
+                    warm[1] = count;
+                }
             });
-            double seconds = (System.nanoTime() - started) / 1e9;
+            double seconds = (System.nanoTime() - warm[0]) / 1e9;
             Map<String, JsonNode> provenance = provenance(session.metadata());
             EvaluationReport.ModelInfo model = new EvaluationReport.ModelInfo(file.toString(), session.inputName(),
                     Arrays.stream(session.inputShape()).boxed().toList(),
@@ -154,8 +159,8 @@ public final class Evaluation {
             String dataFingerprint = fingerprint.result();
             EvaluationReport.DataInfo dataInfo = new EvaluationReport.DataInfo(data.name(), data.size(),
                     dataFingerprint, data.classNames());
-            EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(
-                    request.inference().batchSize(), seconds, data.size() / Math.max(seconds, 1e-9));
+            EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(request.inference().batchSize(),
+                    seconds, (data.size() - warm[1]) / Math.max(seconds, 1e-9), (int) warm[1]);
             MetricsResult before = asIs.result();
             String warning = fitData == null ? null : warning(fitData, dataFingerprint, trainingWarning);
             EvaluationReport.Temperature temperature = fit == null ? null
@@ -232,7 +237,8 @@ public final class Evaluation {
         int k = classifier.numClasses();
         InferenceOptions options = new InferenceOptions(request.inference().batchSize(),
                 Optional.of(classifier.layout()), Optional.of(classifier.outputName()),
-                Optional.of(classifier.outputKind()), request.inference().preprocessing());
+                Optional.of(classifier.outputKind()), request.inference().preprocessing(),
+                request.inference().spinning());
         double[] worst = {0};
         listener.phase("checking the exported model", data.size());
         try (ImageClassifier exported = ImageClassifier.open(target, data.shape(), options, request.provider())) {

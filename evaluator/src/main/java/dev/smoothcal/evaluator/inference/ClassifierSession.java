@@ -76,6 +76,19 @@ public final class ClassifierSession implements AutoCloseable {
      *     cannot be used
      */
     public static ClassifierSession open(Path model, ExecutionProvider provider) {
+        return open(model, provider, Spinning.OFF);
+    }
+
+    /**
+     * Opens {@code model} on {@code provider} with ONNX Runtime's threads spinning or not.
+     *
+     * @param model the {@code .onnx} file
+     * @param provider where to run it
+     * @param spinning whether the intra-op threads spin between operators
+     * @return the open session, to close
+     * @throws SmoothcalException as {@link #open(Path, ExecutionProvider)}
+     */
+    public static ClassifierSession open(Path model, ExecutionProvider provider, Spinning spinning) {
         if (!Files.isRegularFile(model)) {
             throw SmoothcalException.invalid("model", ": expected an .onnx file or a run directory, found "
                     + (Files.exists(model) ? "a folder without model.onnx" : "nothing") + " at " + model);
@@ -88,7 +101,7 @@ public final class ClassifierSession implements AutoCloseable {
             String why = cudaUnavailableReason();
             if (why == null) {
                 try {
-                    return new ClassifierSession(model, create(env, model, true), ExecutionProvider.CUDA, notes);
+                    return new ClassifierSession(model, create(env, model, true, spinning), ExecutionProvider.CUDA, notes);
                 } catch (OrtException e) {
                     why = "CUDA provider failed to start: " + firstLine(e.getMessage());
                 }
@@ -99,17 +112,34 @@ public final class ClassifierSession implements AutoCloseable {
             notes.add("using CPU: " + why);
         }
         try {
-            return new ClassifierSession(model, create(env, model, false), ExecutionProvider.CPU, notes);
+            return new ClassifierSession(model, create(env, model, false, spinning), ExecutionProvider.CPU, notes);
         } catch (OrtException e) {
             throw new SmoothcalException("expected an ONNX model that ONNX Runtime can load at " + model + ", found: "
                     + firstLine(e.getMessage()), e);
         }
     }
 
-    private static OrtSession create(OrtEnvironment env, Path model, boolean cuda) throws OrtException {
+    /**
+     * The session's options, each chosen by measurement on the {@code cnn} preset, Fashion-MNIST test split,
+     * batch 256, on a 2-core machine that other builds shared (so figures are images per CPU-second of the
+     * process, which load disturbs less than wall time, at load averages of 10-11):
+     * <ul>
+     * <li>Graph optimisation: ONNX Runtime's default, all levels. Basic and extended keep NCHW kernels
+     *     (3,900 and 4,800 images per CPU-second); all adds the NCHWc layout (blocked convolutions and
+     *     pooling, 7,500-11,000). Basic already fuses a BatchNorm into the conv before it.</li>
+     * <li>Intra-op threads: the default (one per core). Inter-op threads and the parallel execution mode
+     *     are left alone: the graph is one chain of operators, so there is nothing to run side by side
+     *     (parallel mode measured no better, 9,100-10,200).</li>
+     * <li>Memory pattern and CPU arena: the defaults (on). Without the pattern 8,600-9,200, without the
+     *     arena 4,600-7,600: every run then allocates its activations anew.</li>
+     * <li>Spinning: off unless asked ({@link Spinning}); spinning threads take cores from everything else
+     *     on the machine.</li>
+     * </ul>
+     */
+    private static OrtSession create(OrtEnvironment env, Path model, boolean cuda, Spinning spinning)
+            throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // Spinning threads steal cores from everything else running beside the evaluation.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning == Spinning.ON ? "1" : "0");
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             if (cuda) {
                 options.addCUDA();

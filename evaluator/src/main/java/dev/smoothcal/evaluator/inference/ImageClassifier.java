@@ -71,7 +71,7 @@ public final class ImageClassifier implements AutoCloseable {
      */
     public static ImageClassifier open(Path model, ImageShape imageShape, InferenceOptions options,
             ExecutionProvider provider) {
-        ClassifierSession session = ClassifierSession.open(model, provider);
+        ClassifierSession session = ClassifierSession.open(model, provider, options.spinning());
         try {
             return new ImageClassifier(session, true, imageShape, options);
         } catch (RuntimeException e) {

@@ -11,11 +11,13 @@ import java.util.Optional;
  * @param outputName output to read, or {@code logits} when present, else the first output
  * @param outputKind logits or probabilities, or detected from the first batch
  * @param preprocessing host-side transform of raw pixels
+ * @param spinning whether ONNX Runtime's threads spin between operators ({@link Spinning#OFF} unless the
+ *     evaluation has the machine to itself)
  */
 public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Optional<String> outputName,
-        Optional<OutputKind> outputKind, Preprocessing preprocessing) {
+        Optional<OutputKind> outputKind, Preprocessing preprocessing, Spinning spinning) {
 
-    /** Batch 256, everything detected, raw pixels. */
+    /** Batch 256, everything detected, raw pixels, no spinning. */
     public static final InferenceOptions DEFAULTS = new InferenceOptions(256, Optional.empty(), Optional.empty(),
             Optional.empty(), Preprocessing.IDENTITY);
 
@@ -27,7 +29,9 @@ public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Opti
      * @param outputName output to read, or {@code logits} when present, else the first output
      * @param outputKind logits or probabilities, or detected from the first batch
      * @param preprocessing host-side transform of raw pixels
-     * @throws SmoothcalException if the batch size is outside [1, 65536] or the preprocessing is null
+     * @param spinning whether ONNX Runtime's threads spin between operators
+     * @throws SmoothcalException if the batch size is outside [1, 65536], or the preprocessing or the
+     *     spinning is null
      */
     public InferenceOptions {
         if (batchSize < 1 || batchSize > 65_536) {
@@ -36,6 +40,24 @@ public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Opti
         if (preprocessing == null) {
             throw SmoothcalException.invalid("preprocessing", "must be set (IDENTITY for raw pixels)");
         }
+        if (spinning == null) {
+            throw SmoothcalException.invalid("spinning", "must be set (OFF or ON)");
+        }
+    }
+
+    /**
+     * The options with {@link Spinning#OFF}.
+     *
+     * @param batchSize images per ORT call, in [1, 65536]
+     * @param layout input layout, or detected from the input shape
+     * @param outputName output to read, or {@code logits} when present, else the first output
+     * @param outputKind logits or probabilities, or detected from the first batch
+     * @param preprocessing host-side transform of raw pixels
+     * @throws SmoothcalException if the batch size is outside [1, 65536] or the preprocessing is null
+     */
+    public InferenceOptions(int batchSize, Optional<InputLayout> layout, Optional<String> outputName,
+            Optional<OutputKind> outputKind, Preprocessing preprocessing) {
+        this(batchSize, layout, outputName, outputKind, preprocessing, Spinning.OFF);
     }
 
     /**
@@ -45,6 +67,16 @@ public record InferenceOptions(int batchSize, Optional<InputLayout> layout, Opti
      * @return a new configuration; this one is unchanged
      */
     public InferenceOptions withBatchSize(int size) {
-        return new InferenceOptions(size, layout, outputName, outputKind, preprocessing);
+        return new InferenceOptions(size, layout, outputName, outputKind, preprocessing, spinning);
+    }
+
+    /**
+     * This configuration with another spinning setting.
+     *
+     * @param value whether ONNX Runtime's threads spin between operators
+     * @return a new configuration; this one is unchanged
+     */
+    public InferenceOptions withSpinning(Spinning value) {
+        return new InferenceOptions(batchSize, layout, outputName, outputKind, preprocessing, value);
     }
 }

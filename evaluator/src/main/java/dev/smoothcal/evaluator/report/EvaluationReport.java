@@ -9,6 +9,7 @@ import dev.smoothcal.core.metrics.TopKAccuracy;
 import dev.smoothcal.evaluator.calibration.CalibrationFit;
 import dev.smoothcal.evaluator.gate.GateResult;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -217,8 +218,39 @@ public record EvaluationReport(String format, ModelInfo model, DataInfo data, do
         }
     }
 
-    /** Images per second through ONNX Runtime, and the batch size used. */
-    public record Throughput(int batchSize, double seconds, double imagesPerSecond) {
+    /**
+     * Images per second of the evaluation loop (reading, inference, metrics), and the batch size used.
+     * Opening the session is never timed. The first batch carries one-time costs (ONNX Runtime's first run
+     * allocates its arena and starts its threads, the JIT compiles the loop), so when there is more than
+     * one batch the clock starts at the end of the first and {@code warmupImages} says how many images
+     * were left out; a single batch is timed whole ({@code warmupImages} 0).
+     *
+     * @param batchSize images per ONNX Runtime call
+     * @param seconds the timed wall time
+     * @param imagesPerSecond images timed / {@code seconds}
+     * @param warmupImages images of the untimed first batch, 0 when every image was timed
+     */
+    public record Throughput(int batchSize, double seconds, double imagesPerSecond, int warmupImages) {
+        /**
+         * Every image timed ({@code warmupImages} 0).
+         *
+         * @param batchSize images per ONNX Runtime call
+         * @param seconds the timed wall time
+         * @param imagesPerSecond images / {@code seconds}
+         */
+        public Throughput(int batchSize, double seconds, double imagesPerSecond) {
+            this(batchSize, seconds, imagesPerSecond, 0);
+        }
+
+        /**
+         * The figure as people read it, saying what was timed.
+         *
+         * @return for example {@code 18467 images/s (batch 256, timed after the first batch of 256 images)}
+         */
+        public String text() {
+            return String.format(Locale.ROOT, "%.0f images/s (batch %d%s)", imagesPerSecond, batchSize,
+                    warmupImages == 0 ? "" : ", timed after the first batch of " + warmupImages + " images");
+        }
     }
 
     /**

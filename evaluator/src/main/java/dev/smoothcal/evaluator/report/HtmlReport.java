@@ -53,8 +53,7 @@ final class HtmlReport {
                     r.bootstrap().expectedCalibrationError().lower(),
                     r.bootstrap().expectedCalibrationError().upper()))).append("</p>\n");
         }
-        h.append("<p>").append(escape(String.format(Locale.ROOT, "throughput %.0f images/s (batch %d)",
-                r.throughput().imagesPerSecond(), r.throughput().batchSize()))).append("</p>\n");
+        h.append("<p>").append(escape("throughput " + r.throughput().text())).append("</p>\n");
         EvaluationReport.Temperature t = r.temperature();
         if (t != null) {
             h.append("<h2>Temperature scaling</h2>\n<p>").append(escape(String.format(Locale.ROOT,

@@ -70,6 +70,10 @@ class StreamingEvaluationTest {
                 .withProvider(ExecutionProvider.CPU).withBootstrapReplicates(20));
         assertEquals(numbers(inMemory), numbers(stream));
         assertEquals(loaded.fingerprint(), stream.data().fingerprint());
+        // the clock starts after the first batch of 100 (one-time costs); the rate counts only what it timed
+        assertEquals(100, stream.throughput().warmupImages());
+        assertEquals((loaded.size() - 100) / stream.throughput().seconds(), stream.throughput().imagesPerSecond(),
+                1e-9 * stream.throughput().imagesPerSecond());
 
         MetricsConfig config = new MetricsConfig(k, MetricsConfig.DEFAULT_BINS, List.of(1, 5), 20,
                 EvaluationRequest.DEFAULT_SEED);

@@ -80,6 +80,23 @@ class ImageClassifierTest {
         }
     }
 
+    /** Spinning changes how ORT's threads wait, never the numbers: both settings give the same bits. */
+    @Test
+    void spinningThreadsGiveTheSameOutputs() {
+        Path model = linear.writeLogitsModel(tmp.resolve("z.onnx"), Map.of());
+        float[] images = images(10);
+        float[][] out = new float[2][];
+        for (Spinning spinning : Spinning.values()) {
+            try (ImageClassifier c = ImageClassifier.open(model, SHAPE, InferenceOptions.DEFAULTS.withSpinning(spinning),
+                    ExecutionProvider.CPU)) {
+                out[spinning.ordinal()] = c.predict(images, 0, 10).raw();
+            }
+        }
+        assertArrayEquals(out[0], out[1], 0f);
+        SmoothcalException e = assertThrows(SmoothcalException.class, () -> InferenceOptions.DEFAULTS.withSpinning(null));
+        assertEquals(Optional.of("spinning"), e.parameter());
+    }
+
     @Test
     void severalOutputsComeFromOneRun() {
         Path model = linear.writeLogitsModel(tmp.resolve("z.onnx"), Map.of());
