@@ -4,6 +4,7 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.Dataset;
+import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.core.metrics.MetricsResult;
 import dev.smoothcal.evaluator.calibration.CalibrationMethod;
@@ -12,7 +13,9 @@ import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.inference.ClassifierSession;
+import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
+import dev.smoothcal.evaluator.inference.InferenceOptions;
 import dev.smoothcal.evaluator.report.EvaluationReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +28,11 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -56,9 +64,12 @@ public final class SparkEvaluation {
      * Evaluates a single-JVM request's dataset on Spark, in {@code partitions} partitions of consecutive
      * indices. With {@link EvaluationRequest#calibrateOn()} the temperature is fitted on Spark too
      * ({@link SparkTemperatureScaling}, the same T as in one JVM) and the report's {@code temperature} section
-     * is the single-JVM evaluation's; the other calibrators do not run on Spark yet. The request's
-     * sources are read into memory first ({@link dev.smoothcal.core.data.BatchSource#toDataset()}, within the
-     * default memory budget): their arrays are what the partitions are broadcast.
+     * is the single-JVM evaluation's; the other calibrators do not run on Spark yet. A {@link SparkFiles}
+     * split is read on the executors, each partition its own range of whole batches, and its fingerprint is
+     * computed in one more task beside them: the driver holds none of its pixels. Any other source, and the
+     * fit split always (it is small), is read into the driver's memory first
+     * ({@link dev.smoothcal.core.data.BatchSource#toDataset()}, within the default memory budget) and its
+     * arrays are broadcast to the partitions.
      *
      * @param spark the session to run on
      * @param request the request, as {@link dev.smoothcal.evaluator.evaluation.Evaluation#run} takes it, with
@@ -71,22 +82,36 @@ public final class SparkEvaluation {
      */
     public static EvaluationReport run(SparkSession spark, EvaluationRequest request, int partitions) {
         request.checkCalibrationChoices();
-        Dataset data = request.data().toDataset();
-        Dataset fitData = request.calibrateOn().map(BatchSource::toDataset).orElse(null);
-        if (fitData == null) {
-            return run(spark, SparkEvaluationRequest.from(request, SparkSamples.of(spark, data, partitions)));
+        if (partitions < 1) {
+            throw SmoothcalException.invalid("partitions", "must be at least 1, found " + partitions);
         }
-        if (!request.calibrators().isEmpty()) {
+        if (request.calibrateOn().isPresent() && !request.calibrators().isEmpty()) {
             throw SmoothcalException.invalid("calibrators", "must be empty on Spark (only the temperature is fitted "
                     + "there yet), found " + request.calibrators().stream().map(CalibrationMethod::id).toList());
         }
-        String warning = Evaluation.calibrationWarning(request, fitData, data.fingerprint());
+        Dataset fitData = request.calibrateOn().map(BatchSource::toDataset).orElse(null);
+        if (fitData != null) {
+            Evaluation.calibrationWarning(request, fitData, null); // refuses a fit on training data before any job
+        }
+        if (request.data().size() == 0) {
+            throw new SmoothcalException("expected at least one image in " + request.data().name()
+                    + ", found an empty split");
+        }
+        Job job;
+        if (request.data() instanceof SparkFiles files) {
+            job = Job.of(spark, files, partitions, request.inference().batchSize());
+        } else {
+            job = Job.of(SparkSamples.of(spark, request.data().toDataset(), partitions));
+        }
+        Settings settings = new Settings(request.model(), request.inference(), request.provider(), request.bins(),
+                request.bootstrapReplicates(), request.seed());
+        if (fitData == null) {
+            return evaluate(spark, settings, job, null, null, null);
+        }
         TemperatureFit fit = SparkTemperatureScaling.fit(spark, request.model(), SparkSamples.of(spark, fitData,
                 partitions), request.inference(), request.provider());
-        SparkEvaluationRequest spread = new SparkEvaluationRequest(request.model(), SparkSamples.of(spark,
-                data, partitions), request.inference(), request.provider(), request.bins(),
-                request.bootstrapReplicates(), request.seed());
-        return evaluate(spark, spread, fit, fitData.name(), warning);
+        return evaluate(spark, settings, job, fit, fitData.name(),
+                fingerprint -> Evaluation.calibrationWarning(request, fitData, fingerprint));
     }
 
     /**
@@ -99,13 +124,67 @@ public final class SparkEvaluation {
      *     model cannot output, indices that repeat or leave gaps, or a failure of Spark itself (backend)
      */
     public static EvaluationReport run(SparkSession spark, SparkEvaluationRequest request) {
-        return evaluate(spark, request, null, null, null);
+        Settings settings = new Settings(request.model(), request.inference(), request.provider(), request.bins(),
+                request.bootstrapReplicates(), request.seed());
+        return evaluate(spark, settings, Job.of(request.samples()), null, null, null);
     }
 
-    /** The evaluation, also after the temperature {@code fit} (null for none) fitted on {@code fittedOn}. */
-    private static EvaluationReport evaluate(SparkSession spark, SparkEvaluationRequest request, TemperatureFit fit,
-            String fittedOn, String warning) {
-        SparkSamples samples = request.samples();
+    /** How to run the model and what to compute, whatever the samples. */
+    private record Settings(Path model, InferenceOptions inference, ExecutionProvider provider, int bins,
+            int bootstrapReplicates, long seed) {
+    }
+
+    /**
+     * The samples as one Spark job: what the report says about them, and the job that gives one
+     * {@link Segment} per run of consecutive indices.
+     */
+    private record Job(String name, ImageShape shape, List<String> classNames, int[] labels,
+            Function<JavaSparkContext, Supplier<String>> fingerprint, Segments segments) {
+        /** Rows: evaluated row by row ({@link PartitionEvaluator}); their fingerprint is known or null. */
+        static Job of(SparkSamples samples) {
+            return new Job(samples.name(), samples.shape(), samples.classNames(), null,
+                    jsc -> samples::fingerprint, (jsc, model, spec, config, t) -> samples.beans().javaRDD()
+                            .mapPartitions(new PartitionEvaluator(model, spec, config, t)));
+        }
+
+        /**
+         * Files: each partition reads its shard of whole batches ({@link ShardEvaluator}); the fingerprint is
+         * a pass over the split in one task of its own, run beside the evaluation.
+         */
+        static Job of(SparkSession spark, SparkFiles files, int partitions, int batchSize) {
+            FileSpec spec = files.spec();
+            List<int[]> shards = files.shards(partitions, batchSize);
+            return new Job(files.name(), files.shape(), files.classNames(), files.labels(), jsc -> {
+                JavaFutureAction<List<String>> pass = jsc.parallelize(List.of(0), 1)
+                        .map(x -> ExecutorSources.source(spec).fingerprint()).collectAsync();
+                return () -> {
+                    try {
+                        return pass.get().get(0);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw SmoothcalException.backend("interrupted while fingerprinting " + files.name(), e);
+                    } catch (ExecutionException e) {
+                        throw SparkFailures.translate(e);
+                    }
+                };
+            }, (jsc, model, spec2, config, t) -> jsc.parallelize(shards, shards.size())
+                    .mapPartitions(new ShardEvaluator(spec, model, spec2, config, t)));
+        }
+    }
+
+    /** Makes the job of {@link Segment}s. */
+    @FunctionalInterface
+    private interface Segments {
+        JavaRDD<Segment> of(JavaSparkContext jsc, Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config,
+                double temperature);
+    }
+
+    /**
+     * The evaluation, also after the temperature {@code fit} (null for none) fitted on {@code fittedOn}, the
+     * warning worded from the evaluated split's fingerprint by {@code warning}.
+     */
+    private static EvaluationReport evaluate(SparkSession spark, Settings request, Job samples, TemperatureFit fit,
+            String fittedOn, Function<String, String> warning) {
         Path file = ModelSource.onnxFile(request.model());
         byte[] bytes = read(file);
         InferenceSpec spec = InferenceSpec.of(sha256(bytes), samples.shape(), request.inference(),
@@ -122,6 +201,9 @@ public final class SparkEvaluation {
                     classifier.outputKind().name().toLowerCase(Locale.ROOT),
                     session.provider().name().toLowerCase(Locale.ROOT), Evaluation.provenance(session.metadata()));
         }
+        if (samples.labels() != null) {
+            requireLabels(samples, k);
+        }
         MetricsConfig config = new MetricsConfig(k, request.bins(), List.of(1, 5), request.bootstrapReplicates(),
                 request.seed());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -129,9 +211,13 @@ public final class SparkEvaluation {
         double t = fit == null ? Double.NaN : fit.temperature();
         long started = System.nanoTime();
         List<Segment> segments;
+        String fingerprint;
         try {
-            segments = new ArrayList<>(samples.beans().javaRDD()
-                    .mapPartitions(new PartitionEvaluator(broadcast, spec, config, t)).collect());
+            Supplier<String> pass = samples.fingerprint().apply(jsc);
+            segments = new ArrayList<>(samples.segments().of(jsc, broadcast, spec, config, t).collect());
+            fingerprint = pass.get();
+        } catch (SmoothcalException e) {
+            throw e;
         } catch (Exception e) { // SparkException is checked in Java's eyes, thrown undeclared from Scala
             throw SparkFailures.translate(e);
         } finally {
@@ -144,7 +230,7 @@ public final class SparkEvaluation {
                     + all.count() + " in " + samples.name() + "; evaluate it in parts");
         }
         int n = (int) all.count();
-        EvaluationReport.DataInfo data = new EvaluationReport.DataInfo(samples.name(), n, samples.fingerprint(),
+        EvaluationReport.DataInfo data = new EvaluationReport.DataInfo(samples.name(), n, fingerprint,
                 samples.classNames());
         EvaluationReport.Throughput throughput = new EvaluationReport.Throughput(request.inference().batchSize(),
                 seconds, n / Math.max(seconds, 1e-9));
@@ -159,9 +245,22 @@ public final class SparkEvaluation {
             temperature = new EvaluationReport.Temperature(fit.temperature(), fittedOn, fit.samples(),
                     fit.position().name().toLowerCase(Locale.ROOT), fit.nllUntempered(), fit.nllTempered(),
                     before.negativeLogLikelihood(), after.negativeLogLikelihood(), before.expectedCalibrationError(),
-                    after.expectedCalibrationError(), after.reliabilityBins(), warning);
+                    after.expectedCalibrationError(), after.reliabilityBins(), warning.apply(fingerprint));
         }
         return EvaluationReport.of(model, data, before, temperature, List.of(), null, throughput);
+    }
+
+    /** The single-JVM evaluation's checks of the labels and class names against the model's {@code k} outputs. */
+    private static void requireLabels(Job samples, int k) {
+        int maxLabel = Arrays.stream(samples.labels()).max().orElse(0);
+        if (maxLabel >= k) {
+            throw new SmoothcalException("data " + samples.name() + " has labels up to " + maxLabel
+                    + " but the model outputs " + k + " classes; expected labels in [0, " + (k - 1) + "]");
+        }
+        if (k != samples.classNames().size()) {
+            throw new SmoothcalException("the model outputs " + k + " classes but data " + samples.name() + " has "
+                    + samples.classNames().size() + " classes; expected a model with one output per class of the data");
+        }
     }
 
     /** Combines the segments in index order; they must tile one range of indices without gaps or repeats. */

@@ -1,0 +1,62 @@
+package dev.smoothcal.spark;
+
+import dev.smoothcal.core.data.BatchSource;
+import dev.smoothcal.core.data.Shard;
+import dev.smoothcal.core.metrics.MetricsAccumulator;
+import dev.smoothcal.core.metrics.MetricsConfig;
+import dev.smoothcal.evaluator.calibration.TemperatureScaling;
+import dev.smoothcal.evaluator.inference.ImageClassifier;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Evaluates the shards of one partition of a {@link SparkFiles} split: opens the split in this JVM (once,
+ * {@link ExecutorSources}), streams each shard {@code [from, to)} through this JVM's shared classifier and
+ * feeds an accumulator started at {@code from}. Shards start at multiples of the batch size, so each batch
+ * is the very batch the single-JVM evaluation runs.
+ */
+final class ShardEvaluator implements FlatMapFunction<Iterator<int[]>, Segment> {
+    private static final long serialVersionUID = 1L;
+
+    private final FileSpec files;
+    private final Broadcast<byte[]> model;
+    private final InferenceSpec spec;
+    private final MetricsConfig config;
+    /** The fitted temperature, or NaN for none. */
+    private final double temperature;
+
+    ShardEvaluator(FileSpec files, Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config,
+            double temperature) {
+        this.files = files;
+        this.model = model;
+        this.spec = spec;
+        this.config = config;
+        this.temperature = temperature;
+    }
+
+    @Override
+    public Iterator<Segment> call(Iterator<int[]> shards) {
+        ImageClassifier classifier = ExecutorClassifiers.classifier(spec, model::value);
+        BatchSource source = ExecutorSources.source(files);
+        List<Segment> segments = new ArrayList<>();
+        while (shards.hasNext()) {
+            int[] shard = shards.next();
+            MetricsAccumulator into = new MetricsAccumulator(config, shard[0]);
+            MetricsAccumulator tempered = Double.isNaN(temperature) ? null
+                    : new MetricsAccumulator(config.withoutBootstrap(), shard[0]);
+            classifier.predict(source, new Shard(shard[0], shard[1]), (input, b) -> {
+                into.accept(b.probabilities(), input.labels(), b.count());
+                if (tempered != null) {
+                    float[] z = TemperatureScaling.logits(b.raw(), classifier.outputKind());
+                    tempered.accept(TemperatureScaling.temperedProbabilities(z, b.count(), b.numClasses(),
+                            temperature), input.labels(), b.count());
+                }
+            });
+            segments.add(new Segment(shard[0], into, tempered));
+        }
+        return segments.iterator();
+    }
+}
