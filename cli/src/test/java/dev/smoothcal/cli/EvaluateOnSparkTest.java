@@ -11,10 +11,13 @@ import dev.smoothcal.onnx.ModelMetadata;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
 import dev.smoothcal.onnx.OnnxModels;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +67,41 @@ class EvaluateOnSparkTest {
         }
         assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", model.toString(), "--out",
                 tmp.resolve("x").toString(), "--calibrate-on", "train", "--calibrators", "platt", "--engine", "spark"));
+    }
+
+    @Test
+    void savePredictionsWritesParquetOfTheJvmEnginesPredictions() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("jvm-p").toString(), "--save-predictions", "--batch-size", "100"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("spark-p").toString(), "--save-predictions", "--batch-size", "100", "--master",
+                "local[2]", "--partitions", "4"));
+        List<String> csv = Files.readAllLines(tmp.resolve("jvm-p/predictions.csv"));
+        assertTrue(Files.isDirectory(tmp.resolve("spark-p/predictions.parquet")));
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-predictions")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        try {
+            List<Row> rows = spark.read().parquet(tmp.resolve("spark-p/predictions.parquet").toString())
+                    .orderBy("index").collectAsList();
+            assertEquals(csv.size() - 1, rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                String[] f = csv.get(i + 1).split(",");
+                Row r = rows.get(i);
+                assertEquals(Long.parseLong(f[0]), r.getLong(r.fieldIndex("index")));
+                assertEquals(Integer.parseInt(f[1]), r.getInt(r.fieldIndex("label")));
+                assertEquals(Integer.parseInt(f[2]), r.getInt(r.fieldIndex("prediction")));
+                assertEquals(Float.parseFloat(f[3]), r.getFloat(r.fieldIndex("confidence")), 0f);
+                List<Float> p = r.getList(r.fieldIndex("probabilities"));
+                for (int k = 0; k < p.size(); k++) {
+                    // the same batches as in one JVM: the very same floats
+                    assertEquals(Float.parseFloat(f[4 + k]), p.get(k), 0f, "sample " + i + " class " + k);
+                }
+            }
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test
