@@ -136,9 +136,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new SmoothcalException("--master and --partitions are for --engine spark; found --engine jvm");
         }
         if (where == Engine.SPARK) {
-            if (fits && ((calibrators != null && !calibrators.isEmpty()) || exportCalibrated != null)) {
-                throw new SmoothcalException("--calibrators and --export-calibrated are not supported with --engine "
-                        + "spark yet (the temperature of --calibrate-on is); expected --engine jvm for them");
+            if (exportCalibrated != null) {
+                throw new SmoothcalException("--export-calibrated is not supported with --engine spark yet (its check "
+                        + "runs the exported model in one JVM; --calibrate-on and --calibrators are); expected "
+                        + "--engine jvm for it");
             }
             Runtimes.requireSpark();
         }

@@ -66,7 +66,41 @@ class EvaluateOnSparkTest {
             assertTrue(Math.abs(a - b) <= 1e-12 * Math.abs(a), metric + ": " + a + " vs " + b);
         }
         assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", model.toString(), "--out",
-                tmp.resolve("x").toString(), "--calibrate-on", "train", "--calibrators", "platt", "--engine", "spark"));
+                tmp.resolve("x").toString(), "--calibrate-on", "train", "--export-calibrated",
+                tmp.resolve("c.onnx").toString(), "--engine", "spark"));
+    }
+
+    @Test
+    void calibratorsOnSparkWriteTheCalibrationSectionOfTheJvmEngine() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        List<String> common = List.of("evaluate", "--model", model.toString(), "--provider", "cpu",
+                "--calibrate-on", "train", "--calibrators", "temperature,vector,histogram,isotonic");
+        List<String> jvm = new java.util.ArrayList<>(common);
+        jvm.addAll(List.of("--out", tmp.resolve("jvm-c").toString()));
+        List<String> spark = new java.util.ArrayList<>(common);
+        spark.addAll(List.of("--out", tmp.resolve("spark-c").toString(), "--master", "local[2]", "--partitions", "3"));
+        assertEquals(0, Main.execute(jvm.toArray(String[]::new)));
+        assertEquals(0, Main.execute(spark.toArray(String[]::new)));
+        JsonNode a = Json.MAPPER.readTree(tmp.resolve("jvm-c/report.json").toFile());
+        JsonNode b = Json.MAPPER.readTree(tmp.resolve("spark-c/report.json").toFile());
+        assertEquals(4, b.get("calibration").size());
+        for (int i = 0; i < 4; i++) {
+            JsonNode x = a.get("calibration").get(i);
+            JsonNode y = b.get("calibration").get(i);
+            assertEquals(x.get("method"), y.get("method"));
+            // the same logits in the same order: the very same fit and parameters
+            assertEquals(x.get("parameters"), y.get("parameters"), x.get("method").asText());
+            assertEquals(x.get("fit"), y.get("fit"), x.get("method").asText());
+            // calibrated probabilities are doubles, summed per partition: within 1e-12 (the accuracy's exactly)
+            assertEquals(x.at("/bootstrap/accuracy"), y.at("/bootstrap/accuracy"), x.get("method").asText());
+            for (String metric : List.of("accuracy", "nll", "brier", "ece", "classwise_ece", "mce",
+                    "bootstrap/expected_calibration_error/lower", "bootstrap/expected_calibration_error/upper")) {
+                double p = x.at("/" + metric).asDouble();
+                double q = y.at("/" + metric).asDouble();
+                assertTrue(Math.abs(p - q) <= 1e-12 * Math.abs(p), x.get("method") + " " + metric + ": " + p + " vs " + q);
+            }
+        }
+        assertEquals(a.get("temperature").get("t"), b.get("temperature").get("t"));
     }
 
     @Test

@@ -2,9 +2,8 @@ package dev.smoothcal.spark;
 
 import dev.smoothcal.core.data.BatchSource;
 import dev.smoothcal.core.data.Shard;
-import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.metrics.MetricsConfig;
-import dev.smoothcal.evaluator.calibration.TemperatureScaling;
+import dev.smoothcal.evaluator.calibration.Calibrator;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,14 +26,17 @@ final class ShardEvaluator implements FlatMapFunction<Iterator<int[]>, Segment> 
     private final MetricsConfig config;
     /** The fitted temperature, or NaN for none. */
     private final double temperature;
+    /** The fitted calibrators, in the request's order. */
+    private final List<Calibrator> calibrators;
 
     ShardEvaluator(FileSpec files, Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config,
-            double temperature) {
+            double temperature, List<Calibrator> calibrators) {
         this.files = files;
         this.model = model;
         this.spec = spec;
         this.config = config;
         this.temperature = temperature;
+        this.calibrators = calibrators;
     }
 
     @Override
@@ -44,18 +46,10 @@ final class ShardEvaluator implements FlatMapFunction<Iterator<int[]>, Segment> 
         List<Segment> segments = new ArrayList<>();
         while (shards.hasNext()) {
             int[] shard = shards.next();
-            MetricsAccumulator into = new MetricsAccumulator(config, shard[0]);
-            MetricsAccumulator tempered = Double.isNaN(temperature) ? null
-                    : new MetricsAccumulator(config.withoutBootstrap(), shard[0]);
-            classifier.predict(source, new Shard(shard[0], shard[1]), (input, b) -> {
-                into.accept(b.probabilities(), input.labels(), b.count());
-                if (tempered != null) {
-                    float[] z = TemperatureScaling.logits(b.raw(), classifier.outputKind());
-                    tempered.accept(TemperatureScaling.temperedProbabilities(z, b.count(), b.numClasses(),
-                            temperature), input.labels(), b.count());
-                }
-            });
-            segments.add(new Segment(shard[0], into, tempered));
+            Segment segment = Segment.start(config, shard[0], temperature, calibrators);
+            classifier.predict(source, new Shard(shard[0], shard[1]), (input, b) -> segment.accept(b, input.labels(),
+                    classifier.outputKind(), temperature, calibrators));
+            segments.add(segment);
         }
         return segments.iterator();
     }

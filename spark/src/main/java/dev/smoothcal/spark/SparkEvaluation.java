@@ -7,8 +7,12 @@ import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.ImageShape;
 import dev.smoothcal.core.metrics.MetricsConfig;
 import dev.smoothcal.core.metrics.MetricsResult;
+import dev.smoothcal.evaluator.calibration.CalibrationData;
 import dev.smoothcal.evaluator.calibration.CalibrationMethod;
+import dev.smoothcal.evaluator.calibration.Calibrator;
+import dev.smoothcal.evaluator.calibration.FittedCalibrator;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
+import dev.smoothcal.evaluator.calibration.TemperatureScaling;
 import dev.smoothcal.evaluator.evaluation.Evaluation;
 import dev.smoothcal.evaluator.evaluation.EvaluationRequest;
 import dev.smoothcal.evaluator.evaluation.ModelSource;
@@ -62,32 +66,34 @@ public final class SparkEvaluation {
 
     /**
      * Evaluates a single-JVM request's dataset on Spark, in {@code partitions} partitions of consecutive
-     * indices. With {@link EvaluationRequest#calibrateOn()} the temperature is fitted on Spark too
-     * ({@link SparkTemperatureScaling}, the same T as in one JVM) and the report's {@code temperature} section
-     * is the single-JVM evaluation's; the other calibrators do not run on Spark yet. A {@link SparkFiles}
-     * split is read on the executors, each partition its own range of whole batches, and its fingerprint is
-     * computed in one more task beside them: the driver holds none of its pixels. Any other source, and the
-     * fit split always (it is small), is read into the driver's memory first
-     * ({@link dev.smoothcal.core.data.BatchSource#toDataset()}, within the default memory budget) and its
-     * arrays are broadcast to the partitions.
+     * indices, with the report {@link Evaluation#run} writes. With {@link EvaluationRequest#calibrateOn()} the
+     * temperature is fitted on Spark ({@link SparkTemperatureScaling}: the same T as in one JVM, the driver
+     * holding no logit); with {@link EvaluationRequest#calibrators()} the fit split's logits are scored on
+     * Spark and collected on the driver ({@code 4 * K} bytes a fit sample), T and every calibrator are fitted
+     * there as in one JVM, and the partitions apply them to the evaluated split, each into its own
+     * accumulators. A {@link SparkFiles} split is read on the executors, each partition its own range of
+     * whole batches, and its fingerprint is computed in one more task beside them: the driver holds none of
+     * its pixels. Any other source, and the fit split always (it is small), is read into the driver's memory
+     * first ({@link dev.smoothcal.core.data.BatchSource#toDataset()}, within the default memory budget) and
+     * its arrays are broadcast to the partitions.
      *
      * @param spark the session to run on
-     * @param request the request, as {@link dev.smoothcal.evaluator.evaluation.Evaluation#run} takes it, with
-     *     no calibrators and no calibrated export
+     * @param request the request, as {@link Evaluation#run} takes it, without a calibrated export
      * @param partitions how many partitions, at least 1 (of the fit split too)
      * @return the report, exactly what {@code report.json} holds
-     * @throws SmoothcalException naming {@code calibrators} (or {@code calibrator}) when the request asks for
-     *     calibrators or an export, naming {@code calibrateOn} for a fit on the model's training data that is
-     *     not forced, and as {@link #run(SparkSession, SparkEvaluationRequest)}
+     * @throws SmoothcalException naming {@code exportCalibrated} when the request asks for an export (not on
+     *     Spark yet), naming {@code calibrateOn} for a fit on the model's training data that is not forced,
+     *     and as {@link #run(SparkSession, SparkEvaluationRequest)}
      */
     public static EvaluationReport run(SparkSession spark, EvaluationRequest request, int partitions) {
         request.checkCalibrationChoices();
         if (partitions < 1) {
             throw SmoothcalException.invalid("partitions", "must be at least 1, found " + partitions);
         }
-        if (request.calibrateOn().isPresent() && !request.calibrators().isEmpty()) {
-            throw SmoothcalException.invalid("calibrators", "must be empty on Spark (only the temperature is fitted "
-                    + "there yet), found " + request.calibrators().stream().map(CalibrationMethod::id).toList());
+        if (request.exportCalibrated().isPresent()) {
+            throw SmoothcalException.invalid("exportCalibrated", "is not supported on Spark yet (its check runs the "
+                    + "exported model over the evaluated split in one JVM): evaluate in one JVM to export, found "
+                    + request.exportCalibrated().get().file());
         }
         Dataset fitData = request.calibrateOn().map(BatchSource::toDataset).orElse(null);
         if (fitData != null) {
@@ -106,11 +112,23 @@ public final class SparkEvaluation {
         Settings settings = new Settings(request.model(), request.inference(), request.provider(), request.bins(),
                 request.bootstrapReplicates(), request.seed());
         if (fitData == null) {
-            return evaluate(spark, settings, job, null, null, null);
+            return evaluate(spark, settings, job, null, List.of(), null, null);
         }
-        TemperatureFit fit = SparkTemperatureScaling.fit(spark, request.model(), SparkSamples.of(spark, fitData,
-                partitions), request.inference(), request.provider());
-        return evaluate(spark, settings, job, fit, fitData.name(),
+        SparkSamples fitRows = SparkSamples.of(spark, fitData, partitions);
+        TemperatureFit fit;
+        List<FittedCalibrator> fitted = new ArrayList<>();
+        if (request.calibrators().isEmpty()) {
+            fit = SparkTemperatureScaling.fit(spark, request.model(), fitRows, request.inference(), request.provider());
+        } else {
+            // the calibrators need every logit: collected once, T fitted on them as in one JVM (the same T)
+            CalibrationData logits = SparkCalibration.fitLogits(spark, request.model(), fitRows, request.inference(),
+                    request.provider());
+            fit = TemperatureScaling.fit(logits.logits(), logits.labels(), logits.size(), logits.numClasses());
+            for (CalibrationMethod method : request.calibrators()) {
+                fitted.add(method.fit(logits, request.calibrationSettings()));
+            }
+        }
+        return evaluate(spark, settings, job, fit, fitted, fitData,
                 fingerprint -> Evaluation.calibrationWarning(request, fitData, fingerprint));
     }
 
@@ -126,7 +144,7 @@ public final class SparkEvaluation {
     public static EvaluationReport run(SparkSession spark, SparkEvaluationRequest request) {
         Settings settings = new Settings(request.model(), request.inference(), request.provider(), request.bins(),
                 request.bootstrapReplicates(), request.seed());
-        return evaluate(spark, settings, Job.of(request.samples()), null, null, null);
+        return evaluate(spark, settings, Job.of(request.samples()), null, List.of(), null, null);
     }
 
     /** How to run the model and what to compute, whatever the samples. */
@@ -143,8 +161,8 @@ public final class SparkEvaluation {
         /** Rows: evaluated row by row ({@link PartitionEvaluator}); their fingerprint is known or null. */
         static Job of(SparkSamples samples) {
             return new Job(samples.name(), samples.shape(), samples.classNames(), null,
-                    jsc -> samples::fingerprint, (jsc, model, spec, config, t) -> samples.beans().javaRDD()
-                            .mapPartitions(new PartitionEvaluator(model, spec, config, t)));
+                    jsc -> samples::fingerprint, (jsc, model, spec, config, t, calibrators) -> samples.beans()
+                            .javaRDD().mapPartitions(new PartitionEvaluator(model, spec, config, t, calibrators)));
         }
 
         /**
@@ -167,8 +185,8 @@ public final class SparkEvaluation {
                         throw SparkFailures.translate(e);
                     }
                 };
-            }, (jsc, model, spec2, config, t) -> jsc.parallelize(shards, shards.size())
-                    .mapPartitions(new ShardEvaluator(spec, model, spec2, config, t)));
+            }, (jsc, model, spec2, config, t, calibrators) -> jsc.parallelize(shards, shards.size())
+                    .mapPartitions(new ShardEvaluator(spec, model, spec2, config, t, calibrators)));
         }
     }
 
@@ -176,15 +194,16 @@ public final class SparkEvaluation {
     @FunctionalInterface
     private interface Segments {
         JavaRDD<Segment> of(JavaSparkContext jsc, Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config,
-                double temperature);
+                double temperature, List<Calibrator> calibrators);
     }
 
     /**
-     * The evaluation, also after the temperature {@code fit} (null for none) fitted on {@code fittedOn}, the
-     * warning worded from the evaluated split's fingerprint by {@code warning}.
+     * The evaluation, also after the temperature {@code fit} (null for none) and the {@code fitted}
+     * calibrators, fitted on {@code fitData}, the warning worded from the evaluated split's fingerprint by
+     * {@code warning}.
      */
     private static EvaluationReport evaluate(SparkSession spark, Settings request, Job samples, TemperatureFit fit,
-            String fittedOn, Function<String, String> warning) {
+            List<FittedCalibrator> fitted, Dataset fitData, Function<String, String> warning) {
         Path file = ModelSource.onnxFile(request.model());
         byte[] bytes = read(file);
         InferenceSpec spec = InferenceSpec.of(sha256(bytes), samples.shape(), request.inference(),
@@ -214,7 +233,8 @@ public final class SparkEvaluation {
         String fingerprint;
         try {
             Supplier<String> pass = samples.fingerprint().apply(jsc);
-            segments = new ArrayList<>(samples.segments().of(jsc, broadcast, spec, config, t).collect());
+            List<Calibrator> calibrators = fitted.stream().map(FittedCalibrator::calibrator).toList();
+            segments = new ArrayList<>(samples.segments().of(jsc, broadcast, spec, config, t, calibrators).collect());
             fingerprint = pass.get();
         } catch (SmoothcalException e) {
             throw e;
@@ -236,18 +256,32 @@ public final class SparkEvaluation {
                 seconds, n / Math.max(seconds, 1e-9));
         MetricsResult before = all.result();
         EvaluationReport.Temperature temperature = null;
+        List<EvaluationReport.Calibration> calibration = new ArrayList<>();
         if (fit != null) {
             MetricsAccumulator tempered = segments.get(0).tempered();
             for (Segment s : segments.subList(1, segments.size())) {
                 tempered.combine(s.tempered());
             }
             MetricsResult after = tempered.result();
-            temperature = new EvaluationReport.Temperature(fit.temperature(), fittedOn, fit.samples(),
+            String warned = warning.apply(fingerprint);
+            temperature = new EvaluationReport.Temperature(fit.temperature(), fitData.name(), fit.samples(),
                     fit.position().name().toLowerCase(Locale.ROOT), fit.nllUntempered(), fit.nllTempered(),
                     before.negativeLogLikelihood(), after.negativeLogLikelihood(), before.expectedCalibrationError(),
-                    after.expectedCalibrationError(), after.reliabilityBins(), warning.apply(fingerprint));
+                    after.expectedCalibrationError(), after.reliabilityBins(), warned);
+            for (int i = 0; i < fitted.size(); i++) {
+                MetricsAccumulator calibrated = segments.get(0).calibrated().get(i);
+                for (Segment s : segments.subList(1, segments.size())) {
+                    calibrated.combine(s.calibrated().get(i));
+                }
+                FittedCalibrator f = fitted.get(i);
+                MetricsResult m = calibrated.result();
+                calibration.add(new EvaluationReport.Calibration(f.method().id(), fitData.name(), fitData.size(),
+                        f.fit(), f.calibrator().parameters(), m.accuracy(), m.negativeLogLikelihood(), m.brierScore(),
+                        m.expectedCalibrationError(), m.classwiseCalibrationError(), m.maximumCalibrationError(),
+                        m.calibrationErrorL2(), m.smoothCalibrationError(), m.bootstrap(), m.reliabilityBins(), warned));
+            }
         }
-        return EvaluationReport.of(model, data, before, temperature, List.of(), null, throughput);
+        return EvaluationReport.of(model, data, before, temperature, calibration, null, throughput);
     }
 
     /** The single-JVM evaluation's checks of the labels and class names against the model's {@code k} outputs. */
