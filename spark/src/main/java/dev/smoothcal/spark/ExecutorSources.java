@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * The JVM-wide holder of opened splits on an executor (and on the driver): a split is opened once per JVM
- * and shared by every task that reads a shard of it. A streaming source (IDX) holds its labels only; a
+ * and shared by every task that reads a shard of it, for as long as one {@link SparkFiles} is evaluated
+ * (each {@link SparkFiles#of} has a key of its own). A streaming source (IDX) holds its labels only; a
  * format that core loads into memory holds its pixels, so at most {@value #MAX_OPEN} splits stay open, the
  * least recently used closed first.
  */

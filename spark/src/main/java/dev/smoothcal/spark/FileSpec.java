@@ -9,13 +9,16 @@ import dev.smoothcal.core.data.Resize;
 import dev.smoothcal.core.data.ResizeRule;
 import java.io.Serializable;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Where an executor opens a split: the dataset specification ({@code digits} or a path every executor can
  * read), the split and the loading options that matter to the values (budget and resize), in a serializable
- * form ({@link LoadOptions} holds {@code Optional}s and a listener, which are not). Equal specs open equal
- * sources, so it is the key of {@link ExecutorSources}.
+ * form ({@link LoadOptions} holds {@code Optional}s and a listener, which are not). It is the key of
+ * {@link ExecutorSources}; {@code opening} tells one {@link SparkFiles#of} from another, so a split opened
+ * again (its files possibly rewritten since) is read afresh rather than from what an executor kept.
  *
+ * @param opening a random id of the {@link SparkFiles#of} call
  * @param data {@code digits} or an absolute path
  * @param split the split
  * @param memoryBudget the loading budget in bytes
@@ -23,13 +26,13 @@ import java.util.Optional;
  * @param resizeWidth columns of the resize target, 0 for none
  * @param resizeRule the resize rule, null for none
  */
-record FileSpec(String data, DatasetSplit split, long memoryBudget, int resizeHeight, int resizeWidth,
+record FileSpec(String opening, String data, DatasetSplit split, long memoryBudget, int resizeHeight, int resizeWidth,
         ResizeRule resizeRule) implements Serializable {
 
     static FileSpec of(String data, DatasetSplit split, LoadOptions options) {
         Resize r = options.resize().orElse(null);
-        return new FileSpec(data, split, options.limits().memoryBudgetBytes(), r == null ? 0 : r.height(),
-                r == null ? 0 : r.width(), r == null ? null : r.rule());
+        return new FileSpec(UUID.randomUUID().toString(), data, split, options.limits().memoryBudgetBytes(),
+                r == null ? 0 : r.height(), r == null ? 0 : r.width(), r == null ? null : r.rule());
     }
 
     LoadOptions options() {
