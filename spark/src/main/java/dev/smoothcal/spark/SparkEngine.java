@@ -31,8 +31,8 @@ public final class SparkEngine {
     /**
      * Evaluates {@code request} on a fresh session of {@code master}, then stops the session.
      *
-     * @param request the request, as the single-JVM evaluation takes it; of the calibration, only the
-     *     temperature (no calibrators, no export)
+     * @param request the request, as the single-JVM evaluation takes it, without a calibrated export; its
+     *     data a {@link SparkFiles} to have the executors read it
      * @param master {@code local[*]}, {@code local[n]} or {@code spark://HOST:PORT}
      * @param partitions partitions of the dataset, at least 1; 0 for Spark's default parallelism
      * @return the report, exactly what {@code report.json} holds
@@ -48,8 +48,8 @@ public final class SparkEngine {
      * ({@link SparkPredictions#of}: index, label, prediction, confidence, probabilities) to {@code predictions}
      * when given: a second job, the images run through the model again.
      *
-     * @param request the request, as the single-JVM evaluation takes it; of the calibration, only the
-     *     temperature (no calibrators, no export)
+     * @param request the request, as the single-JVM evaluation takes it, without a calibrated export; its
+     *     data a {@link SparkFiles} to have the executors read it
      * @param master {@code local[*]}, {@code local[n]} or {@code spark://HOST:PORT}
      * @param partitions partitions of the dataset, at least 1; 0 for Spark's default parallelism
      * @param predictions the folder to write the Parquet files to (it must not exist; every executor must be
