@@ -99,7 +99,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String calibrator;
 
     @Option(names = "--save-predictions", description = "Also write predictions.csv (index, label, predicted, "
-            + "confidence, p_0..p_{K-1}).")
+            + "confidence, p_0..p_{K-1}); with --engine spark, the folder predictions.parquet (index, label, "
+            + "prediction, confidence, probabilities), written by the executors.")
     boolean savePredictions;
 
     @Option(names = "--engine", paramLabel = "jvm|spark",
@@ -135,13 +136,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new SmoothcalException("--master and --partitions are for --engine spark; found --engine jvm");
         }
         if (where == Engine.SPARK) {
-            if (savePredictions) {
-                throw new SmoothcalException("--save-predictions is not supported with --engine spark yet; expected "
-                        + "one of them, found both");
-            }
-            if (fits && ((calibrators != null && !calibrators.isEmpty()) || exportCalibrated != null)) {
-                throw new SmoothcalException("--calibrators and --export-calibrated are not supported with --engine "
-                        + "spark yet (the temperature of --calibrate-on is); expected --engine jvm for them");
+            if (exportCalibrated != null) {
+                throw new SmoothcalException("--export-calibrated is not supported with --engine spark yet (its check "
+                        + "runs the exported model in one JVM; --calibrate-on and --calibrators are); expected "
+                        + "--engine jvm for it");
             }
             Runtimes.requireSpark();
         }
@@ -179,7 +177,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         calibrateSplitOfData(); // a bad value is refused before any file is read
         LoadOptions loading = loadOptions(model, resize, options);
-        EvaluationRequest request = request(model, data, split, options, loading);
+        EvaluationRequest request = where == Engine.SPARK
+                ? request(model, SparkTasks.files(data, DatasetSplit.parse(split), loading), options)
+                : request(model, data, split, options, loading);
         BatchSource fitData = fitData(loading);
         if (fitData != null) {
             request = request.withCalibration(fitData).withCalibrators(methods)
@@ -191,10 +191,15 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Predictions predictions = savePredictions ? Predictions.SAVE : Predictions.SKIP;
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
-            OutputOptions.requireNoClash(dir, fileNames(predictions));
+            List<String> names = where == Engine.SPARK ? fileNames(Predictions.SKIP) : fileNames(predictions);
+            if (where == Engine.SPARK && predictions == Predictions.SAVE) {
+                names.add(SparkTasks.predictionsName());
+            }
+            OutputOptions.requireNoClash(dir, names);
             EvaluationReport report = where == Engine.SPARK
                     ? SparkTasks.evaluate(request, dir.staging(), model.toString(),
-                            master != null ? master : SparkTasks.LOCAL, partitions, gateOptions.any() ? gate : null)
+                            master != null ? master : SparkTasks.LOCAL, partitions, predictions,
+                            gateOptions.any() ? gate : null)
                     : run(request, dir.staging(), model.toString(), predictions, gateOptions.any() ? gate : null);
             dir.commit();
             Summaries.evaluation(System.out, report);
@@ -283,11 +288,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static EvaluationRequest request(Path model, String data, String split, EvaluateOptions options,
             LoadOptions loading) {
-        var inference = options.inference();
-        var provider = options.executionProvider();
-        BatchSource dataset = open(data, DatasetSplit.parse(split), loading);
-        return EvaluationRequest.of(model, dataset).withInference(inference).withProvider(provider)
-                .withBins(options.bins).withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
+        return request(model, open(data, DatasetSplit.parse(split), loading), options);
+    }
+
+    /** The request to evaluate {@code dataset} with the evaluation options. */
+    static EvaluationRequest request(Path model, BatchSource dataset, EvaluateOptions options) {
+        return EvaluationRequest.of(model, dataset).withInference(options.inference())
+                .withProvider(options.executionProvider()).withBins(options.bins)
+                .withBootstrapReplicates(options.bootstrap).withSeed(options.seed);
     }
 
     /** Evaluates with a progress display (the report names the model {@code modelPath}) and writes the report files into {@code dir}. */

@@ -11,10 +11,13 @@ import dev.smoothcal.onnx.ModelMetadata;
 import dev.smoothcal.onnx.OnnxGraphBuilder;
 import dev.smoothcal.onnx.OnnxModels;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +66,76 @@ class EvaluateOnSparkTest {
             assertTrue(Math.abs(a - b) <= 1e-12 * Math.abs(a), metric + ": " + a + " vs " + b);
         }
         assertEquals(ExitCode.BAD_INPUT, Main.execute("evaluate", "--model", model.toString(), "--out",
-                tmp.resolve("x").toString(), "--calibrate-on", "train", "--calibrators", "platt", "--engine", "spark"));
+                tmp.resolve("x").toString(), "--calibrate-on", "train", "--export-calibrated",
+                tmp.resolve("c.onnx").toString(), "--engine", "spark"));
+    }
+
+    @Test
+    void calibratorsOnSparkWriteTheCalibrationSectionOfTheJvmEngine() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        List<String> common = List.of("evaluate", "--model", model.toString(), "--provider", "cpu",
+                "--calibrate-on", "train", "--calibrators", "temperature,vector,histogram,isotonic");
+        List<String> jvm = new java.util.ArrayList<>(common);
+        jvm.addAll(List.of("--out", tmp.resolve("jvm-c").toString()));
+        List<String> spark = new java.util.ArrayList<>(common);
+        spark.addAll(List.of("--out", tmp.resolve("spark-c").toString(), "--master", "local[2]", "--partitions", "3"));
+        assertEquals(0, Main.execute(jvm.toArray(String[]::new)));
+        assertEquals(0, Main.execute(spark.toArray(String[]::new)));
+        JsonNode a = Json.MAPPER.readTree(tmp.resolve("jvm-c/report.json").toFile());
+        JsonNode b = Json.MAPPER.readTree(tmp.resolve("spark-c/report.json").toFile());
+        assertEquals(4, b.get("calibration").size());
+        for (int i = 0; i < 4; i++) {
+            JsonNode x = a.get("calibration").get(i);
+            JsonNode y = b.get("calibration").get(i);
+            assertEquals(x.get("method"), y.get("method"));
+            // the same logits in the same order: the very same fit and parameters
+            assertEquals(x.get("parameters"), y.get("parameters"), x.get("method").asText());
+            assertEquals(x.get("fit"), y.get("fit"), x.get("method").asText());
+            // calibrated probabilities are doubles, summed per partition: within 1e-12 (the accuracy's exactly)
+            assertEquals(x.at("/bootstrap/accuracy"), y.at("/bootstrap/accuracy"), x.get("method").asText());
+            for (String metric : List.of("accuracy", "nll", "brier", "ece", "classwise_ece", "mce",
+                    "bootstrap/expected_calibration_error/lower", "bootstrap/expected_calibration_error/upper")) {
+                double p = x.at("/" + metric).asDouble();
+                double q = y.at("/" + metric).asDouble();
+                assertTrue(Math.abs(p - q) <= 1e-12 * Math.abs(p), x.get("method") + " " + metric + ": " + p + " vs " + q);
+            }
+        }
+        assertEquals(a.get("temperature").get("t"), b.get("temperature").get("t"));
+    }
+
+    @Test
+    void savePredictionsWritesParquetOfTheJvmEnginesPredictions() throws IOException {
+        Path model = mlp(tmp.resolve("m.onnx"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("jvm-p").toString(), "--save-predictions", "--batch-size", "100"));
+        assertEquals(0, Main.execute("evaluate", "--model", model.toString(), "--provider", "cpu", "--out",
+                tmp.resolve("spark-p").toString(), "--save-predictions", "--batch-size", "100", "--master",
+                "local[2]", "--partitions", "4"));
+        List<String> csv = Files.readAllLines(tmp.resolve("jvm-p/predictions.csv"));
+        assertTrue(Files.isDirectory(tmp.resolve("spark-p/predictions.parquet")));
+        SparkSession spark = SparkSession.builder().master("local[1]").appName("read-predictions")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        try {
+            List<Row> rows = spark.read().parquet(tmp.resolve("spark-p/predictions.parquet").toString())
+                    .orderBy("index").collectAsList();
+            assertEquals(csv.size() - 1, rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                String[] f = csv.get(i + 1).split(",");
+                Row r = rows.get(i);
+                assertEquals(Long.parseLong(f[0]), r.getLong(r.fieldIndex("index")));
+                assertEquals(Integer.parseInt(f[1]), r.getInt(r.fieldIndex("label")));
+                assertEquals(Integer.parseInt(f[2]), r.getInt(r.fieldIndex("prediction")));
+                assertEquals(Float.parseFloat(f[3]), r.getFloat(r.fieldIndex("confidence")), 0f);
+                List<Float> p = r.getList(r.fieldIndex("probabilities"));
+                for (int k = 0; k < p.size(); k++) {
+                    // the same batches as in one JVM: the very same floats
+                    assertEquals(Float.parseFloat(f[4 + k]), p.get(k), 0f, "sample " + i + " class " + k);
+                }
+            }
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test

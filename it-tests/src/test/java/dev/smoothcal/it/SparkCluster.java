@@ -9,10 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -35,7 +37,7 @@ final class SparkCluster implements AutoCloseable {
     private final GenericContainer<?> master;
     private final List<GenericContainer<?>> workers = new ArrayList<>();
 
-    private SparkCluster(String image, int workerCount) {
+    private SparkCluster(String image, int workerCount, Path data, String dataPath) {
         port = freePort();
         uiPort = freePort();
         master = daemon(image, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -43,17 +45,23 @@ final class SparkCluster implements AutoCloseable {
                 .waitingFor(Wait.forLogMessage(".*I have been elected leader.*\\n", 1)
                         .withStartupTimeout(START_TIMEOUT));
         for (int i = 0; i < workerCount; i++) {
-            workers.add(daemon(image, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", "1", "--memory", "1g", "--webui-port", "0", "--work-dir", WORK_DIR, url())
+            GenericContainer<?> worker = daemon(image, "org.apache.spark.deploy.worker.Worker", "--host",
+                    "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", "0", "--work-dir", WORK_DIR, url())
                     .waitingFor(Wait.forLogMessage(".*Successfully registered with master.*\\n", 1)
-                            .withStartupTimeout(START_TIMEOUT)));
+                            .withStartupTimeout(START_TIMEOUT));
+            // the executors read the data files themselves: every worker sees them where the driver does
+            workers.add(worker.withFileSystemBind(data.toString(), dataPath, BindMode.READ_ONLY));
         }
     }
 
-    /** Starts a master and {@code workerCount} workers and waits until the master counts them alive. */
-    static SparkCluster start(String image, int workerCount) {
+    /**
+     * Starts a master and {@code workerCount} workers and waits until the master counts them alive. The host
+     * folder {@code data} is mounted read-only at {@code dataPath} in every worker, as a cluster's shared file
+     * system: the executors open the {@code --data} files there.
+     */
+    static SparkCluster start(String image, int workerCount, Path data, String dataPath) {
         long started = System.nanoTime();
-        SparkCluster cluster = new SparkCluster(image, workerCount);
+        SparkCluster cluster = new SparkCluster(image, workerCount, data, dataPath);
         try {
             cluster.master.start();
             cluster.workers.parallelStream().forEach(GenericContainer::start);

@@ -77,7 +77,7 @@ class SparkClusterIT {
         out = HostFolders.writableByContainer(tmp, "out");
         writeDigitsMlp(in.resolve("model.onnx"));
         writeRepeatedDigits(in.resolve("digits-x" + REPEATS + ".csv"), REPEATS);
-        cluster = SparkCluster.start(SmoothcalImages.SPARK, 2);
+        cluster = SparkCluster.start(SmoothcalImages.SPARK, 2, in, "/data/in");
     }
 
     @AfterAll
@@ -112,9 +112,40 @@ class SparkClusterIT {
     void workerKilledWhileItsTasksRunLosesNoNumber() throws Exception {
         String data = "/data/in/digits-x" + REPEATS + ".csv";
         assertSucceeded(evaluate("jvm-repeated", data));
+        // The kill lands while worker 0 runs a task, unless that task finishes between the last look at its
+        // log and the kill: then nothing is lost and nothing retried. Worker 1's log says which happened (a
+        // task attempt after the first); in that case the scenario runs once more on a fresh cluster (about a
+        // minute, only then).
+        for (int attempt = 1;; attempt++) {
+            String name = "cluster-repeated-" + attempt;
+            Set<String> lost = killWorkerMidJob(name, data);
+            double largest = SameReport.assertSameNumbers(out.resolve("jvm-repeated/report.json"),
+                    out.resolve(name + "/report.json"));
+            if (!lost.isEmpty()) {
+                System.out.printf("[it-tests] %d digits on the cluster, worker 0 killed mid-job, task(s) %s lost and "
+                        + "retried on worker 1: same numbers, largest relative difference %.2e%n",
+                        REPEATS * DIGITS_TEST_SIZE, lost, largest);
+                return;
+            }
+            if (attempt == 2) {
+                fail("the kill of worker 0 lost no task in " + attempt + " tries (each time its task finished "
+                        + "first); the numbers were the same (largest relative difference " + largest + ")");
+            }
+            System.out.println("[it-tests] worker 0's task finished just before the kill: no task lost (numbers the "
+                    + "same); once more on a fresh cluster");
+            cluster.close();
+            cluster = SparkCluster.start(SmoothcalImages.SPARK, 2, in, "/data/in");
+        }
+    }
 
+    /**
+     * Submits the evaluation of {@code data} into /data/out/{@code name}, kills worker 0 while its executor
+     * runs a task, and waits for the job. Returns the tasks worker 1 ran again after the loss ("P in stage
+     * S": a later attempt than the first, which only a lost or failed attempt causes); empty when none was.
+     */
+    private static Set<String> killWorkerMidJob(String name, String data) throws Exception {
         long started = System.nanoTime();
-        CompletableFuture<CliResult> job = CompletableFuture.supplyAsync(() -> evaluate("cluster-repeated", data,
+        CompletableFuture<CliResult> job = CompletableFuture.supplyAsync(() -> evaluate(name, data,
                 "--master", cluster.url(), "--partitions", String.valueOf(KILL_PARTITIONS)));
         Set<String> inFlight = awaitTasksInFlight(0, job);
         cluster.killWorker(0);
@@ -125,21 +156,16 @@ class SparkClusterIT {
         assertSucceeded(spark);
         assertTrue(spark.stderr().contains("Lost executor"),
                 () -> "the driver should report the killed worker's executor lost; " + spark.describe());
-        // Task "P.A in stage S": partition P, attempt A. The killed tasks ran again, as a later attempt, on worker 1.
-        Set<String> retried = new HashSet<>();
+        // Task "P.A in stage S": partition P, attempt A. A task the kill took ran again, as a later attempt, on
+        // worker 1 (the driver logs the loss of each task at info only, below the CLI's warn level).
+        Set<String> lost = new HashSet<>();
         Matcher m = RUNNING.matcher(cluster.executorLogs(1));
         while (m.find()) {
             if (!m.group(2).equals("0")) {
-                retried.add(m.group(1) + " in stage " + m.group(3));
+                lost.add(m.group(1) + " in stage " + m.group(3));
             }
         }
-        assertTrue(retried.containsAll(inFlight), () -> "worker 1 should have run the killed task(s) " + inFlight
-                + " again (attempts after the first); it retried " + retried);
-        double largest = SameReport.assertSameNumbers(out.resolve("jvm-repeated/report.json"),
-                out.resolve("cluster-repeated/report.json"));
-        System.out.printf("[it-tests] %d digits on the cluster, worker 0 killed mid-job, task(s) %s retried on "
-                + "worker 1: same numbers, largest relative difference %.2e%n", REPEATS * DIGITS_TEST_SIZE,
-                retried, largest);
+        return lost;
     }
 
     /**

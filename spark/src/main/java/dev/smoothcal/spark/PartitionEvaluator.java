@@ -1,9 +1,8 @@
 package dev.smoothcal.spark;
 
 import dev.smoothcal.core.SmoothcalException;
-import dev.smoothcal.core.metrics.MetricsAccumulator;
 import dev.smoothcal.core.metrics.MetricsConfig;
-import dev.smoothcal.evaluator.calibration.TemperatureScaling;
+import dev.smoothcal.evaluator.calibration.Calibrator;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,12 +27,16 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
     private final MetricsConfig config;
     /** The fitted temperature, or NaN for none. */
     private final double temperature;
+    /** The fitted calibrators, in the request's order. */
+    private final List<Calibrator> calibrators;
 
-    PartitionEvaluator(Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config, double temperature) {
+    PartitionEvaluator(Broadcast<byte[]> model, InferenceSpec spec, MetricsConfig config, double temperature,
+            List<Calibrator> calibrators) {
         this.model = model;
         this.spec = spec;
         this.config = config;
         this.temperature = temperature;
+        this.calibrators = calibrators;
     }
 
     @Override
@@ -44,8 +47,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
         float[] images = new float[batch * per];
         int[] labels = new int[batch];
         List<Segment> segments = new ArrayList<>();
-        MetricsAccumulator current = null;
-        MetricsAccumulator tempered = null;
+        Segment current = null;
         long first = -1;
         long expected = -1;
         int n = 0;
@@ -53,10 +55,10 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
             SparkSample s = samples.next();
             long index = s.getIndex();
             if (current == null || index != expected) {
-                flush(classifier, current, tempered, images, labels, n);
+                flush(classifier, current, images, labels, n);
                 n = 0;
                 if (current != null) {
-                    segments.add(new Segment(first, current, tempered));
+                    segments.add(current);
                     if (segments.size() > MAX_SEGMENTS) {
                         throw new SmoothcalException("a partition holds samples " + first + " to " + (expected - 1)
                                 + " and then " + index + ": expected each partition to hold runs of consecutive "
@@ -64,11 +66,10 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
                                 + "with SparkSamples.inIndexOrder first)");
                     }
                 }
-                current = new MetricsAccumulator(config, index);
-                tempered = Double.isNaN(temperature) ? null : new MetricsAccumulator(config.withoutBootstrap(), index);
+                current = Segment.start(config, index, temperature, calibrators);
                 first = index;
             } else if (n == batch || index % batch == 0) {
-                flush(classifier, current, tempered, images, labels, n);
+                flush(classifier, current, images, labels, n);
                 n = 0;
             }
             float[] image = s.getImage();
@@ -82,22 +83,17 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<SparkSample>,
             expected = index + 1;
         }
         if (current != null) {
-            flush(classifier, current, tempered, images, labels, n);
-            segments.add(new Segment(first, current, tempered));
+            flush(classifier, current, images, labels, n);
+            segments.add(current);
         }
         return segments.iterator();
     }
 
-    /** Scores {@code n} images into {@code into}, and after the temperature into {@code tempered} (unless null). */
-    private void flush(ImageClassifier classifier, MetricsAccumulator into, MetricsAccumulator tempered,
-            float[] images, int[] labels, int n) {
+    /** Scores {@code n} images into {@code into}'s accumulators. */
+    private void flush(ImageClassifier classifier, Segment into, float[] images, int[] labels, int n) {
         if (n > 0) {
             ImageClassifier.Batch b = classifier.predict(images, 0, n);
-            into.accept(b.probabilities(), labels, n);
-            if (tempered != null) {
-                float[] z = TemperatureScaling.logits(b.raw(), classifier.outputKind());
-                tempered.accept(TemperatureScaling.temperedProbabilities(z, n, b.numClasses(), temperature), labels, n);
-            }
+            into.accept(b, labels, classifier.outputKind(), temperature, calibrators);
         }
     }
 }

@@ -22,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkEngine {
     /** The master of the embedded engine: every core of this machine. */
     public static final String LOCAL = "local[*]";
+    /** The folder of Parquet files the predictions are written to in an output folder. */
+    public static final String PREDICTIONS_PARQUET = "predictions.parquet";
 
     private SparkEngine() {
     }
@@ -29,8 +31,8 @@ public final class SparkEngine {
     /**
      * Evaluates {@code request} on a fresh session of {@code master}, then stops the session.
      *
-     * @param request the request, as the single-JVM evaluation takes it; of the calibration, only the
-     *     temperature (no calibrators, no export)
+     * @param request the request, as the single-JVM evaluation takes it, without a calibrated export; its
+     *     data a {@link SparkFiles} to have the executors read it
      * @param master {@code local[*]}, {@code local[n]} or {@code spark://HOST:PORT}
      * @param partitions partitions of the dataset, at least 1; 0 for Spark's default parallelism
      * @return the report, exactly what {@code report.json} holds
@@ -38,6 +40,26 @@ public final class SparkEngine {
      *     when negative
      */
     public static EvaluationReport evaluate(EvaluationRequest request, String master, int partitions) {
+        return evaluate(request, master, partitions, null);
+    }
+
+    /**
+     * As {@link #evaluate(EvaluationRequest, String, int)}, then writes every sample's prediction as Parquet
+     * ({@link SparkPredictions#of}: index, label, prediction, confidence, probabilities) to {@code predictions}
+     * when given: a second job, the images run through the model again.
+     *
+     * @param request the request, as the single-JVM evaluation takes it, without a calibrated export; its
+     *     data a {@link SparkFiles} to have the executors read it
+     * @param master {@code local[*]}, {@code local[n]} or {@code spark://HOST:PORT}
+     * @param partitions partitions of the dataset, at least 1; 0 for Spark's default parallelism
+     * @param predictions the folder to write the Parquet files to (it must not exist; every executor must be
+     *     able to write there), or null for none
+     * @return the report, exactly what {@code report.json} holds
+     * @throws SmoothcalException as {@link #evaluate(EvaluationRequest, String, int)}, and a backend failure
+     *     when the predictions cannot be written
+     */
+    public static EvaluationReport evaluate(EvaluationRequest request, String master, int partitions,
+            java.nio.file.Path predictions) {
         if (partitions < 0) {
             throw SmoothcalException.invalid("partitions", "must be at least 1, or 0 for Spark's default, found "
                     + partitions);
@@ -45,7 +67,18 @@ public final class SparkEngine {
         SparkSession spark = session(master);
         try {
             int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-            return SparkEvaluation.run(spark, request, parts);
+            EvaluationReport report = SparkEvaluation.run(spark, request, parts);
+            if (predictions != null) {
+                try {
+                    SparkPredictions.of(spark, request.data(), parts, request.model(), request.inference(),
+                            request.provider()).write().parquet(predictions.toAbsolutePath().toString());
+                } catch (SmoothcalException e) {
+                    throw e;
+                } catch (Exception e) { // SparkException is checked in Java's eyes, thrown undeclared from Scala
+                    throw SparkFailures.translate(e);
+                }
+            }
+            return report;
         } finally {
             spark.stop();
         }

@@ -46,7 +46,13 @@ public final class SparkPredictions {
     public static final String PREDICTION = "prediction";
     /** Appended column of the top-label confidence. */
     public static final String CONFIDENCE = "confidence";
+    /** Column of the global sample index in {@link #of}'s rows. */
+    public static final String INDEX = SparkSamples.INDEX;
+    /** Column of the true class in {@link #of}'s rows. */
+    public static final String LABEL = SparkSamples.LABEL;
     private static final String PIXELS = "__smoothcal_pixels";
+    /** Samples a chunk of {@link #of}: the rows a task holds at a time. */
+    static final int CHUNK = 16_384;
 
     private SparkPredictions() {
     }
@@ -88,6 +94,59 @@ public final class SparkPredictions {
                 .add(CONFIDENCE, DataTypes.FloatType, false);
         Dataset<Row> withPixels = frame.withColumn(PIXELS, SparkSamples.floatImage(frame, imageColumn));
         return withPixels.mapPartitions(new Scorer(broadcast, spec, in.size()), Encoders.row(out));
+    }
+
+    /**
+     * The predictions of every sample of a split, lazily: columns {@value #INDEX} ({@code long}, the global
+     * index), {@value #LABEL} ({@code int}), {@value #PREDICTION}, {@value #CONFIDENCE} and {@value #PROBABILITIES}
+     * as {@link #transform} appends them, in index order, written as Parquet with {@code write().parquet(path)}.
+     * A {@link SparkFiles} split is read on the executors in chunks of whole batches (the probabilities are
+     * then exactly the single-JVM evaluation's, batch for batch); any other source is read into the
+     * driver's memory and spread as {@link SparkSamples#of} spreads it. Evaluating and predicting are two
+     * jobs: the images run through the model once for each.
+     *
+     * @param spark the session
+     * @param data the split
+     * @param partitions partitions of the split, at least 1
+     * @param model an {@code .onnx} file or run directory, read on the driver and broadcast
+     * @param inference batch size, layout, output and preprocessing
+     * @param provider where ONNX Runtime runs on the executors
+     * @return the rows, one per sample
+     * @throws SmoothcalException naming {@code partitions} below 1, and as {@link #transform}
+     */
+    public static Dataset<Row> of(org.apache.spark.sql.SparkSession spark, dev.smoothcal.core.data.BatchSource data,
+            int partitions, Path model, InferenceOptions inference, ExecutionProvider provider) {
+        if (partitions < 1) {
+            throw SmoothcalException.invalid("partitions", "must be at least 1, found " + partitions);
+        }
+        if (!(data instanceof SparkFiles files)) {
+            SparkSamples samples = SparkSamples.of(spark, data.toDataset(), partitions);
+            return transform(samples.rows(), SparkSamples.IMAGE, samples.shape(), model, inference, provider)
+                    .select(INDEX, LABEL, PREDICTION, CONFIDENCE, PROBABILITIES);
+        }
+        Path file = ModelSource.onnxFile(model);
+        byte[] bytes = SparkEvaluation.read(file);
+        try (ImageClassifier classifier = ImageClassifier.open(file, files.shape(), inference, provider)) {
+            classifier.numClasses();
+        }
+        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), files.shape(), inference, provider);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+        int batch = inference.batchSize();
+        int chunk = Math.max(1, CHUNK / batch) * batch;
+        List<int[]> chunks = new java.util.ArrayList<>();
+        for (int from = 0; from < files.size(); from += chunk) {
+            chunks.add(new int[] {from, Math.min(files.size(), from + chunk)});
+        }
+        StructType schema = new StructType()
+                .add(INDEX, DataTypes.LongType, false)
+                .add(LABEL, DataTypes.IntegerType, false)
+                .add(PREDICTION, DataTypes.IntegerType, false)
+                .add(CONFIDENCE, DataTypes.FloatType, false)
+                .add(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        int parts = Math.max(1, Math.min(partitions, chunks.size()));
+        return spark.createDataFrame(jsc.parallelize(chunks, parts)
+                .flatMap(new ShardPredictor(files.spec(), broadcast, spec)), schema);
     }
 
     /** Scores one partition batch by batch, lazily. */

@@ -8,5 +8,7 @@
  * and reuses it across partitions and tasks (closed when the JVM shuts down); each partition feeds its own
  * {@link dev.smoothcal.core.metrics.MetricsAccumulator} started at the global index of its first sample, and
  * the driver combines them in index order. The driver holds O(partitions x bins x classes), never O(samples).
+ * A split in files ({@link dev.smoothcal.spark.SparkFiles}) is read by the executors, each partition its own
+ * range of sample indices, so its pixels never pass through the driver.
  */
 package dev.smoothcal.spark;

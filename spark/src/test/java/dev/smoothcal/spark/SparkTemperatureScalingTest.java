@@ -8,6 +8,7 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.Dataset;
 import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
+import dev.smoothcal.core.json.Json;
 import dev.smoothcal.evaluator.calibration.CalibrationMethod;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.calibration.TemperatureScaling;
@@ -87,13 +88,33 @@ class SparkTemperatureScalingTest {
     }
 
     @Test
-    void otherCalibratorsAreRefusedOnSpark() {
+    void calibratorsFitOnCollectedLogitsGiveTheSingleJvmCalibrationSection() {
+        Dataset train = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
+        Path model = nearestMean(dir.resolve("means-calibrators.onnx"), train, 0.05);
+        EvaluationRequest request = EvaluationRequest.of(model, DatasetSource.builtInDigits(DatasetSplit.TEST))
+                .withProvider(ExecutionProvider.CPU).withCalibration(train).withCalibrators(List.of(
+                        CalibrationMethod.TEMPERATURE, CalibrationMethod.VECTOR, CalibrationMethod.HISTOGRAM));
+        EvaluationReport single = Evaluation.run(request);
+        EvaluationReport distributed = SparkEvaluation.run(spark, request, 3);
+        assertEquals(3, distributed.calibration().size());
+        // fits on the same logits: the same parameters; metrics within 1e-12 relative
+        SameNumbers.assertSame(single, distributed);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Json.MAPPER.valueToTree(single.calibration().get(i).parameters()),
+                    Json.MAPPER.valueToTree(distributed.calibration().get(i).parameters()),
+                    single.calibration().get(i).method());
+        }
+    }
+
+    @Test
+    void aCalibratedExportIsRefusedOnSpark() {
         Dataset train = DatasetSource.builtInDigits(DatasetSplit.TRAIN);
         Path model = nearestMean(dir.resolve("means-refused.onnx"), train, 0.05);
         EvaluationRequest request = EvaluationRequest.of(model, DatasetSource.builtInDigits(DatasetSplit.TEST))
-                .withCalibration(train).withCalibrators(List.of(CalibrationMethod.TEMPERATURE));
+                .withCalibration(train).withCalibrators(List.of(CalibrationMethod.TEMPERATURE))
+                .withExport(new EvaluationRequest.CalibratedExport(dir.resolve("c.onnx"), CalibrationMethod.TEMPERATURE));
         SmoothcalException e = assertThrows(SmoothcalException.class, () -> SparkEvaluation.run(spark, request, 2));
-        assertTrue(e.getMessage().contains("calibrators"), e::getMessage);
+        assertTrue(e.getMessage().contains("exportCalibrated"), e::getMessage);
     }
 
     @Test

@@ -16,9 +16,12 @@ import java.util.SortedMap;
  *   <li>export: {@link #writeOnnx(OnnxGraphBuilder, String, String)}, the same map as ONNX nodes (opset 17),
  *       which {@link CalibratedModel#withCalibrator} appends to a model's graph.</li>
  * </ul>
+ *
+ * <p>Serializable (every one is a record of numbers) so that a fit on one JVM is applied on others: the
+ * Spark executors of {@code smoothcal-spark}.
  */
-public sealed interface Calibrator permits TemperatureCalibrator, VectorScaling, MatrixScaling, DirichletCalibration,
-        PlattScaling, HistogramBinning, IsotonicCalibration {
+public sealed interface Calibrator extends java.io.Serializable permits TemperatureCalibrator, VectorScaling,
+        MatrixScaling, DirichletCalibration, PlattScaling, HistogramBinning, IsotonicCalibration {
 
     /**
      * What kind of calibrator this is.

@@ -19,6 +19,7 @@ import java.util.SortedMap;
  * @param numClasses K, at least 2
  * @param weights W, row-major K x K
  * @param bias b, K values
+ * @serial exclude
  */
 public record DirichletCalibration(int numClasses, double[] weights, double[] bias) implements Calibrator {
     /**

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  *
  * @param bins B, in [1, 1000]
  * @param values K*B bin values, class-major: {@code values[k * B + b]}, each in [0, 1]
+ * @serial exclude
  */
 public record HistogramBinning(int bins, double[] values) implements Calibrator {
     /**

@@ -31,6 +31,7 @@ import java.util.TreeMap;
  *
  * @param thresholds per class, the ascending distinct scores kept (at least one each)
  * @param fitted per class, the fitted value at each threshold, non-decreasing, in [0, 1]
+ * @serial exclude
  */
 public record IsotonicCalibration(List<double[]> thresholds, List<double[]> fitted) implements Calibrator {
     /**

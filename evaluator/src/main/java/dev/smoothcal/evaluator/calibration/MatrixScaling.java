@@ -21,6 +21,7 @@ import java.util.SortedMap;
  * @param numClasses K, at least 2
  * @param weights W, row-major K x K: {@code z'_j = sum_l W_jl z_l + b_j}
  * @param bias b, K values
+ * @serial exclude
  */
 public record MatrixScaling(int numClasses, double[] weights, double[] bias) implements Calibrator {
     /**

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  *
  * @param slope a
  * @param intercept b
+ * @serial exclude
  */
 public record PlattScaling(double slope, double intercept) implements Calibrator {
     /**

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param numClasses K, at least 2
  * @param temperature T, finite and &gt; 0
+ * @serial exclude
  */
 public record TemperatureCalibrator(int numClasses, double temperature) implements Calibrator {
     /**

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  *
  * @param scale s, K values
  * @param bias b, K values
+ * @serial exclude
  */
 public record VectorScaling(double[] scale, double[] bias) implements Calibrator {
     /**
