@@ -2,16 +2,13 @@ package dev.smoothcal.spark;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.calibration.CalibrationData;
-import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
-import dev.smoothcal.evaluator.inference.ImageClassifier;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,25 +25,17 @@ final class SparkCalibration {
 
     static CalibrationData fitLogits(SparkSession spark, Path model, SparkSamples samples, InferenceOptions inference,
             ExecutionProvider provider) {
-        Path file = ModelSource.onnxFile(model);
-        byte[] bytes = SparkEvaluation.read(file);
-        int k;
-        try (ImageClassifier classifier = ImageClassifier.open(file, samples.shape(), inference, provider)) {
-            k = classifier.numClasses();
-        }
-        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), samples.shape(), inference, provider);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
         List<LogitBlock> blocks;
-        try {
-            blocks = new ArrayList<>(samples.beans().javaRDD().mapPartitions(new PartitionLogits(broadcast, spec, k))
-                    .collect());
+        int k;
+        try (ModelBroadcast m = ModelBroadcast.of(jsc, model, samples.shape(), inference, provider)) {
+            k = m.numClasses();
+            blocks = new ArrayList<>(samples.beans().javaRDD()
+                    .mapPartitions(new PartitionLogits(m.bytes(), m.spec(), k)).collect());
         } catch (SmoothcalException e) {
             throw e;
         } catch (Exception e) { // SparkException is checked in Java's eyes, thrown undeclared from Scala
             throw SparkFailures.translate(e);
-        } finally {
-            broadcast.destroy();
         }
         blocks.sort(Comparator.comparingLong(LogitBlock::first));
         long n = 0;

@@ -2,7 +2,6 @@ package dev.smoothcal.spark;
 
 import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.core.data.ImageShape;
-import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
 import dev.smoothcal.evaluator.inference.ImageClassifier;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
@@ -79,21 +78,15 @@ public final class SparkPredictions {
                         + Arrays.toString(frame.columns()));
             }
         }
-        Path file = ModelSource.onnxFile(model);
-        byte[] bytes = SparkEvaluation.read(file);
-        try (ImageClassifier classifier = ImageClassifier.open(file, shape, inference, provider)) {
-            // opened here only to fail on the driver, before any task, when the model cannot take the images
-            classifier.numClasses();
-        }
-        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), shape, inference, provider);
-        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext())
-                .broadcast(bytes);
+        // kept open: the result is lazy, its tasks read the broadcast whenever it is computed
+        ModelBroadcast m = ModelBroadcast.of(JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext()),
+                model, shape, inference, provider);
         StructType in = frame.schema();
         StructType out = in.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false)
                 .add(PREDICTION, DataTypes.IntegerType, false)
                 .add(CONFIDENCE, DataTypes.FloatType, false);
         Dataset<Row> withPixels = frame.withColumn(PIXELS, SparkSamples.floatImage(frame, imageColumn));
-        return withPixels.mapPartitions(new Scorer(broadcast, spec, in.size()), Encoders.row(out));
+        return withPixels.mapPartitions(new Scorer(m.bytes(), m.spec(), in.size()), Encoders.row(out));
     }
 
     /**
@@ -124,14 +117,8 @@ public final class SparkPredictions {
             return transform(samples.rows(), SparkSamples.IMAGE, samples.shape(), model, inference, provider)
                     .select(INDEX, LABEL, PREDICTION, CONFIDENCE, PROBABILITIES);
         }
-        Path file = ModelSource.onnxFile(model);
-        byte[] bytes = SparkEvaluation.read(file);
-        try (ImageClassifier classifier = ImageClassifier.open(file, files.shape(), inference, provider)) {
-            classifier.numClasses();
-        }
-        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), files.shape(), inference, provider);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+        ModelBroadcast m = ModelBroadcast.of(jsc, model, files.shape(), inference, provider); // kept open: lazy result
         int batch = inference.batchSize();
         int chunk = Math.max(1, CHUNK / batch) * batch;
         List<int[]> chunks = new java.util.ArrayList<>();
@@ -146,7 +133,7 @@ public final class SparkPredictions {
                 .add(PROBABILITIES, DataTypes.createArrayType(DataTypes.FloatType, false), false);
         int parts = Math.max(1, Math.min(partitions, chunks.size()));
         return spark.createDataFrame(jsc.parallelize(chunks, parts)
-                .flatMap(new ShardPredictor(files.spec(), broadcast, spec)), schema);
+                .flatMap(new ShardPredictor(files.spec(), m.bytes(), m.spec())), schema);
     }
 
     /** Scores one partition batch by batch, lazily. */

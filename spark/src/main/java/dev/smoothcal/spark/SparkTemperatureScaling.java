@@ -4,14 +4,11 @@ import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.calibration.ExactSum;
 import dev.smoothcal.evaluator.calibration.TemperatureFit;
 import dev.smoothcal.evaluator.calibration.TemperatureScaling;
-import dev.smoothcal.evaluator.evaluation.ModelSource;
 import dev.smoothcal.evaluator.inference.ExecutionProvider;
-import dev.smoothcal.evaluator.inference.ImageClassifier;
 import dev.smoothcal.evaluator.inference.InferenceOptions;
 import java.nio.file.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
@@ -47,16 +44,10 @@ public final class SparkTemperatureScaling {
      */
     public static TemperatureFit fit(SparkSession spark, Path model, SparkSamples samples, InferenceOptions inference,
             ExecutionProvider provider) {
-        Path file = ModelSource.onnxFile(model);
-        byte[] bytes = SparkEvaluation.read(file);
-        int k;
-        try (ImageClassifier classifier = ImageClassifier.open(file, samples.shape(), inference, provider)) {
-            k = classifier.numClasses();
-        }
-        InferenceSpec spec = InferenceSpec.of(SparkEvaluation.sha256(bytes), samples.shape(), inference, provider);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
-        JavaRDD<LogitBlock> blocks = samples.beans().javaRDD().mapPartitions(new PartitionLogits(broadcast, spec, k))
+        ModelBroadcast m = ModelBroadcast.of(jsc, model, samples.shape(), inference, provider);
+        int k = m.numClasses();
+        JavaRDD<LogitBlock> blocks = samples.beans().javaRDD().mapPartitions(new PartitionLogits(m.bytes(), m.spec(), k))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long n = blocks.map(b -> (long) b.n()).fold(0L, Long::sum);
@@ -77,7 +68,7 @@ public final class SparkTemperatureScaling {
             throw SparkFailures.translate(e);
         } finally {
             blocks.unpersist(false);
-            broadcast.destroy();
+            m.close();
         }
     }
 }
