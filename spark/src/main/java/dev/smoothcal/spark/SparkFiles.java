@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  * EvaluationReport report = SparkEvaluation.run(spark, EvaluationRequest.of(Path.of("model.onnx"), test), 8);
  * }</pre>
  *
- * <p>What each JVM holds is what the split's {@link BatchSource} holds: IDX streams from its files (the
- * labels, 4 bytes a sample, and a few batches); the formats core loads into memory (NumPy, CIFAR-10 binary,
- * CSV, image folders and archives) are loaded once by each JVM that opens them and kept while it runs, the
+ * <p>What each JVM holds is what the split's {@link BatchSource} holds: IDX, image folders and archives
+ * stream from their files (the labels, 4 bytes a sample, and a few batches); the formats core loads into
+ * memory (NumPy, CIFAR-10 binary, CSV) are loaded once by each JVM that opens them and kept while it runs, the
  * driver included, which opens the split for its size, shape, class names and labels. Any format is read
  * correctly; only streaming formats keep every JVM's memory independent of N.
  *
