@@ -178,13 +178,16 @@ final class TensorFlowTasks {
      * @param stepsPerSecond median over rounds
      * @param imagesPerSecond steps/s times the batch size
      * @param costPercent extra time per step relative to off, median over rounds
+     * @param costLowerPercent lower end of the cost's 95% confidence interval; null for fewer than 6 rounds
+     * @param costUpperPercent upper end of that interval; null for fewer than 6 rounds
      * @param rounds every round's steps/s
      * @param gflopPerStep the step's arithmetic, {@link ComputeLimit#trainingFlopsPerStep}, in 10^9
      * @param limitStepsPerSecond the measured GEMM rate over the step's arithmetic
      * @param sharePercent steps/s as a percentage of that limit
      */
     record BenchRow(String model, String augmentation, double stepsPerSecond, double imagesPerSecond,
-            double costPercent, double[] rounds, double gflopPerStep, double limitStepsPerSecond,
+            double costPercent, Double costLowerPercent, Double costUpperPercent, double[] rounds,
+            double gflopPerStep, double limitStepsPerSecond,
             double sharePercent) {
     }
 
@@ -224,8 +227,8 @@ final class TensorFlowTasks {
         ComputeLimit.GemmRate gemm = ComputeLimit.measureGemm(c.gemmSize, 2, c.rounds);
         System.out.printf(Locale.ROOT, "fp32 GEMM %dx%d (MatMul, training's session options): %.1f GFLOP/s%n",
                 gemm.size(), gemm.size(), gemm.gflopsPerSecond());
-        System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s %10s %10s%n", "model", "augmentation", "steps/s",
-                "images/s", "cost", "limit", "share");
+        System.out.printf(Locale.ROOT, "%-14s %-14s %10s %10s %10s %-16s %10s %10s%n", "model", "augmentation",
+                "steps/s", "images/s", "cost", "  cost 95% CI", "limit", "share");
         for (String modelName : c.models) {
             var model = resolved.get(modelName);
             List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
@@ -241,11 +244,14 @@ final class TensorFlowTasks {
                 double flops = ComputeLimit.trainingFlopsPerStep(model, c.batchSize);
                 double limit = gemm.gflopsPerSecond() * 1e9 / flops;
                 BenchRow row = new BenchRow(modelName, name, m.stepsPerSecond(), m.stepsPerSecond() * c.batchSize,
-                        m.costPercent(), m.roundsStepsPerSecond(), flops / 1e9, limit,
-                        100.0 * m.stepsPerSecond() / limit);
+                        m.costPercent(), finiteOrNull(m.costLowerPercent()), finiteOrNull(m.costUpperPercent()),
+                        m.roundsStepsPerSecond(), flops / 1e9, limit, 100.0 * m.stepsPerSecond() / limit);
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%% %10.1f %9.1f%%%n", row.model(),
-                        row.augmentation(), row.stepsPerSecond(), row.imagesPerSecond(), row.costPercent(),
+                String interval = m == measured.get(0) ? "  baseline"
+                        : row.costLowerPercent() == null ? "  -"
+                        : String.format(Locale.ROOT, "  [%.1f, %.1f]%%", row.costLowerPercent(), row.costUpperPercent());
+                System.out.printf(Locale.ROOT, "%-14s %-14s %10.1f %10.0f %9.1f%% %-16s %10.1f %9.1f%%%n", row.model(),
+                        row.augmentation(), row.stepsPerSecond(), row.imagesPerSecond(), row.costPercent(), interval,
                         row.limitStepsPerSecond(), row.sharePercent());
             }
         }
@@ -254,6 +260,10 @@ final class TensorFlowTasks {
                     new BenchGemm(gemm.size(), gemm.gflopsPerSecond(), gemm.roundsGflopsPerSecond()), rows));
         }
         return ExitCode.OK;
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     /** The flags as a training configuration, validated by the library. */

@@ -48,6 +48,7 @@ class BenchCommandTest {
             assertEquals(32 * rate, row.get("images_per_second").asDouble(), 1e-9 * rate);
         }
         assertEquals(0.0, rows.get(0).get("cost_percent").asDouble(), "off is the baseline");
+        assertTrue(rows.get(1).get("cost_lower_percent").isNull(), "3 rounds give no 95% interval: null, not NaN");
         // the limit: the GEMM rate over the step's arithmetic, and each rate's share of it
         double gemm = bench.get("gemm").get("gflops_per_second").asDouble();
         assertTrue(gemm > 0, "GEMM " + gemm);

@@ -8,6 +8,7 @@ import dev.smoothcal.trainer.model.Weights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -26,9 +27,14 @@ import org.tensorflow.types.TFloat32;
  * frequency change, another process, the JIT) falls on all of them alike rather than on whichever ran
  * first. A configuration's cost is the median over rounds of {@code t_i / t_0 - 1}, with {@code t} the
  * time per step in the same round and configuration 0 the baseline: pairing within a round cancels
- * drift between rounds.
+ * drift between rounds. With it comes a distribution-free {@value #COST_CONFIDENCE_PERCENT}% confidence
+ * interval of that median ({@link #medianInterval}), so that a cost can be told from the noise: an
+ * interval holding 0 means the rounds did not show a cost at all.
  */
 public final class TrainingBenchmark {
+    /** Confidence level of {@link Measurement#costLowerPercent()}..{@link Measurement#costUpperPercent()}, in percent. */
+    public static final int COST_CONFIDENCE_PERCENT = 95;
+
     private TrainingBenchmark() {
     }
 
@@ -40,9 +46,12 @@ public final class TrainingBenchmark {
      * @param roundsStepsPerSecond every round, for the spread
      * @param costPercent median over rounds of the extra time per step relative to the baseline
      *     (configuration 0) in the same round, in percent; 0 for the baseline itself
+     * @param costLowerPercent lower end of the {@value #COST_CONFIDENCE_PERCENT}% confidence interval of
+     *     {@code costPercent} ({@link #medianInterval}); NaN for fewer than 6 rounds, 0 for the baseline
+     * @param costUpperPercent upper end of that interval; NaN for fewer than 6 rounds, 0 for the baseline
      */
     public record Measurement(TrainingConfig config, double stepsPerSecond, double[] roundsStepsPerSecond,
-            double costPercent) {
+            double costPercent, double costLowerPercent, double costUpperPercent) {
     }
 
     /**
@@ -101,7 +110,13 @@ public final class TrainingBenchmark {
                     rates[r] = 1.0 / secondsPerStep[i][r];
                     costs[r] = 100.0 * (secondsPerStep[i][r] / secondsPerStep[0][r] - 1.0);
                 }
-                out.add(new Measurement(configs.get(i), median(rates), rates, i == 0 ? 0.0 : median(costs)));
+                if (i == 0) {
+                    out.add(new Measurement(configs.get(i), median(rates), rates, 0.0, 0.0, 0.0));
+                } else {
+                    double[] interval = medianInterval(costs, COST_CONFIDENCE_PERCENT / 100.0);
+                    out.add(new Measurement(configs.get(i), median(rates), rates, median(costs),
+                            interval == null ? Double.NaN : interval[0], interval == null ? Double.NaN : interval[1]));
+                }
             }
             return out;
         } catch (TensorFlowException e) {
@@ -124,6 +139,34 @@ public final class TrainingBenchmark {
             throw new SmoothcalException("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found " + warmup
                     + ", " + steps + ", " + rounds);
         }
+    }
+
+    /**
+     * A distribution-free confidence interval of the median of independent values: the order statistics
+     * {@code x_(j)} and {@code x_(n+1-j)} (1-based, ascending), with {@code j} the largest integer such
+     * that {@code P(B < j) <= (1 - level) / 2} for {@code B ~ Binomial(n, 1/2)}. Whatever the values'
+     * (continuous) distribution, the interval holds its median with probability at least {@code level}
+     * (for 95%: n = 6 gives the range, 20 gives {@code [x_(6), x_(15)]}, 25 gives {@code [x_(8), x_(18)]}).
+     *
+     * @param values the values, at least one
+     * @param level the confidence level, in (0, 1)
+     * @return {@code [lower, upper]}, or null when n is too small for the level (no j of at least 1)
+     */
+    static double[] medianInterval(double[] values, double level) {
+        int n = values.length;
+        BinomialDistribution rounds = new BinomialDistribution(null, n, 0.5);
+        double tail = (1 - level) / 2;
+        int j = 0;
+        // P(B < j + 1) = P(B <= j)
+        while (j < n && rounds.cumulativeProbability(j) <= tail) {
+            j++;
+        }
+        if (j == 0) {
+            return null;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[j - 1], sorted[n - j]};
     }
 
     static double median(double[] values) {

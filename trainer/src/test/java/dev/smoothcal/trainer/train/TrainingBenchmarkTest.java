@@ -36,6 +36,34 @@ class TrainingBenchmarkTest {
             assertTrue(Double.isFinite(m.get(i).costPercent()) && m.get(i).costPercent() > -100, "cost");
         }
         assertEquals(0.0, m.get(0).costPercent(), "the baseline costs nothing relative to itself");
+        assertTrue(Double.isNaN(m.get(1).costLowerPercent()) && Double.isNaN(m.get(1).costUpperPercent()),
+                "3 rounds are too few for a 95% interval of the median");
+    }
+
+    @Test
+    void costIntervalHoldsTheMedianCostOnceThereAreSixRounds() {
+        List<TrainingConfig> configs = List.of(config(MixConfig.OFF, 32), config(MixConfig.mixup(0.2), 32));
+        TrainingBenchmark.Measurement mixup = TrainingBenchmark.compare(configs, MLP, DIGITS, 1, 2, 6).get(1);
+        assertTrue(mixup.costLowerPercent() <= mixup.costPercent() && mixup.costPercent() <= mixup.costUpperPercent(),
+                mixup.toString());
+    }
+
+    @Test
+    void medianIntervalIsTheOrderStatisticsOfTheBinomialTables() {
+        // Reference: the 95% distribution-free intervals of the median in the published tables (for
+        // example Conover, Practical Nonparametric Statistics, table A3): n = 6 -> [x1, x6],
+        // n = 10 -> [x2, x9], n = 20 -> [x6, x15], n = 25 -> [x8, x18]; below 6 there is none.
+        int[][] table = {{6, 1, 6}, {10, 2, 9}, {20, 6, 15}, {25, 8, 18}};
+        for (int[] row : table) {
+            double[] values = new double[row[0]];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (7L * i) % values.length + 1; // 1..n in a scrambled order: x_(k) = k
+            }
+            double[] interval = TrainingBenchmark.medianInterval(values, 0.95);
+            assertEquals(row[1], interval[0], "n = " + row[0]);
+            assertEquals(row[2], interval[1], "n = " + row[0]);
+        }
+        assertEquals(null, TrainingBenchmark.medianInterval(new double[] {1, 2, 3, 4, 5}, 0.95));
     }
 
     @Test
