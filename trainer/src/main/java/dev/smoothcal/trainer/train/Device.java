@@ -83,9 +83,8 @@ public record Device(Kind kind, int index) {
             org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g).withDevice(spec());
             var probe = tf.math.add(tf.constant(1f), tf.constant(1f));
             var strict = org.tensorflow.proto.ConfigProto.newBuilder().setAllowSoftPlacement(false).build();
-            try (org.tensorflow.Session s = new org.tensorflow.Session(g, strict);
-                    org.tensorflow.Result r = s.runner().fetch(probe).run()) {
-                // placed and ran on the GPU
+            try (org.tensorflow.Session s = new org.tensorflow.Session(g, strict)) {
+                s.runner().fetch(probe).run().close(); // placed and ran on the GPU
             }
         } catch (org.tensorflow.exceptions.TensorFlowException | IllegalArgumentException e) {
             throw SmoothcalException.invalid("device", this + ": expected a usable GPU, found none ("

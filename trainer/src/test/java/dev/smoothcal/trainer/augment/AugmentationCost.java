@@ -25,34 +25,32 @@ public final class AugmentationCost {
         int n = 128;
         float[] images = MixAugmentationTest.randomImages(n, 28, 28, 1, 1);
         float[] labels = MixAugmentationTest.oneHot(new java.util.SplittableRandom(2).ints(n, 0, 10).toArray(), 10);
-        measure("none (tf.identity: feed and fetch only)", runs, images, labels, (tf, in) -> tf.identity(in[0]));
+        measure("none (tf.identity: feed and fetch only)", runs, images, labels, (tf, in) -> tf.identity(in.images()));
         for (MixConfig config : new MixConfig[] {MixConfig.mixup(0.2), MixConfig.cutmix(1.0),
                 new MixConfig(0.2, 1.0, 1, 0.5, MixMode.BATCH), new MixConfig(0.2, 1.0, 1, 0.5, MixMode.ELEM)}) {
             measure("mix " + config, runs, images, labels,
-                    (tf, in) -> new MixAugmentation(config).apply(tf, in[0], in[1], seed(tf, in)).images());
+                    (tf, in) -> new MixAugmentation(config).apply(tf, in.images(), in.labels(), in.seed()).images());
         }
         for (ShiftFlipConfig config : new ShiftFlipConfig[] {new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.ZERO),
                 new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.NEAREST)}) {
             measure("shift/flip " + config, runs, images, labels,
-                    (tf, in) -> new ShiftFlip(config).apply(tf, in[0], seed(tf, in)).images());
+                    (tf, in) -> new ShiftFlip(config).apply(tf, in.images(), in.seed()).images());
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Operand<TInt64> seed(Ops tf, Operand<?>[] in) {
-        return (Operand<TInt64>) in[2];
+    /** The fed placeholders an augmentation is built on. */
+    private record Inputs(Operand<TFloat32> images, Operand<TFloat32> labels, Operand<TInt64> seed) {
     }
 
-    @SuppressWarnings("unchecked")
     private static void measure(String name, int runs, float[] images, float[] labels,
-            BiFunction<Ops, Operand<TFloat32>[], Operand<TFloat32>> build) {
+            BiFunction<Ops, Inputs, Operand<TFloat32>> build) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
             Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 10)));
             Placeholder<TInt64> seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
             int before = count(g);
-            Operand<TFloat32> out = build.apply(tf, new Operand[] {x, y, seed});
+            Operand<TFloat32> out = build.apply(tf, new Inputs(x, y, seed));
             int added = count(g) - before;
             try (Session s = new Session(g);
                     TFloat32 xt = dev.smoothcal.trainer.train.Tensors.floats(images, 128, 28, 28, 1);
