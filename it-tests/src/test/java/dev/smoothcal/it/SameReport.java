@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -42,8 +41,7 @@ final class SameReport {
             fail(path + ": missing");
         } else if (e.isObject()) {
             assertEquals(fieldNames(e), fieldNames(a), path);
-            for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : e.properties()) {
                 compare(path + "." + f.getKey(), f.getValue(), a.get(f.getKey()), largest);
             }
         } else if (e.isArray()) {
