@@ -11,8 +11,12 @@ import picocli.CommandLine.Option;
         description = "Train an MLP with label smoothing on the built-in digits, export SavedModel and ONNX, "
                 + "evaluate the test split with ONNX Runtime and check TF/ONNX parity, all in one folder.")
 final class DemoCommand implements Callable<Integer> {
+    /** The file that tells a folder the demo wrote (and may replace) from anything else, a training run included. */
+    static final String MARKER = ".smoothcal-demo";
+
     @Option(names = "--out", defaultValue = "smoothcal-demo", paramLabel = "DIR",
-            description = "Folder for everything (replaced if it holds an earlier demo). Default: ${DEFAULT-VALUE}.")
+            description = "Folder for everything (replaced if it holds an earlier demo, told by its " + MARKER
+                    + " file; anything else only with --overwrite). Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Mixin

@@ -7,6 +7,7 @@ import dev.smoothcal.core.data.DatasetSource;
 import dev.smoothcal.core.data.DatasetSplit;
 import dev.smoothcal.core.data.Resize;
 import dev.smoothcal.core.data.ResizeRule;
+import dev.smoothcal.core.io.AtomicFiles;
 import dev.smoothcal.core.io.OutputDirectory;
 import dev.smoothcal.core.json.Json;
 import dev.smoothcal.core.run.RunDirectory;
@@ -136,13 +137,15 @@ final class TensorFlowTasks {
         TrainingConfig config = config(c.training);
         DatasetOrigin origin = DatasetOrigin.train(c.training.data);
         ConsoleTrainingProgress progress = new ConsoleTrainingProgress(System.err);
-        // The demo's own folder is replaced freely, but never a folder the demo did not write.
-        boolean earlierDemo = Files.isRegularFile(c.out.resolve(RunDirectory.RUN_JSON));
+        // The demo's own folder is replaced freely, but never a folder the demo did not write: a training
+        // run holds run.json too, so an earlier demo is told by the marker file only the demo writes.
+        boolean earlierDemo = Files.isRegularFile(c.out.resolve(DemoCommand.MARKER));
         try (OutputDirectory dir = OutputDirectory.open(c.out, earlierDemo ? OutputDirectory.Overwrite.REPLACE
                 : c.output.policy())) {
             List<String> outputs = new ArrayList<>(RunDirectory.TRAINING_OUTPUTS);
             outputs.addAll(ReportFiles.ALL);
             outputs.add(RunDirectory.PARITY_JSON);
+            outputs.add(DemoCommand.MARKER);
             OutputOptions.requireNoClash(dir, outputs);
             Path staging = dir.staging();
             System.err.println("1/3 training " + c.training.model + " on " + c.training.data + " (label smoothing "
@@ -158,6 +161,8 @@ final class TensorFlowTasks {
             System.err.println("3/3 checking TensorFlow / ONNX Runtime parity ...");
             ParityReport parity = checkParity(new RunDirectory(staging), BatchSource.of(test), ParityTolerance.DEFAULT,
                     ParityCheck.DEFAULT_BATCH_SIZES, staging);
+            AtomicFiles.writeString(staging.resolve(DemoCommand.MARKER),
+                    "written by smoothcal demo, which replaces this folder when it runs here again\n");
             dir.commit();
             System.out.println();
             System.out.printf(Locale.ROOT, "%-28s %s%n", "demo folder", dir.target());
@@ -224,6 +229,16 @@ final class TensorFlowTasks {
             resolved.put(modelName, ModelSpec.load(modelName).resolve(data.shape(), data.numClasses()));
         }
         TrainingBenchmark.checkCounts(c.warmup, c.steps, c.rounds);
+        // The configurations too (the augmentations' alphas, the batch size) are checked before the GEMM is timed.
+        List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
+        List<TrainingConfig> configs = new ArrayList<>();
+        for (MixConfig mix : mixes) {
+            configs.add(TrainingConfig.builder().epochs(1).batchSize(c.batchSize).mix(mix).build());
+        }
+        if (data.size() < c.batchSize) {
+            throw SmoothcalException.invalid("batchSize", "must be at most the " + data.size() + " images of "
+                    + data.name() + " for one batch, found " + c.batchSize);
+        }
         ComputeLimit.GemmRate gemm = ComputeLimit.measureGemm(c.gemmSize, 2, c.rounds);
         System.out.printf(Locale.ROOT, "fp32 GEMM %dx%d (MatMul, training's session options): %.1f GFLOP/s%n",
                 gemm.size(), gemm.size(), gemm.gflopsPerSecond());
@@ -231,11 +246,6 @@ final class TensorFlowTasks {
                 "steps/s", "images/s", "cost", "  cost 95% CI", "limit", "share");
         for (String modelName : c.models) {
             var model = resolved.get(modelName);
-            List<MixConfig> mixes = List.of(MixConfig.OFF, MixConfig.mixup(c.mixup), MixConfig.cutmix(c.cutmix));
-            List<TrainingConfig> configs = new ArrayList<>();
-            for (MixConfig mix : mixes) {
-                configs.add(TrainingConfig.builder().epochs(1).batchSize(c.batchSize).mix(mix).build());
-            }
             List<TrainingBenchmark.Measurement> measured = TrainingBenchmark.compare(configs, model, data, c.warmup,
                     c.steps, c.rounds);
             for (TrainingBenchmark.Measurement m : measured) {
