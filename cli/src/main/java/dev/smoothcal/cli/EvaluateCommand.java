@@ -74,8 +74,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Fit on this dataset instead (name or path, as --data); with --calibrate-split.")
     String calibrateData;
 
-    @Option(names = "--calibrate-split", defaultValue = "test", paramLabel = "train|test",
-            description = "Split of --calibrate-data to fit on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--calibrate-split", paramLabel = "train|test",
+            description = "Split of --calibrate-data to fit on. Default: test.")
     String calibrateSplit;
 
     @Option(names = "--calibrators", split = ",", paramLabel = "NAME[,NAME...]",
@@ -113,9 +113,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "cluster). Implies --engine spark. Default: local[*].")
     String master;
 
-    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-            description = "Spark partitions of the data (0 = Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Spark partitions of the data (0 = Spark's default parallelism). Default: 0.")
+    Integer partitions;
 
     @Mixin
     EvaluateOptions options = new EvaluateOptions();
@@ -132,8 +132,12 @@ final class EvaluateCommand implements Callable<Integer> {
         Gate gate = gateOptions.gate(options.bootstrap, fits);
         Engine where = engine != null ? CliEnums.parse(Engine.class, "--engine", engine)
                 : master != null ? Engine.SPARK : Engine.JVM;
-        if (where == Engine.JVM && (master != null || partitions != 0)) {
+        if (where == Engine.JVM && (master != null || partitions != null)) {
             throw new SmoothcalException("--master and --partitions are for --engine spark; found --engine jvm");
+        }
+        if (calibrateSplit != null && calibrateData == null) {
+            throw new SmoothcalException("--calibrate-split names the split of --calibrate-data; found no --calibrate-data"
+                    + " (--calibrate-on train|test fits on a split of --data)");
         }
         if (where == Engine.SPARK) {
             if (exportCalibrated != null) {
@@ -144,8 +148,8 @@ final class EvaluateCommand implements Callable<Integer> {
             Runtimes.requireSpark();
         }
         if (exportCalibrated != null && !fits) {
-            throw new SmoothcalException("--export-calibrated needs a temperature: expected --calibrate-on SPLIT, "
-                    + "found none");
+            throw new SmoothcalException("--export-calibrated needs a calibration fit: expected --calibrate-on SPLIT "
+                    + "or --calibrate-data PATH, found neither");
         }
         if (calibrateOn != null && calibrateData != null) {
             throw new SmoothcalException("--calibrate-on and --calibrate-data both name a fit split: expected one, "
@@ -198,7 +202,7 @@ final class EvaluateCommand implements Callable<Integer> {
             OutputOptions.requireNoClash(dir, names);
             EvaluationReport report = where == Engine.SPARK
                     ? SparkTasks.evaluate(request, dir.staging(), model.toString(),
-                            master != null ? master : SparkTasks.LOCAL, partitions, predictions,
+                            master != null ? master : SparkTasks.LOCAL, partitions == null ? 0 : partitions, predictions,
                             gateOptions.any() ? gate : null)
                     : run(request, dir.staging(), model.toString(), predictions, gateOptions.any() ? gate : null);
             dir.commit();
@@ -219,7 +223,8 @@ final class EvaluateCommand implements Callable<Integer> {
     /** The split named by --calibrate-on or --calibrate-data, or null for none. */
     private BatchSource fitData(LoadOptions loading) {
         if (calibrateData != null) {
-            return open(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit), loading);
+            return open(calibrateData, DatasetSplit.parse("calibrateSplit", calibrateSplit == null ? "test" : calibrateSplit),
+                    loading);
         }
         if (calibrateOn == null) {
             return null;

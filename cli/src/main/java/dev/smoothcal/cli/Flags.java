@@ -11,8 +11,9 @@ import java.util.Set;
  * {@link #message} puts the flag in its place, so the user reads the flag they typed.
  *
  * <p>A parameter maps to the same flag in every command unless {@link #BY_COMMAND} says otherwise for
- * one command (bench takes its models from {@code --models}). Parameters that no flag sets (Java-only
- * arguments) are listed in {@link #LIBRARY_ONLY}; their messages are printed as the library words them.
+ * one command (bench takes its models from {@code --models}, train its resize from {@code --image-size}).
+ * Parameters that no flag sets (Java-only arguments) are listed in {@link #LIBRARY_ONLY}; their messages are
+ * printed as the library words them.
  */
 final class Flags {
     /** Parameter to flag, for every command that has the flag. */
@@ -92,7 +93,9 @@ final class Flags {
 
     /** Where one command sets a parameter with another flag than {@link #DEFAULT}'s: command, parameter, flag. */
     static final Map<String, Map<String, String>> BY_COMMAND = Map.of(
-            "bench", Map.of("model", "--models"));
+            "bench", Map.of("model", "--models"),
+            // train resizes only when --image-size gives the size (--resize alone is refused first)
+            "train", Map.of("resize", "--image-size"));
 
     /** Parameters of the Java API that no flag sets (the CLI always passes a valid value). */
     static final Set<String> LIBRARY_ONLY = Set.of("preprocessing", "bounds", "mix", "shiftFlip", "resume",

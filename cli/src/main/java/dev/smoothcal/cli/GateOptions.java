@@ -1,6 +1,8 @@
 package dev.smoothcal.cli;
 
+import dev.smoothcal.core.SmoothcalException;
 import dev.smoothcal.evaluator.gate.Gate;
+import dev.smoothcal.evaluator.gate.Rule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,20 @@ final class GateOptions {
     /** The gate, checked before any model runs: malformed rules, unknown metrics, missing baseline or bootstrap. */
     Gate gate(int bootstrapReplicates, boolean temperature) {
         Gate gate = Gate.of(rules);
+        // In the command line's own terms first; the library's check below stays the last word.
+        for (Rule r : gate.rules()) {
+            String needed = switch (r.metric().needs()) {
+                case NOTHING -> null;
+                case BOOTSTRAP -> bootstrapReplicates > 0 ? null
+                        : "bootstrap intervals: expected --bootstrap N above 0, found --bootstrap 0";
+                case TEMPERATURE -> temperature ? null
+                        : "a calibration fit: expected --calibrate-on SPLIT or --calibrate-data PATH, found neither";
+            };
+            if (needed != null) {
+                throw new SmoothcalException("--require '" + r + "' needs " + r.metric().id() + ", which takes "
+                        + needed);
+            }
+        }
         if (baseline != null) {
             gate = gate.withBaseline(baseline);
         }

@@ -58,10 +58,11 @@ final class OutputOptions {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new SmoothcalException(flag + " " + file + " cannot be written: expected its folder to be a folder, "
+                    + "found " + (existing == null ? "no folder above it" : "the file " + existing));
+        }
         try {
-            if (existing == null || !Files.isDirectory(existing)) {
-                throw new IOException("no folder to write it in");
-            }
             Path probe = Files.createTempFile(existing, "." + abs.getFileName() + ".probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {

@@ -76,8 +76,30 @@ class BenchCommandTest {
         }
         String err = buf.toString(StandardCharsets.UTF_8);
         assertEquals(2, code, err);
-        assertTrue(err.contains("smoothcal: error: benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found 50, 100, 0"),
-                err);
+        assertTrue(err.contains("smoothcal: error: --rounds must be at least 1, found 0"), err);
         assertFalse(Files.exists(out), "no table for a refused run");
+    }
+
+    @Test
+    void refusesABadAugmentationOrBatchSizeBeforeTheGemmIsTimed() {
+        String[][] commands = {{"bench", "--mixup", "-1"}, {"bench", "--cutmix", "NaN"}, {"bench", "--batch-size", "0"},
+            {"bench", "--batch-size", "5000"}};
+        String[] expected = {"--mixup", "--cutmix", "--batch-size", "--batch-size must be at most the 3823 images of digits/train for one batch, found 5000"};
+        for (int i = 0; i < commands.length; i++) {
+            String[] command = commands[i];
+            PrintStream old = System.out;
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            int[] code = new int[1];
+            String err;
+            try {
+                err = EndToEndTest.captureErr(() -> code[0] = Main.execute(command));
+            } finally {
+                System.setOut(old);
+            }
+            assertEquals(2, code[0], String.join(" ", command) + ": " + err);
+            assertTrue(err.contains("smoothcal: error: " + expected[i]), err);
+            assertEquals("", stdout.toString(StandardCharsets.UTF_8), "nothing measured, no table started");
+        }
     }
 }

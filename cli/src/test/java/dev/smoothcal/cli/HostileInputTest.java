@@ -172,6 +172,27 @@ class HostileInputTest {
                         d -> a("evaluate", "--model", onnx(d, "five.onnx", 5), "--out", out(d))),
                 c("evaluate a fixed-batch model", 2, "--batch-size must be 1 for", d -> a("evaluate", "--model",
                         fixedBatch(d), "--out", out(d))),
+                c("evaluate a one-class model", 2, "expected a classifier with at least 2 output classes, found a model "
+                        + "with 1", d -> a("evaluate", "--model", onnx(d, "one.onnx", 1), "--out", out(d))),
+                c("evaluate a run with a corrupt run.json", 2, "is not JSON: expected a smoothcal-run/2 record", d -> {
+                    String run = run(d);
+                    Files.writeString(Path.of(run, "run.json"), "{not json");
+                    return a("evaluate", "--model", run, "--out", out(d));
+                }),
+                c("calibrate-split without calibrate-data", 2, "--calibrate-split names the split of --calibrate-data; "
+                        + "found no --calibrate-data", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--calibrate-split", "train", "--out", out(d))),
+                c("partitions without spark", 2, "--master and --partitions are for --engine spark", d -> a("evaluate",
+                        "--model", onnx(d, "m.onnx", 10), "--partitions", "0", "--out", out(d))),
+                c("require an interval without the bootstrap", 2, "--require 'ece.upper <= 1' needs ece.upper, which takes "
+                        + "bootstrap intervals: expected --bootstrap N above 0, found --bootstrap 0", d -> a("evaluate",
+                        "--model", onnx(d, "m.onnx", 10), "--require", "ece.upper<=1", "--bootstrap", "0", "--out",
+                        out(d))),
+                c("out below a file", 2, "expected folders above it, found the file ", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10),
+                        "--out", Path.of(file(d, "afile", "keep me"), "sub").toString())),
+                c("a flag's bad value is one line", 2, "Invalid value for option '--bins': 'NaN' is not an int (see "
+                        + "'smoothcal evaluate --help')", d -> a("evaluate", "--model", onnx(d, "m.onnx", 10), "--bins",
+                        "NaN", "--out", out(d))),
                 c("evaluate run with another run's model.onnx", 2, "model.onnx and run.json come from different trainings",
                         d -> {
                             String run = run(d);
@@ -277,6 +298,10 @@ class HostileInputTest {
                 c("compare label count", 2, "one --label per --model (2), found 1", d -> a("compare", "--model",
                         onnx(d, "m.onnx", 10), "--model", onnx(d, "n.onnx", 10), "--label", "a", "--out", out(d))),
                 // --- bench: the --overwrite rule and its file checked first ---
+                c("bench alpha checked before the GEMM", 2, "--mixup", d -> a("bench", "--mixup", "-1", "--out",
+                        d.resolve("b.json").toString())),
+                c("bench gemm size named by its flag", 2, "--gemm-size must be in [64, 16384], found 10", d -> a("bench",
+                        "--gemm-size", "10", "--out", d.resolve("b.json").toString())),
                 c("bench over an existing file", 2, "already exists; expected a new file (pass --overwrite", d -> a(
                         "bench", "--out", file(d, "bench.json", "keep me"))),
                 c("bench out is a folder", 2, "is a folder; expected a file", d -> a("bench", "--out",

@@ -120,7 +120,7 @@ class ResizeCommandsTest {
         assertOneError(new String[] {"train", "--data", folder.toString(), "--image-size", "8x8", "--resize", "zoom",
             "--out", tmp.resolve("c").toString()}, "--resize must be one of [stretch, center-crop, letterbox]");
         assertOneError(new String[] {"train", "--data", "digits", "--image-size", "16x16", "--out",
-            tmp.resolve("d").toString()}, "--resize applies to image folders and archives");
+            tmp.resolve("d").toString()}, "--image-size applies to image folders and archives");
         assertOneError(new String[] {"train", "--resume", run.toString(), "--image-size", "9x9"},
                 "--resume: the run was trained with --image-size/--resize 8x8 center-crop, found");
         assertOneError(new String[] {"evaluate", "--model", run.toString(), "--data", folder.toString(), "--resize",

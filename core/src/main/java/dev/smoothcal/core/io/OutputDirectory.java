@@ -77,6 +77,15 @@ public final class OutputDirectory implements AutoCloseable {
         }
         Path parent = abs.getParent();
         String prefix = "." + abs.getFileName() + ".staging-";
+        for (Path above = parent; above != null; above = above.getParent()) {
+            if (Files.exists(above)) {
+                if (!Files.isDirectory(above)) {
+                    throw SmoothcalException.invalid("output", "cannot be created: " + target + ": expected folders "
+                            + "above it, found the file " + above);
+                }
+                break;
+            }
+        }
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {

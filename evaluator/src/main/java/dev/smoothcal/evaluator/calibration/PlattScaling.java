@@ -40,7 +40,7 @@ public record PlattScaling(double slope, double intercept) implements Calibrator
     static FittedCalibrator fit(CalibrationData data, CalibrationSettings settings) {
         if (data.numClasses() != 2) {
             throw SmoothcalException.invalid("calibrators", "platt needs a model of 2 classes, found "
-                    + data.numClasses() + " (use temperature, vector, matrix or dirichlet)");
+                    + data.numClasses() + " (use temperature, vector, matrix, dirichlet, histogram or isotonic)");
         }
         int n = data.size();
         double[] s = margins(data.logits(), n);

@@ -329,6 +329,10 @@ public final class Evaluation {
     }
 
     private static void requireLabels(BatchSource data, int k) {
+        if (k < 2) {
+            throw new SmoothcalException("expected a classifier with at least 2 output classes, found a model with " + k
+                    + " (its scores cannot be calibrated probabilities over classes)");
+        }
         int maxLabel = Arrays.stream(data.labels()).max().orElse(0);
         if (maxLabel >= k) {
             throw new SmoothcalException("data " + data.name() + " has labels up to " + maxLabel

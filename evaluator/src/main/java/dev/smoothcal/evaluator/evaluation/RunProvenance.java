@@ -76,11 +76,12 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
         JsonNode run;
         try {
             run = Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw SmoothcalException.checkFailed("the run record " + source + " is not JSON: " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SmoothcalException("the run record " + source + " is not JSON: expected a smoothcal-run/2 record, "
+                    + "found: " + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""), e);
         }
         if (run == null || !run.isObject()) {
-            throw SmoothcalException.checkFailed("the run record " + source + " is not a JSON object: expected a "
+            throw new SmoothcalException("the run record " + source + " is not a JSON object: expected a "
                     + "smoothcal-run/2 record");
         }
         JsonNode config = run.path("config");
@@ -89,7 +90,7 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
             run.path("dataset").path("fingerprint")};
         for (int i = 0; i < values.length; i++) {
             if (values[i].isMissingNode() || values[i].isNull()) {
-                throw SmoothcalException.checkFailed("the run record " + source + " has no " + required[i]
+                throw new SmoothcalException("the run record " + source + " has no " + required[i]
                         + ": expected a smoothcal-run/2 record");
             }
         }
@@ -164,7 +165,7 @@ public record RunProvenance(String data, DatasetSplit split, long seed, double v
         }
         if (!node.path("height").canConvertToInt() || !node.path("width").canConvertToInt()
                 || !node.path("rule").isTextual()) {
-            throw SmoothcalException.checkFailed("the run record " + source + " has a data_source.resize of " + node
+            throw new SmoothcalException("the run record " + source + " has a data_source.resize of " + node
                     + ": expected height, width and rule");
         }
         return new Resize(node.get("height").asInt(), node.get("width").asInt(),

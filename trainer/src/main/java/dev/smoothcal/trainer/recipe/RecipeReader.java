@@ -131,13 +131,30 @@ final class RecipeReader {
         return parse(text, yaml, "recipe file " + file, dot > 0 ? fileName.substring(0, dot) : fileName);
     }
 
+    /**
+     * The parser's complaint on one line: SnakeYAML's text spans lines with the offending line quoted and
+     * a caret under it; only its sentences are kept, then the position.
+     */
+    private static String problem(JsonProcessingException e) {
+        java.util.LinkedHashSet<String> sentences = new java.util.LinkedHashSet<>();
+        for (String line : String.valueOf(e.getOriginalMessage()).split("\\R")) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.equals("^") && !t.startsWith("in 'reader'") && !line.startsWith("    ")) {
+                sentences.add(t);
+            }
+        }
+        var where = e.getLocation();
+        return String.join("; ", sentences) + (where == null || where.getLineNr() < 1 ? ""
+                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+    }
+
     static TrainingRecipe parse(String text, boolean yaml, String source, String defaultName) {
         JsonNode root;
         try {
             root = (yaml ? YAML : Json.MAPPER).readTree(text);
         } catch (JsonProcessingException e) {
             throw new SmoothcalException(source + ": expected valid " + (yaml ? "YAML" : "JSON") + ", found: "
-                    + e.getOriginalMessage(), e);
+                    + problem(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new SmoothcalException(source + ": expected an object of settings {\"epochs\": ..., ...}, found "

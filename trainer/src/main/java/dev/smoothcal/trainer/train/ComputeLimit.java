@@ -70,11 +70,13 @@ public final class ComputeLimit {
      */
     public static GemmRate measureGemm(int size, int warmup, int rounds) {
         if (size < 64 || size > 16384) {
-            throw new SmoothcalException("gemmSize must be in [64, 16384], found " + size);
+            throw SmoothcalException.invalid("gemmSize", "must be in [64, 16384], found " + size);
         }
-        if (warmup < 0 || rounds < 1) {
-            throw new SmoothcalException("benchmark needs warmup >= 0 and rounds >= 1, found " + warmup + ", "
-                    + rounds);
+        if (warmup < 0) {
+            throw SmoothcalException.invalid("warmup", "must be at least 0 (untimed products), found " + warmup);
+        }
+        if (rounds < 1) {
+            throw SmoothcalException.invalid("rounds", "must be at least 1, found " + rounds);
         }
         SplittableRandom random = new SplittableRandom(1);
         float[] values = new float[size * size];

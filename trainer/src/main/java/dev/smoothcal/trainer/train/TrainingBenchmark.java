@@ -132,12 +132,17 @@ public final class TrainingBenchmark {
      * @param warmup untimed steps, at least 0
      * @param steps timed steps per round, at least 1
      * @param rounds rounds, at least 1
-     * @throws SmoothcalException naming the three counts when one is out of range
+     * @throws SmoothcalException naming the first count out of range
      */
     public static void checkCounts(int warmup, int steps, int rounds) {
-        if (warmup < 0 || steps < 1 || rounds < 1) {
-            throw new SmoothcalException("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found " + warmup
-                    + ", " + steps + ", " + rounds);
+        if (warmup < 0) {
+            throw SmoothcalException.invalid("warmup", "must be at least 0 (untimed steps), found " + warmup);
+        }
+        if (steps < 1) {
+            throw SmoothcalException.invalid("steps", "must be at least 1 (timed steps per round), found " + steps);
+        }
+        if (rounds < 1) {
+            throw SmoothcalException.invalid("rounds", "must be at least 1, found " + rounds);
         }
     }
 

@@ -107,6 +107,15 @@ class TrainingRecipeTest {
         assertEquals("expected a recipe file at " + dir.resolve("no.json") + ", found nothing there", e.getMessage());
     }
 
+    @Test
+    void brokenYamlIsOneLineWithItsPosition() {
+        SmoothcalException e = assertThrows(SmoothcalException.class,
+                () -> TrainingRecipe.parse("epochs: [\n", true, "r.yaml"));
+        // SnakeYAML's own text quotes the line with a caret under it, over five lines
+        assertEquals("recipe r.yaml: expected valid YAML, found: while parsing a flow node; expected the node "
+                + "content, but found '<stream end>' (line 1, column 10)", e.getMessage());
+    }
+
     private static String message(String json) {
         return assertThrows(SmoothcalException.class, () -> TrainingRecipe.parse(json, false, "r")).getMessage();
     }

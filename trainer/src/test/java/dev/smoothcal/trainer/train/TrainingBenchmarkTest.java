@@ -80,7 +80,11 @@ class TrainingBenchmarkTest {
         assertEquals("benchmark configurations must share one batch size; expected 32, found 64", batch.getMessage());
         SmoothcalException counts = assertThrows(SmoothcalException.class,
                 () -> TrainingBenchmark.compare(List.of(config(MixConfig.OFF, 32)), MLP, DIGITS, 0, 0, 1));
-        assertEquals("benchmark needs warmup >= 0, steps >= 1 and rounds >= 1, found 0, 0, 1", counts.getMessage());
+        assertEquals("steps must be at least 1 (timed steps per round), found 0", counts.getMessage());
+        assertEquals("warmup must be at least 0 (untimed steps), found -1", assertThrows(SmoothcalException.class,
+                () -> TrainingBenchmark.checkCounts(-1, 1, 1)).getMessage());
+        assertEquals("rounds must be at least 1, found 0", assertThrows(SmoothcalException.class,
+                () -> TrainingBenchmark.checkCounts(0, 1, 0)).getMessage());
         SmoothcalException none = assertThrows(SmoothcalException.class,
                 () -> TrainingBenchmark.compare(List.of(), MLP, DIGITS, 0, 1, 1));
         assertEquals("benchmark needs at least one configuration, found none", none.getMessage());
