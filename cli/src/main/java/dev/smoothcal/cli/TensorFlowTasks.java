@@ -183,8 +183,9 @@ final class TensorFlowTasks {
      * @param stepsPerSecond median over rounds
      * @param imagesPerSecond steps/s times the batch size
      * @param costPercent extra time per step relative to off, median over rounds
-     * @param costLowerPercent lower end of the cost's 95% confidence interval; null for fewer than 6 rounds
-     * @param costUpperPercent upper end of that interval; null for fewer than 6 rounds
+     * @param costLowerPercent lower end of the cost's 95% confidence interval; 0 for off, null for fewer than
+     *     6 rounds
+     * @param costUpperPercent upper end of that interval; 0 for off, null for fewer than 6 rounds
      * @param rounds every round's steps/s
      * @param gflopPerStep the step's arithmetic, {@link ComputeLimit#trainingFlopsPerStep}, in 10^9
      * @param limitStepsPerSecond the measured GEMM rate over the step's arithmetic

@@ -84,7 +84,8 @@ class BenchCommandTest {
     void refusesABadAugmentationOrBatchSizeBeforeTheGemmIsTimed() {
         String[][] commands = {{"bench", "--mixup", "-1"}, {"bench", "--cutmix", "NaN"}, {"bench", "--batch-size", "0"},
             {"bench", "--batch-size", "5000"}};
-        String[] expected = {"--mixup", "--cutmix", "--batch-size", "--batch-size must be at most the 3823 images of digits/train for one batch, found 5000"};
+        String[] expected = {"--mixup", "--cutmix", "--batch-size",
+            "--batch-size must be at most the 3823 images of digits/train for one batch, found 5000"};
         for (int i = 0; i < commands.length; i++) {
             String[] command = commands[i];
             PrintStream old = System.out;
