@@ -70,6 +70,14 @@ final class CompareCommand implements Callable<Integer> {
         // the data is read once, as the first model's run read its images (resized when it resized them)
         EvaluationRequest first = EvaluateCommand.request(models.get(0), data, split, options,
                 EvaluateCommand.loadOptions(models.get(0), null, options));
+        // Every model is checked against the data before the first is evaluated, so a bad last one fails at once.
+        for (int i = 0; i < models.size(); i++) {
+            try {
+                Evaluation.requireRunnable(first.withModel(models.get(i)));
+            } catch (SmoothcalException e) {
+                throw naming(names.get(i), e);
+            }
+        }
         try (OutputDirectory dir = OutputDirectory.open(out, output.policy())) {
             OutputOptions.requireNoClash(dir, ComparisonFiles.ALL);
             List<EvaluationReport> reports = new ArrayList<>();

@@ -304,6 +304,7 @@ class EvaluationCommandsTest {
             assertEquals(1, errors.size(), "one error line for case " + i + ": " + err);
             assertTrue(errors.get(0).contains(expected[i]), "case " + i + ": " + err);
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
+            assertFalse(err.contains("evaluating "), "refused before the first model is evaluated: " + err);
             assertFalse(Files.exists(out), "nothing written for case " + i);
             assertFalse(Files.exists(tmp.resolve("x.onnx")), "no calibrated model for case " + i);
         }

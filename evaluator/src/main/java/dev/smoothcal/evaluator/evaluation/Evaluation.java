@@ -53,6 +53,25 @@ public final class Evaluation {
     }
 
     /**
+     * Checks, before any work, that the model of {@code request} can run on its data: the split is not
+     * empty, the model file (or run directory) is readable, ONNX Runtime opens it, its input takes the
+     * data's images and its output has one score per class of the data. Opens and closes one session and
+     * reads no image; {@link #run} checks the same again. For callers that run several models and should
+     * fail before the first one's work (a comparison).
+     *
+     * @param request the evaluation to check
+     * @throws SmoothcalException as {@link #run} would for that model or data
+     */
+    public static void requireRunnable(EvaluationRequest request) {
+        BatchSource data = request.data();
+        requireNonEmpty(data);
+        try (ImageClassifier classifier = ImageClassifier.open(ModelSource.onnxFile(request.model()), data.shape(),
+                request.inference(), request.provider())) {
+            requireLabels(data, classifier.numClasses());
+        }
+    }
+
+    /**
      * Runs the model over the data in batches, streaming the probabilities into the metric accumulators.
      * With {@link EvaluationRequest#calibrateOn()} a temperature and every requested calibrator are fitted
      * on that split first (its logits held in memory); the report's {@code temperature} compares NLL and
