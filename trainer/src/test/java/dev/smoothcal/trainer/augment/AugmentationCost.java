@@ -13,8 +13,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Not a test: prints how many graph ops each augmentation adds and the time of session runs of the
- * augmentation alone (batch 128, 28x28x1, fed images and labels, fetching the images), for the benchmark
- * notes. Run by hand: {@code java -cp ... dev.smoothcal.trainer.augment.AugmentationCost [runs]}.
+ * augmentation alone (batch 128, 28x28x1, fed images and labels, fetching the images), and of the ways of
+ * making the partner images alone, for the benchmark notes; subtract the first line (feed and fetch). Run by hand: {@code java -cp ... dev.smoothcal.trainer.augment.AugmentationCost [runs]}.
  */
 public final class AugmentationCost {
     private AugmentationCost() {
@@ -31,6 +31,21 @@ public final class AugmentationCost {
             measure("mix " + config, runs, images, labels,
                     (tf, in) -> new MixAugmentation(config).apply(tf, in.images(), in.labels(), in.seed()).images());
         }
+        // The partner images alone, made in the ways a mixing could make them (a permutation of the batch):
+        // what the gather costs, and what timm's batch flip, a roll or a one-hot product would cost instead.
+        int[] permutation = new java.util.SplittableRandom(3).ints(0, n).distinct().limit(n).toArray();
+        measure("partners: gather of a permutation", runs, images, labels,
+                (tf, in) -> tf.gather(in.images(), tf.constant(permutation), tf.constant(0)));
+        measure("partners: reverse (timm's batch flip)", runs, images, labels,
+                (tf, in) -> tf.reverse(in.images(), tf.constant(new int[] {0})));
+        measure("partners: roll by one", runs, images, labels,
+                (tf, in) -> tf.roll(in.images(), tf.constant(1), tf.constant(0)));
+        measure("partners: one-hot permutation MatMul", runs, images, labels, (tf, in) -> tf.reshape(
+                tf.linalg.matMul(tf.oneHot(tf.constant(permutation), tf.constant(n), tf.constant(1f), tf.constant(0f)),
+                        tf.reshape(in.images(), tf.constant(new int[] {n, -1}))), tf.shape(in.images())));
+        measure("partners: gather, then the mix 0.3 x + 0.7 x[p]", runs, images, labels, (tf, in) -> tf.math.add(
+                tf.math.mul(tf.constant(0.3f), in.images()), tf.math.mul(tf.constant(0.7f),
+                        tf.gather(in.images(), tf.constant(permutation), tf.constant(0)))));
         for (ShiftFlipConfig config : new ShiftFlipConfig[] {new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.ZERO),
                 new ShiftFlipConfig(0.1, 0.1, FlipMode.HORIZONTAL, FillMode.NEAREST)}) {
             measure("shift/flip " + config, runs, images, labels,
