@@ -14,7 +14,8 @@ import org.tensorflow.types.TInt64;
 /**
  * Not a test: prints how many graph ops each augmentation adds and the time of session runs of the
  * augmentation alone (batch 128, 28x28x1, fed images and labels, fetching the images), and of the ways of
- * making the partner images alone, for the benchmark notes; subtract the first line (feed and fetch). Run by hand: {@code java -cp ... dev.smoothcal.trainer.augment.AugmentationCost [runs]}.
+ * making the partner images alone, for the benchmark notes; subtract the first line (feed and fetch).
+ * Run by hand: {@code java -cp ... dev.smoothcal.trainer.augment.AugmentationCost [runs]}.
  */
 public final class AugmentationCost {
     private AugmentationCost() {
