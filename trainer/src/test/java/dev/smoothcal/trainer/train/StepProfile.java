@@ -47,12 +47,7 @@ public final class StepProfile {
         ConfigProto options = variant(args.length > 4 ? args[4] : "default");
         Dataset data = DatasetSource.load(dataPath, DatasetSplit.TRAIN);
         ResolvedModel model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
-        MixConfig mix = switch (aug) {
-            case "mixup" -> MixConfig.mixup(0.2);
-            case "cutmix" -> MixConfig.cutmix(1.0);
-            default -> MixConfig.OFF;
-        };
-        TrainingConfig config = TrainingConfig.builder().epochs(1).batchSize(128).mix(mix).build();
+        TrainingConfig config = config(aug);
         int batch = config.batchSize();
         int k = model.numClasses();
         int per = data.shape().size();
@@ -122,12 +117,7 @@ public final class StepProfile {
     static void abTest(String dataPath, String modelName, String aug, int steps, String[] variants) {
         Dataset data = DatasetSource.load(dataPath, DatasetSplit.TRAIN);
         ResolvedModel model = ModelSpec.load(modelName).resolve(data.shape(), data.numClasses());
-        MixConfig mix = switch (aug) {
-            case "mixup" -> MixConfig.mixup(0.2);
-            case "cutmix" -> MixConfig.cutmix(1.0);
-            default -> MixConfig.OFF;
-        };
-        TrainingConfig config = TrainingConfig.builder().epochs(1).batchSize(128).mix(mix).build();
+        TrainingConfig config = config(aug);
         TrainingImages images = TrainingImages.of(data);
         List<TrainingSteps.Batch> batches = new ArrayList<>();
         for (int b = 0; b < 16; b++) {
@@ -175,6 +165,16 @@ public final class StepProfile {
         sessions.forEach(Session::close);
         graphs.forEach(Graph::close);
         batches.forEach(TrainingSteps.Batch::close);
+    }
+
+    /** One epoch at batch 128 with the augmentation named by {@code aug}: mixup, cutmix, or anything else for none. */
+    private static TrainingConfig config(String aug) {
+        MixConfig mix = switch (aug) {
+            case "mixup" -> MixConfig.mixup(0.2);
+            case "cutmix" -> MixConfig.cutmix(1.0);
+            default -> MixConfig.OFF;
+        };
+        return TrainingConfig.builder().epochs(1).batchSize(128).mix(mix).build();
     }
 
     /** Session options to compare: default, intra1, inter1, serial (1 and 1), jit, noremap. */
